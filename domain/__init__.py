@@ -1,0 +1,1 @@
+"""The programme's rules: pure Python, no Temporal, FastAPI or SQL."""

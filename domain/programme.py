@@ -1,0 +1,75 @@
+"""A programme's delays, cadences and durations, with the programme's own defaults."""
+
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+DEFAULT_EVALUATION_QUESTIONS: dict[str, str] = {
+    "objectives_reached": "Les objectifs du mentorat ont-ils été atteints ?",
+    "relationship": "Comment s'est passée la relation au sein du binôme ?",
+    "programme_support": "Le soutien de l'équipe du programme a-t-il été suffisant ?",
+    "recommend": "Recommanderiez-vous le mentorat ? Pourquoi ?",
+}
+
+DEFAULT_FIRST_MEETING_CHECKLIST: dict[str, str] = {
+    "expectations": "Attentes de chacun vis-à-vis du mentorat",
+    "availability": "Disponibilités et rythme des rencontres",
+    "job_search_situation": "Situation actuelle de la recherche d'emploi",
+    "confidentiality": "Confidentialité et limites de l'engagement",
+    "next_steps": "Prochaines étapes (validation, contrat)",
+}
+
+
+@dataclass(frozen=True)
+class Programme:
+    """Every value here is recorded with each proposal, so a later change never rewrites a running binôme."""
+
+    id: str = "default"
+    name: str = "Mentorat pour l'emploi"
+    proposal_response_days: int = 7
+    first_meeting_days: int = 21
+    first_meeting_minutes: int = 90
+    meeting_minutes: int = 90
+    period_months: int = 6
+    min_meetings_per_month: int = 2
+    # A meeting entered a few days after a month ends still counts for that month.
+    cadence_grace_days: int = 3
+    monitoring_interval_weeks: int = 6
+    # A due monitoring contact not recorded within this many days escalates.
+    monitoring_grace_days: int = 7
+    evaluation_days: int = 30
+    evaluation_questions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EVALUATION_QUESTIONS))
+    first_meeting_checklist: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FIRST_MEETING_CHECKLIST))
+
+    @property
+    def proposal_response_delay(self) -> timedelta:
+        return timedelta(days=self.proposal_response_days)
+
+    @property
+    def first_meeting_delay(self) -> timedelta:
+        return timedelta(days=self.first_meeting_days)
+
+    @property
+    def cadence_grace(self) -> timedelta:
+        return timedelta(days=self.cadence_grace_days)
+
+    @property
+    def monitoring_interval(self) -> timedelta:
+        return timedelta(weeks=self.monitoring_interval_weeks)
+
+    @property
+    def monitoring_grace(self) -> timedelta:
+        return timedelta(days=self.monitoring_grace_days)
+
+    @property
+    def evaluation_delay(self) -> timedelta:
+        return timedelta(days=self.evaluation_days)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Programme":
+        return cls(**data)
+
+
+DEFAULT_PROGRAMME = Programme()

@@ -1,0 +1,74 @@
+"""Every setting of a Mentorat process, read from MENTORAT_* environment variables."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MENTORAT_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "production"] = "development"
+    data_dir: Path = Path("data")
+
+    # The event store: SQLite (embedded default) or PostgreSQL.
+    event_store: Literal["sqlite", "postgres"] = "sqlite"
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_db: str = "mentorat"
+    postgres_user: str = "mentorat"
+    postgres_password: str = ""
+    postgres_pool_size: int = 10
+
+    # Temporal: empty address = start the local dev server (`mentorat serve` only).
+    temporal_address: str = ""
+    temporal_namespace: str = "default"
+    task_queue: str = "mentorat"
+    temporal_dev_port: int = 7233
+    temporal_ui_port: int = 8233
+
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    # "auto": readable in a terminal, JSON lines otherwise.
+    log_format: Literal["auto", "console", "json"] = "auto"
+    log_level: str = "INFO"
+
+    # Read views follow the store; a command's answer waits this long for its own facts to be visible.
+    projection_poll_seconds: float = 0.2
+    read_your_writes_seconds: float = 5.0
+    run_projector: bool = True
+
+    # Workflow tuning (carried in each workflow's input, so a change applies to new runs only).
+    append_timeout_seconds: float = 30.0
+    continue_as_new_after_events: int = 4000
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> "Settings":
+        if self.environment == "production":
+            if self.event_store != "postgres":
+                raise ValueError("production needs MENTORAT_EVENT_STORE=postgres")
+            if not self.temporal_address:
+                raise ValueError("production needs MENTORAT_TEMPORAL_ADDRESS (a real Temporal cluster)")
+            if not self.postgres_password:
+                raise ValueError("production needs MENTORAT_POSTGRES_PASSWORD")
+        return self
+
+    @property
+    def sqlite_events_path(self) -> Path:
+        return self.data_dir / "events.sqlite"
+
+    @property
+    def sqlite_views_path(self) -> Path:
+        return self.data_dir / "views.sqlite"
+
+    @property
+    def temporal_dev_db_path(self) -> Path:
+        return self.data_dir / "temporal.db"
+
+    @property
+    def postgres_conninfo(self) -> str:
+        password = f" password={self.postgres_password}" if self.postgres_password else ""
+        return (f"host={self.postgres_host} port={self.postgres_port} dbname={self.postgres_db} "
+                f"user={self.postgres_user}{password}")
