@@ -1,0 +1,73 @@
+"""Builds the FastAPI application around a Container (see mentorat.bootstrap)."""
+
+import time
+import uuid
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.gateway import CommandGateway
+from api.routes import binome_commands, binome_reads, persons, system
+from mentorat.bootstrap import Container
+
+access_log = structlog.get_logger("mentorat.api")
+
+
+def create_app(container: Container, run_projector: bool | None = None) -> FastAPI:
+    follow = container.settings.run_projector if run_projector is None else run_projector
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if follow:
+            container.projector.start()
+        try:
+            yield
+        finally:
+            if follow:
+                container.projector.stop()
+
+    app = FastAPI(
+        title="Mentorat",
+        description="Mentorat pour l'emploi : binômes mentor / mentee, de la proposition à l'évaluation.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    app.state.gateway = CommandGateway(container)
+    install_error_handlers(app)
+    for module in (persons, binome_commands, binome_reads, system):
+        app.include_router(module.router)
+    app.add_middleware(RequestContext)
+    return app
+
+
+class RequestContext:
+    """Binds a request_id for every log line of the request and writes one access line at its end."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode() or uuid.uuid4().hex
+        structlog.contextvars.clear_contextvars()
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        status = {"code": 500}
+        started = time.perf_counter()
+
+        async def send_with_id(message):
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+                message.setdefault("headers", []).append((b"x-request-id", request_id.encode()))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            access_log.info("request", method=scope["method"], path=scope["path"], status=status["code"],
+                            duration_ms=round((time.perf_counter() - started) * 1000, 1))
+            structlog.contextvars.clear_contextvars()

@@ -1,0 +1,53 @@
+"""Request-scoped pieces shared by the routes: the container, who is acting, the Idempotency-Key."""
+
+from typing import Annotated
+from uuid import UUID
+
+import structlog
+from fastapi import Depends, Header, HTTPException, Path, Request
+
+from api.gateway import CommandGateway
+from domain.facts import Actor
+from mentorat.bootstrap import Container
+from workflows.types import workflow_id
+
+
+def get_container(request: Request) -> Container:
+    return request.app.state.container
+
+
+def get_gateway(request: Request) -> CommandGateway:
+    return request.app.state.gateway
+
+
+def get_actor(x_actor: Annotated[str | None, Header(
+    description="Qui agit : 'staff:<id>', 'mentor:<id>', 'mentee:<id>' ou 'integration:<nom>'.")] = None) -> Actor:
+    if x_actor is None:
+        return Actor("staff", "inconnu")
+    try:
+        actor = Actor.parse(x_actor)
+    except ValueError as error:
+        raise HTTPException(422, [{"loc": ["header", "X-Actor"], "msg": str(error), "type": "value_error"}]) from None
+    if actor.kind == "system":
+        raise HTTPException(422, [{"loc": ["header", "X-Actor"], "msg": "'system' is reserved", "type": "value_error"}])
+    return actor
+
+
+def get_idempotency_key(idempotency_key: Annotated[str | None, Header(
+    min_length=1, max_length=200,
+    description="Même clé et même corps : la première réponse est renvoyée, rien de nouveau n'est enregistré.")] = None,
+) -> str | None:
+    return idempotency_key
+
+
+async def bind_binome(binome_id: Annotated[UUID, Path(description="Identifiant du binôme")]) -> UUID:
+    # Async on purpose: it runs in the request's own context, so the bound values reach the access log line.
+    structlog.contextvars.bind_contextvars(binome_id=str(binome_id), workflow_id=workflow_id(binome_id))
+    return binome_id
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+GatewayDep = Annotated[CommandGateway, Depends(get_gateway)]
+ActorDep = Annotated[Actor, Depends(get_actor)]
+IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
+BinomeIdDep = Annotated[UUID, Depends(bind_binome)]

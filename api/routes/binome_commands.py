@@ -1,0 +1,76 @@
+"""Every lifecycle command of a binôme, from the proposal to the evaluations."""
+
+import asyncio
+
+from fastapi import APIRouter, HTTPException, Response
+
+from api import schemas as s
+from api.deps import ActorDep, BinomeIdDep, ContainerDep, GatewayDep, IdempotencyKeyDep
+from api.gateway import Accepted, envelope_for, new_binome_id
+from api.presenters import fact_out
+from domain.facts import Actor
+
+router = APIRouter(prefix="/binomes", tags=["binômes : commandes"])
+
+
+async def _run(gateway, binome_id, name: str, body: s.CommandInput, actor: Actor, key: str | None,
+               response: Response, **extra) -> s.CommandResult:
+    payload = {**body.model_dump(mode="json", exclude={"occurred_at"}), **extra}
+    accepted = await gateway.send(binome_id, envelope_for(name, payload, actor, key, body.occurred_at))
+    return _result(accepted, response)
+
+
+def _result(accepted: Accepted, response: Response) -> s.CommandResult:
+    if accepted.repeated:
+        response.headers["Idempotent-Replayed"] = "true"
+    return s.CommandResult(binome_id=accepted.binome_id, recorded=[fact_out(f) for f in accepted.facts])
+
+
+@router.post("", status_code=201, response_model=s.CommandResult, summary="Proposer un mentee à un mentor")
+async def propose(body: s.ProposalIn, container: ContainerDep, gateway: GatewayDep, actor: ActorDep,
+                  key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
+    for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
+        person = await asyncio.to_thread(container.views.person, getattr(body, field))
+        if person is None or person["role"] != role:
+            raise HTTPException(422, [{"loc": ["body", field], "msg": f"Aucun {role} avec cet identifiant.",
+                                       "type": "not_found"}])
+    binome_id = new_binome_id(key)
+    envelope = envelope_for("ProposeMentee", body.model_dump(mode="json", exclude={"occurred_at"}), actor,
+                            key, body.occurred_at)
+    accepted = await gateway.propose(binome_id, envelope)
+    response.headers["Location"] = f"/binomes/{binome_id}"
+    return _result(accepted, response)
+
+
+def _command(path: str, name: str, body_type: type, summary: str, status_code: int = 201, method: str = "post"):
+    async def endpoint(binome_id: BinomeIdDep, body: body_type, gateway: GatewayDep, actor: ActorDep,  # type: ignore[valid-type]
+                       key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
+        return await _run(gateway, binome_id, name, body, actor, key, response)
+
+    endpoint.__name__ = name
+    getattr(router, method)(path, status_code=status_code, response_model=s.CommandResult, summary=summary)(endpoint)
+
+
+_command("/{binome_id}/proposal/accept", "AcceptProposal", s.AcceptIn, "Le mentor accepte la proposition")
+_command("/{binome_id}/proposal/refuse", "RefuseProposal", s.RefusalIn, "Le mentor refuse la proposition")
+_command("/{binome_id}/first-meeting", "RecordFirstMeeting", s.FirstMeetingIn, "Enregistrer la première rencontre")
+_command("/{binome_id}/validations", "RecordValidation", s.ValidationIn, "Validation (ou refus) du mentor ou du mentee")
+_command("/{binome_id}/contract/signatures", "SignContract", s.SignatureIn, "Signature du contrat tripartite")
+_command("/{binome_id}/intake/analysis", "RecordAnalysis", s.AnalysisIn, "Analyse des forces et faiblesses")
+_command("/{binome_id}/action-plan", "AgreeActionPlan", s.ActionPlanIn, "Plan d'actions co-construit")
+_command("/{binome_id}/actions", "AddAction", s.NewActionIn, "Ajouter une action au plan")
+_command("/{binome_id}/meetings", "RecordMeeting", s.MeetingIn,
+         "Rencontre tenue (intégrations : avec un en-tête Idempotency-Key)")
+_command("/{binome_id}/contacts", "LogContact", s.ContactIn, "Contact entre deux rencontres")
+_command("/{binome_id}/monitoring-contacts", "RecordMonitoringContact", s.MonitoringContactIn,
+         "Contact de suivi par l'équipe (toutes les six semaines)")
+_command("/{binome_id}/exit/positive", "RecordPositiveExit", s.PositiveExitIn, "Sortie positive")
+_command("/{binome_id}/exit/early-stop", "RecordEarlyStop", s.EarlyStopIn, "Arrêt anticipé")
+_command("/{binome_id}/closure-meeting", "RecordClosureMeeting", s.ClosureMeetingIn, "Réunion de clôture")
+_command("/{binome_id}/evaluations", "RecordEvaluation", s.EvaluationIn, "Évaluation qualitative d'un côté")
+
+
+@router.patch("/{binome_id}/actions/{action_id}", response_model=s.CommandResult, summary="Mettre à jour une action")
+async def update_action(binome_id: BinomeIdDep, action_id: str, body: s.ActionChangeIn, gateway: GatewayDep,
+                        actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
+    return await _run(gateway, binome_id, "UpdateAction", body, actor, key, response, action_id=action_id)

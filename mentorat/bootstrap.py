@@ -1,0 +1,72 @@
+"""The composition root: builds the store, views, projector, Temporal client, worker and API from one Settings.
+
+Tests and tools call the same functions with other settings (another database, a test Temporal server).
+"""
+
+from dataclasses import dataclass, field
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from domain.programme import DEFAULT_PROGRAMME, Programme
+from eventstore import FactStore
+from mentorat.settings import Settings
+from projections.db import PostgresViews, SqliteViews, ViewDatabase
+from projections.projector import Projector
+from projections.queries import Views
+from worker.worker import build_worker
+from workflows.types import WorkflowOptions
+
+
+@dataclass
+class Container:
+    settings: Settings
+    store: FactStore
+    view_db: ViewDatabase
+    views: Views
+    projector: Projector
+    programme: Programme = field(default_factory=lambda: DEFAULT_PROGRAMME)
+    temporal: Client | None = None
+
+    @property
+    def workflow_options(self) -> WorkflowOptions:
+        return WorkflowOptions(
+            append_timeout_seconds=self.settings.append_timeout_seconds,
+            continue_as_new_after_events=self.settings.continue_as_new_after_events,
+        )
+
+    def close(self) -> None:
+        self.projector.stop()
+        self.view_db.close()
+        self.store.close()
+
+
+def build_store(settings: Settings) -> FactStore:
+    if settings.event_store == "postgres":
+        return FactStore.postgres(settings.postgres_host, settings.postgres_port, settings.postgres_db,
+                                  settings.postgres_user, settings.postgres_password, settings.postgres_pool_size)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return FactStore.sqlite(str(settings.sqlite_events_path))
+
+
+def build_view_db(settings: Settings) -> ViewDatabase:
+    if settings.event_store == "postgres":
+        return PostgresViews(settings.postgres_conninfo, settings.postgres_pool_size)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return SqliteViews(settings.sqlite_views_path)
+
+
+def build_container(settings: Settings, temporal: Client | None = None) -> Container:
+    store = build_store(settings)
+    view_db = build_view_db(settings)
+    projector = Projector(store, view_db, poll_seconds=settings.projection_poll_seconds)
+    projector.setup()
+    return Container(settings, store, view_db, Views(view_db), projector, temporal=temporal)
+
+
+async def connect_temporal(settings: Settings, address: str | None = None) -> Client:
+    return await Client.connect(address or settings.temporal_address, namespace=settings.temporal_namespace)
+
+
+def build_temporal_worker(container: Container, **worker_options) -> Worker:
+    return build_worker(container.temporal, container.store, container.settings.task_queue, **worker_options)

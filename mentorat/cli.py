@@ -1,0 +1,123 @@
+"""`mentorat` command line: serve (everything, embedded), api, worker, rebuild-views, healthcheck."""
+
+import argparse
+import asyncio
+import contextlib
+import sys
+import urllib.request
+
+import structlog
+import uvicorn
+
+from api.app import create_app
+from mentorat.bootstrap import Container, build_container, build_temporal_worker, connect_temporal
+from mentorat.devserver import DevServer
+from mentorat.logging import configure_logging
+from mentorat.settings import Settings
+
+log = structlog.get_logger("mentorat")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="mentorat", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="Temporal dev server + worker + API on embedded defaults")
+    commands.add_parser("api", help="the HTTP API (with the read-view projector)")
+    commands.add_parser("worker", help="the Temporal worker")
+    commands.add_parser("rebuild-views", help="rebuild every read view from the event store")
+    check = commands.add_parser("healthcheck", help="exit 0 when the API / worker's dependencies answer")
+    check.add_argument("what", choices=["api", "worker"])
+    args = parser.parse_args(argv)
+
+    settings = Settings()
+    configure_logging(settings.log_format, settings.log_level)
+    runners = {
+        "serve": lambda: asyncio.run(serve(settings)),
+        "api": lambda: asyncio.run(run_api(settings)),
+        "worker": lambda: asyncio.run(run_worker(settings)),
+        "rebuild-views": lambda: rebuild_views(settings),
+        "healthcheck": lambda: asyncio.run(healthcheck(settings, args.what)),
+    }
+    with contextlib.suppress(KeyboardInterrupt):
+        return runners[args.command]() or 0
+    return 0
+
+
+async def _serve_api(container: Container) -> None:
+    config = uvicorn.Config(create_app(container), host=container.settings.api_host, port=container.settings.api_port,
+                            log_config=None, lifespan="on")
+    await uvicorn.Server(config).serve()
+
+
+async def serve(settings: Settings) -> None:
+    """Everything in one process tree: data under settings.data_dir, kept across restarts."""
+    container = build_container(settings)
+    dev_server = None
+    if settings.temporal_address:
+        container.temporal = await connect_temporal(settings)
+    else:
+        dev_server = DevServer(settings.temporal_dev_db_path, settings.temporal_dev_port,
+                               settings.temporal_ui_port, settings.temporal_namespace)
+        container.temporal = await dev_server.start()
+        log.info("temporal_dev_server_started", address=dev_server.address, ui=dev_server.ui_url)
+    worker = build_temporal_worker(container)
+    log.info("mentorat_ready", api=f"http://{settings.api_host}:{settings.api_port}",
+             docs=f"http://{settings.api_host}:{settings.api_port}/docs", data_dir=str(settings.data_dir.resolve()))
+    try:
+        async with worker:
+            # uvicorn handles Ctrl-C: when it returns, the worker drains and the dev server stops.
+            await _serve_api(container)
+    finally:
+        container.close()
+        if dev_server is not None:
+            dev_server.stop()
+        log.info("mentorat_stopped")
+
+
+async def run_api(settings: Settings) -> None:
+    container = build_container(settings, await connect_temporal(settings))
+    try:
+        await _serve_api(container)
+    finally:
+        container.close()
+
+
+async def run_worker(settings: Settings) -> None:
+    container = build_container(settings, await connect_temporal(settings))
+    worker = build_temporal_worker(container)
+    log.info("worker_started", task_queue=settings.task_queue)
+    try:
+        await worker.run()
+    finally:
+        container.close()
+
+
+def rebuild_views(settings: Settings) -> None:
+    container = build_container(settings)
+
+    def progress(done: int, total: int) -> None:
+        print(f"\rvues reconstruites : {done}/{total} faits ({100 * done // max(total, 1)} %)", end="", flush=True)
+
+    try:
+        count = container.projector.rebuild(progress)
+        print(f"\nterminé : {count} faits rejoués")
+    finally:
+        container.close()
+
+
+async def healthcheck(settings: Settings, what: str) -> int:
+    try:
+        if what == "api":
+            host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "::") else settings.api_host
+            with urllib.request.urlopen(f"http://{host}:{settings.api_port}/health", timeout=5) as answer:
+                return 0 if answer.status == 200 else 1
+        client = await connect_temporal(settings)
+        await client.service_client.check_health()
+        return 0
+    except Exception as error:
+        print(f"unhealthy: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

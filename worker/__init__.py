@@ -1,0 +1,1 @@
+"""The Temporal worker: runs binôme workflows and the activities that write the event store."""

@@ -1,0 +1,1 @@
+"""Temporal workflows: one long-running workflow per binôme."""

@@ -1,0 +1,150 @@
+"""One binôme's six months as a durable workflow.
+
+The workflow is the single writer of its binôme's facts: a command arrives as an update, is judged
+by the domain (a refusal is a rejected update: nothing in history, nothing in the store), and its
+facts are appended by an idempotent activity before the update answers. Time-driven facts
+(expiry, cadence, monitoring, term, end of evaluation) come from the domain's schedule, dated at
+their deadline. State is folded from the same facts that are stored, so the store and the
+workflow cannot disagree for longer than one activity retry.
+"""
+
+import asyncio
+import math
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from domain.commands import CommandEnvelope
+    from domain.decide import decide
+    from domain.errors import DomainError, InvalidInput
+    from domain.facts import Fact
+    from domain.programme import Programme
+    from domain.schedule import due_facts, next_deadline
+    from domain.state import BinomeState, evolve
+    from workflows.types import (
+        APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
+    )
+
+APPEND_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    backoff_coefficient=2.0,
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=["AppendConflict"],
+)
+
+
+def refusal(error: DomainError) -> ApplicationError:
+    """A domain refusal as the update's failure: its type and field reach the API (409 / 422)."""
+    field = error.field if isinstance(error, InvalidInput) else None
+    return ApplicationError(error.message, {"field": field}, type=type(error).__name__, non_retryable=True)
+
+
+@workflow.defn(name=WORKFLOW_NAME)
+class BinomeWorkflow:
+    @workflow.init
+    def __init__(self, input: BinomeInput) -> None:
+        if input.state is not None:
+            self._state = BinomeState.from_dict(input.state)
+        else:
+            self._state = BinomeState(input.binome_id, Programme.from_dict(input.programme))
+        self._input = input
+        self._options = input.options
+        # Commands and timers append one at a time: each decides on the state the previous one left.
+        self._lock = asyncio.Lock()
+
+    @workflow.run
+    async def run(self, input: BinomeInput) -> dict:
+        if self._state.stage is None and not await self._wait_for_proposal():
+            return {"binome_id": input.binome_id, "stage": None}
+        while not self._state.finished:
+            async with self._lock:
+                await self._record(due_facts(self._state, workflow.now()))
+            if self._state.finished:
+                break
+            if self._should_continue_as_new():
+                await workflow.wait_condition(workflow.all_handlers_finished)
+                workflow.continue_as_new(BinomeInput(
+                    binome_id=input.binome_id, programme=input.programme,
+                    options=self._options, state=self._state.to_dict(),
+                ))
+            await self._wait_for_news_or_deadline()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return {"binome_id": input.binome_id, "stage": self._state.stage.value, "version": self._state.version}
+
+    @workflow.update(name=COMMAND_UPDATE)
+    async def command(self, envelope: CommandEnvelope) -> CommandOutcome:
+        async with self._lock:
+            now = workflow.now()
+            await self._record(due_facts(self._state, now))
+            previous = self._state.commands.get(envelope.command_id)
+            try:
+                facts = decide(self._state, envelope, now)
+            except DomainError as error:
+                raise refusal(error) from None
+            if previous is not None:
+                return self._outcome(previous.positions, repeated=True)
+            await self._record(facts)
+            return self._outcome([fact.position for fact in facts])
+
+    @command.validator
+    def _validate_command(self, envelope: CommandEnvelope) -> None:
+        # Judged on the state as time has already made it, so a late answer to an expired proposal is refused here.
+        now = workflow.now()
+        state = self._state.copy()
+        for fact in due_facts(state, now):
+            evolve(state, fact)
+        try:
+            decide(state, envelope, now)
+        except DomainError as error:
+            raise refusal(error) from None
+
+    @workflow.query(name=STATE_QUERY)
+    def state(self) -> dict:
+        return self._state.to_dict()
+
+    async def _wait_for_proposal(self) -> bool:
+        try:
+            await workflow.wait_condition(
+                lambda: self._state.stage is not None, timeout=self._options.proposal_wait_seconds)
+        except asyncio.TimeoutError:
+            return False
+        return True
+
+    async def _wait_for_news_or_deadline(self) -> None:
+        deadline = next_deadline(self._state)
+        version = self._state.version
+        timeout = None
+        if deadline is not None:
+            # Whole seconds, at least one: a timer for a deadline already reached would never be needed.
+            timeout = max(1, math.ceil((deadline - workflow.now()).total_seconds()))
+        try:
+            await workflow.wait_condition(
+                lambda: self._state.version != version or self._should_continue_as_new(), timeout=timeout)
+        except asyncio.TimeoutError:
+            pass
+
+    def _should_continue_as_new(self) -> bool:
+        info = workflow.info()
+        return (info.is_continue_as_new_suggested()
+                or info.get_current_history_length() >= self._options.continue_as_new_after_events)
+
+    async def _record(self, facts: list[Fact]) -> None:
+        if not facts:
+            return
+        await workflow.execute_activity(
+            APPEND_FACTS,
+            AppendFacts(self._state.binome_id, facts),
+            start_to_close_timeout=timedelta(seconds=self._options.append_timeout_seconds),
+            retry_policy=APPEND_RETRY,
+        )
+        for fact in facts:
+            evolve(self._state, fact)
+
+    def _outcome(self, positions: list[int], repeated: bool = False) -> CommandOutcome:
+        return CommandOutcome(
+            binome_id=self._state.binome_id, version=self._state.version,
+            stage=self._state.stage.value, positions=list(positions), repeated=repeated,
+        )

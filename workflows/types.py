@@ -1,0 +1,54 @@
+"""What crosses the workflow boundary: inputs, activity requests, update outcomes (plain dataclasses)."""
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from domain.facts import Fact
+
+APPEND_FACTS = "append_facts"
+COMMAND_UPDATE = "command"
+STATE_QUERY = "state"
+WORKFLOW_NAME = "Binome"
+
+
+def workflow_id(binome_id: str | UUID) -> str:
+    return f"binome-{binome_id}"
+
+
+def update_id(command_id: str, fingerprint: str | None) -> str:
+    """The server drops a second update with the same id; the fingerprint keeps a reused key with another body apart."""
+    return f"{command_id}/{(fingerprint or '')[:16]}"
+
+
+@dataclass
+class WorkflowOptions:
+    append_timeout_seconds: float = 30.0
+    continue_as_new_after_events: int = 4000
+    # A started workflow that never gets its proposal (the caller vanished) ends after this.
+    proposal_wait_seconds: float = 3600.0
+
+
+@dataclass
+class BinomeInput:
+    binome_id: str
+    programme: dict[str, Any]
+    options: WorkflowOptions = field(default_factory=WorkflowOptions)
+    # Set when the workflow continues as new: the state so far (every fact is already in the store).
+    state: dict[str, Any] | None = None
+
+
+@dataclass
+class AppendFacts:
+    binome_id: str
+    facts: list[Fact]
+
+
+@dataclass
+class CommandOutcome:
+    binome_id: str
+    version: int
+    stage: str
+    # Positions of the facts this command recorded (for a repeat: the first delivery's).
+    positions: list[int]
+    repeated: bool = False
