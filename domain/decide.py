@@ -193,7 +193,7 @@ def _sign(state: BinomeState, cmd: c.SignContract, new: _NewFacts) -> None:
     _require_stage(state, (Stage.AWAITING_CONTRACT,), "Le contrat est déjà en vigueur")
     if party in state.signatures:
         raise NotAllowed(f"{SIDE_LABELS_FR[party]} a déjà signé le contrat.")
-    _require_not_before(new.occurred_at, state.first_meeting_at, "la première rencontre")
+    _require_not_before(new.occurred_at, max(state.validations.values()), "les deux validations")
     new.add("ContractSigned", {"party": party})
     signed = {**state.signatures, party: new.occurred_at}
     if all(p in signed for p in CONTRACT_PARTIES):
@@ -223,6 +223,7 @@ def _plan(state: BinomeState, cmd: c.AgreeActionPlan, new: _NewFacts) -> None:
     _require_stage(state, (Stage.INTAKE,), "Le plan d'actions se construit pendant l'in-take")
     if state.analysis_at is None:
         raise NotAllowed("Le plan d'actions suit l'analyse des forces et faiblesses.")
+    _require_not_before(new.occurred_at, state.analysis_at, "l'analyse des forces et faiblesses")
     if not cmd.actions:
         raise InvalidInput("actions", "Le plan d'actions contient au moins une action.")
     actions = [_action_item(item, _next_action_id(state, i), f"actions.{i}") for i, item in enumerate(cmd.actions)]
@@ -231,12 +232,14 @@ def _plan(state: BinomeState, cmd: c.AgreeActionPlan, new: _NewFacts) -> None:
 
 def _add_action(state: BinomeState, cmd: c.AddAction, new: _NewFacts) -> None:
     _require_stage(state, (Stage.ACTIVE,), "Une action s'ajoute à un plan d'actions en cours")
+    _require_not_before(new.occurred_at, state.action_plan_at, "le plan d'actions")
     new.add("ActionAdded", _action_item(
         {"title": cmd.title, "owner": cmd.owner, "due_on": cmd.due_on}, _next_action_id(state), "action"))
 
 
 def _update_action(state: BinomeState, cmd: c.UpdateAction, new: _NewFacts) -> None:
     _require_stage(state, (Stage.ACTIVE,), "Les actions se mettent à jour pendant le travail en binôme")
+    _require_not_before(new.occurred_at, state.action_plan_at, "le plan d'actions")
     action = state.actions.get(cmd.action_id)
     if action is None:
         raise InvalidInput("action_id", f"Action inconnue : {cmd.action_id}.")
@@ -317,6 +320,7 @@ def _evaluation(state: BinomeState, cmd: c.RecordEvaluation, new: _NewFacts) -> 
     _require_stage(state, (Stage.EVALUATION,), "L'évaluation suit la réunion de clôture")
     if side in state.evaluations:
         raise NotAllowed(f"{SIDE_LABELS_FR[side]} a déjà rendu son évaluation.")
+    _require_not_before(new.occurred_at, state.closure_meeting_at, "la réunion de clôture")
     if not 1 <= cmd.rating <= 5:
         raise InvalidInput("rating", "La note va de 1 à 5.")
     questions = state.programme.evaluation_questions

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import signal
 import sys
 import urllib.request
 
@@ -85,6 +86,10 @@ async def run_api(settings: Settings) -> None:
 async def run_worker(settings: Settings) -> None:
     container = build_container(settings, await connect_temporal(settings))
     worker = build_temporal_worker(container)
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        # Stop polling, let running tasks finish: a container stop is not a crash.
+        loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(worker.shutdown()))
     log.info("worker_started", task_queue=settings.task_queue)
     try:
         await worker.run()

@@ -28,7 +28,7 @@ class DevServer:
             binary("temporal"), "server", "start-dev",
             "--db-filename", str(db_path), "--ip", "127.0.0.1", "--port", str(port),
             "--ui-ip", "127.0.0.1", "--ui-port", str(ui_port), "--namespace", namespace,
-            "--log-level", "warn",
+            "--log-level", "error",
         ]
         self._namespace = namespace
         self._process: subprocess.Popen | None = None

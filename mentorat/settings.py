@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
+from psycopg.conninfo import make_conninfo
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -69,6 +70,6 @@ class Settings(BaseSettings):
 
     @property
     def postgres_conninfo(self) -> str:
-        password = f" password={self.postgres_password}" if self.postgres_password else ""
-        return (f"host={self.postgres_host} port={self.postgres_port} dbname={self.postgres_db} "
-                f"user={self.postgres_user}{password}")
+        # make_conninfo quotes values, so a password with spaces or quotes stays one value.
+        return make_conninfo(host=self.postgres_host, port=self.postgres_port, dbname=self.postgres_db,
+                             user=self.postgres_user, password=self.postgres_password or None)

@@ -1,0 +1,16 @@
+"""Settings for the real thing on a test store: SQLite in a temporary folder, or a fresh PostgreSQL database."""
+
+from pathlib import Path
+
+from mentorat.settings import Settings
+from tests.support.postgres import HOST, PORT, USER
+
+
+def sqlite_settings(data_dir: Path, **overrides) -> Settings:
+    return Settings(_env_file=None, data_dir=data_dir, event_store="sqlite", projection_poll_seconds=0.05, **overrides)
+
+
+def postgres_settings(dbname: str, data_dir: Path, **overrides) -> Settings:
+    return Settings(_env_file=None, data_dir=data_dir, event_store="postgres", postgres_host=HOST, postgres_port=PORT,
+                    postgres_user=USER, postgres_db=dbname, postgres_pool_size=4, projection_poll_seconds=0.05,
+                    **overrides)
