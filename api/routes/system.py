@@ -18,6 +18,7 @@ async def health(container: ContainerDep) -> JSONResponse:
         last = await asyncio.to_thread(container.store.last_log_position)
         position = await asyncio.to_thread(container.projector.position)
         checks["event_store"] = "ok"
+        checks["log_position"] = last
         checks["views_lag"] = max(last - position, 0)
     except Exception as error:  # report, don't raise: this is the health endpoint
         healthy = False

@@ -1,0 +1,71 @@
+"""The API in-process (httpx over ASGI), a real worker, a real store (SQLite and PostgreSQL), the time-skipping server."""
+
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from api.app import create_app
+from mentorat.bootstrap import build_temporal_worker
+
+
+@dataclass
+class Api:
+    http: httpx.AsyncClient
+    env: WorkflowEnvironment
+
+    async def post(self, path: str, body: dict | None = None, **headers) -> httpx.Response:
+        return await self.http.post(path, json=body or {}, headers=headers)
+
+    async def ok(self, path: str, body: dict | None = None, **headers) -> dict:
+        response = await self.post(path, body, **headers)
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    async def get(self, path: str, **params) -> dict:
+        response = await self.http.get(path, params=params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def person(self, role: str, name: str) -> str:
+        return (await self.ok(f"/{role}s", {"name": name, "email": f"{name.lower()}@example.org",
+                                            "languages": ["fr", "nl"]}))["person_id"]
+
+    async def propose(self, **headers) -> str:
+        mentor = await self.person("mentor", "Anne")
+        mentee = await self.person("mentee", "Bilal")
+        answer = await self.ok("/binomes", {"mentor_id": mentor, "mentee_id": mentee, "note": "Même secteur"},
+                               **headers)
+        return answer["binome_id"]
+
+    async def through_contract(self) -> str:
+        binome = await self.propose()
+        await self.ok(f"/binomes/{binome}/proposal/accept", **{"X-Actor": "mentor:anne"})
+        await self.ok(f"/binomes/{binome}/first-meeting", {"mode": "in_person", "checklist": ["expectations"]})
+        for side in ("mentor", "mentee"):
+            await self.ok(f"/binomes/{binome}/validations", {"side": side, "decision": "validated"})
+        for party in ("mentor", "mentee", "programme"):
+            await self.ok(f"/binomes/{binome}/contract/signatures", {"party": party})
+        return binome
+
+    async def through_intake(self) -> str:
+        binome = await self.through_contract()
+        await self.ok(f"/binomes/{binome}/intake/analysis", {"strengths": ["réseau"], "weaknesses": ["CV"]})
+        await self.ok(f"/binomes/{binome}/action-plan", {"actions": [
+            {"title": "Refaire le CV", "owner": "mentee", "due_on": "2030-01-31"}]})
+        return binome
+
+
+@pytest.fixture
+async def api(time_skipping_env, container, task_queue):
+    container.temporal = time_skipping_env.client
+    app = create_app(container)
+    container.projector.start()
+    try:
+        async with build_temporal_worker(container):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=30) as http:
+                yield Api(http, time_skipping_env)
+    finally:
+        container.projector.stop()
