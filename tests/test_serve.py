@@ -1,0 +1,94 @@
+"""`mentorat serve` (the README's first command, after install): starts everything, keeps data across a restart,
+and stops cleanly on Ctrl-C, leaving no Temporal dev server behind."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+MENTORAT = Path(sys.executable).parent / "mentorat"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(url: str, body: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+class Service:
+    def __init__(self, data_dir: Path):
+        self.api_port, dev_port, ui_port = free_port(), free_port(), free_port()
+        self.url = f"http://127.0.0.1:{self.api_port}"
+        self.env = {**os.environ, "MENTORAT_DATA_DIR": str(data_dir), "MENTORAT_API_PORT": str(self.api_port),
+                    "MENTORAT_TEMPORAL_DEV_PORT": str(dev_port), "MENTORAT_TEMPORAL_UI_PORT": str(ui_port),
+                    "MENTORAT_LOG_FORMAT": "json"}
+        self.data_dir = data_dir
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log = open(self.data_dir.parent / "serve.log", "a")
+        self.process = subprocess.Popen([str(MENTORAT), "serve"], env=self.env, stdout=self.log,
+                                        stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, "serve exited early"
+            try:
+                if call(f"{self.url}/health")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise AssertionError("the service did not become healthy")
+
+    def interrupt(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=40)
+
+    def dev_servers_left(self) -> list[str]:
+        found = subprocess.run(["pgrep", "-af", f"--db-filename {self.data_dir}"], capture_output=True, text=True)
+        return [line for line in found.stdout.splitlines() if "start-dev" in line]
+
+
+def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
+    service = Service(tmp_path / "data")
+    service.start()
+    try:
+        status, mentor = call(f"{service.url}/mentors", {"name": "Anne", "languages": ["fr"]})
+        assert status == 201
+        status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
+        status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
+                                                           "mentee_id": mentee["person_id"]})
+        assert status == 201
+        assert service.interrupt() == 0
+        assert service.dev_servers_left() == []
+
+        service.start()
+        status, again = call(f"{service.url}/mentors/{mentor['person_id']}")
+        assert status == 200 and again["name"] == "Anne"
+        # The workflow survived too: it still takes commands.
+        status, accepted = call(f"{service.url}/binomes/{proposal['binome_id']}/proposal/accept", {})
+        assert status == 201 and accepted["recorded"][0]["type"] == "ProposalAccepted"
+        assert service.interrupt() == 0
+        assert service.dev_servers_left() == []
+        assert (tmp_path / "data" / "events.sqlite").exists() and (tmp_path / "data" / "temporal.db").exists()
+    finally:
+        if service.process.poll() is None:
+            service.process.kill()
