@@ -143,6 +143,7 @@ class Outcome:
     completed: bool = False
     failure: str | None = None
     commands: int = 0
+    persons: int = 0
     history_length: int = 0
     meeting_clients: set[int] = field(default_factory=set)
 
@@ -237,9 +238,11 @@ class Driver:
         mentor = (await self.command(outcome, "RegisterMentor", "/mentors", {
             "name": f"Mentor Bench {n}", "email": f"mentor{n}@bench.example.com", "phone": "+33 1 00 00 00 00",
             "languages": ["fr", "en"]}, staff)).json()["person_id"]
+        outcome.persons += 1
         mentee = (await self.command(outcome, "RegisterMentee", "/mentees", {
             "name": f"Mentee Bench {n}", "email": f"mentee{n}@bench.example.com", "languages": ["fr"]},
             staff)).json()["person_id"]
+        outcome.persons += 1
         proposed = await self.command(outcome, "ProposeMentee", "/binomes",
                                       {"mentor_id": mentor, "mentee_id": mentee, "note": f"bench {self.run_id}"}, staff)
         outcome.binome_id = binome = proposed.json()["binome_id"]
@@ -355,7 +358,8 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     for outcome in outcomes:
         if outcome.failure:
             failures[outcome.failure] += 1
-    expected_facts = sum(o.history_length for o in outcomes if o.completed) + 2 * completed
+    # Each person is one fact; each binôme's facts are its history (as last read).
+    expected_facts = sum(o.history_length + o.persons for o in outcomes)
     meeting_clients = sorted({c for o in outcomes for c in o.meeting_clients})
     return {
         "url": args.url,
@@ -390,7 +394,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         "error_samples": stats.error_samples,
         "facts": {"before": facts_before, "after": facts_after,
                   "recorded": (facts_after - facts_before) if None not in (facts_before, facts_after) else None,
-                  "expected_from_histories": expected_facts},
+                  "expected_from_histories_and_persons": expected_facts},
     }
 
 
@@ -423,7 +427,7 @@ def report(figures: dict[str, Any]) -> str:
         f"  meetings sent by clients: {figures['meeting_clients_used']}",
         f"  errors              : {figures['errors']}",
         f"  facts in the store  : before {facts['before']}, after {facts['after']}, recorded {facts['recorded']}"
-        f" (expected from the histories + persons: {facts['expected_from_histories']})",
+        f" (expected from the histories + persons: {facts['expected_from_histories_and_persons']})",
     ]
     if figures["failures"]:
         lines.append("  failed binômes:")

@@ -255,9 +255,18 @@ def _update_action(state: BinomeState, cmd: c.UpdateAction, new: _NewFacts) -> N
     })
 
 
-def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
-    _require_stage(state, PERIOD_STAGES, "Les rencontres s'enregistrent entre la signature du contrat et la sortie")
+def _require_during_period(state: BinomeState, new: _NewFacts, what: str) -> None:
+    """During the period; after the exit, only a late entry of something that happened before it."""
+    _require_stage(state, PERIOD_STAGES + (Stage.CLOSURE_DUE, Stage.EVALUATION),
+                   f"{what} s'enregistrent entre la signature du contrat et la sortie")
     _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
+    if state.exit_at is not None and new.occurred_at >= state.exit_at:
+        raise NotAllowed(f"{what} s'enregistrent entre la signature du contrat et la sortie "
+                         f"(sortie le {state.exit_at.date().isoformat()}).")
+
+
+def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
+    _require_during_period(state, new, "Les rencontres")
     unknown = [a for a in cmd.actions_progressed if a not in state.actions]
     if unknown:
         raise InvalidInput("actions_progressed", f"Actions inconnues : {', '.join(unknown)}.")
@@ -270,8 +279,7 @@ def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
 
 
 def _contact(state: BinomeState, cmd: c.LogContact, new: _NewFacts) -> None:
-    _require_stage(state, PERIOD_STAGES, "Les contacts s'enregistrent entre la signature du contrat et la sortie")
-    _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
+    _require_during_period(state, new, "Les contacts")
     new.add("ContactLogged", {"channel": _require_choice(cmd.channel, "channel", c.CONTACT_CHANNELS), "notes": cmd.notes.strip()})
 
 

@@ -65,17 +65,19 @@ def pending_deadlines(state: BinomeState) -> list[Deadline]:
         return [Deadline(state.response_due_at, "ProposalExpired", {"reason": "Délai de réponse du mentor dépassé."})]
     if state.stage == Stage.AWAITING_FIRST_MEETING and state.first_meeting_overdue_at is None:
         return [Deadline(state.first_meeting_due_at, "FirstMeetingOverdue", {"due_at": iso(state.first_meeting_due_at)})]
-    if state.stage == Stage.EVALUATION:
-        missing = [side for side in SIDES if side not in state.evaluations]
-        return [Deadline(state.evaluation_due_at, "BinomeCompleted", {"reason": "evaluation_delay_passed", "missing": missing})]
     if not state.period_started or state.finished:
         return []
     deadlines = _monitoring_deadlines(state)
+    # The last whole month is still checked after the exit, even once the closure meeting is held.
     cadence = _cadence_deadline(state)
     if cadence is not None:
         deadlines.append(cadence)
     if state.exit_at is None:
         deadlines.append(Deadline(state.term_at, "TermReached", {}))
+    if state.stage == Stage.EVALUATION:
+        missing = [side for side in SIDES if side not in state.evaluations]
+        deadlines.append(Deadline(state.evaluation_due_at, "BinomeCompleted",
+                                  {"reason": "evaluation_delay_passed", "missing": missing}))
     return deadlines
 
 

@@ -1,0 +1,148 @@
+"""A mentee is proposed to a mentor, who accepts or refuses within 7 days, or the proposal expires."""
+
+from datetime import timedelta
+
+from domain.errors import InvalidInput, NotAllowed
+from domain.facts import SYSTEM
+from domain.programme import Programme
+from domain.schedule import due_facts, next_deadline
+from domain.stages import Stage
+from domain.tasks import open_tasks
+from tests.domain.gwt import (
+    ACCEPTED_AT, MENTOR, PROPOSED_AT, RESPONSE_DUE_AT, accepted, given, proposed, then_facts, then_refused,
+    when, when_time_passes,
+)
+
+
+def test_a_proposal_records_both_people_and_the_response_deadline_seven_days_on():
+    result = when(given(), "ProposeMentee", {"mentor_id": " mentor-1 ", "mentee_id": "mentee-1", "note": " CV "},
+                  at=PROPOSED_AT)
+
+    (fact,) = then_facts(result, ("MentorshipProposed", {
+        "mentor_id": "mentor-1", "mentee_id": "mentee-1", "note": "CV",
+        "response_due_at": "2025-01-13T09:00:00+00:00",
+    }))
+    assert fact.position == 1
+    assert fact.occurred_at == PROPOSED_AT
+    assert fact.data["programme"]["proposal_response_days"] == 7
+    assert result.state.stage == Stage.PROPOSED
+    assert next_deadline(result.state) == RESPONSE_DUE_AT
+
+
+def test_the_proposal_keeps_the_programme_delays_it_was_made_under():
+    state = given(*proposed(), programme=Programme(id="court", proposal_response_days=3))
+
+    assert state.programme.id == "court"
+    assert state.response_due_at == PROPOSED_AT + timedelta(days=3)
+
+
+def test_a_mentee_cannot_be_their_own_mentor():
+    result = when(given(), "ProposeMentee", {"mentor_id": "p-1", "mentee_id": "p-1"}, at=PROPOSED_AT)
+
+    then_refused(result, InvalidInput, "Le mentee doit être une autre personne que le mentor.", field="mentee_id")
+
+
+def test_a_proposal_names_a_mentor():
+    result = when(given(), "ProposeMentee", {"mentor_id": "  ", "mentee_id": "mentee-1"}, at=PROPOSED_AT)
+
+    then_refused(result, InvalidInput, "Le mentor est obligatoire.", field="mentor_id")
+
+
+def test_a_binome_is_proposed_only_once():
+    result = when(given(*proposed()), "ProposeMentee", {"mentor_id": "m-2", "mentee_id": "e-2"}, at=ACCEPTED_AT)
+
+    then_refused(result, NotAllowed, "Ce binôme a déjà été proposé.")
+
+
+def test_nothing_happens_to_a_binome_before_its_proposal():
+    result = when(given(), "AcceptProposal", at=ACCEPTED_AT, actor=MENTOR)
+
+    then_refused(result, NotAllowed, "Ce binôme n'a pas encore été proposé.")
+
+
+def test_the_mentor_accepts_and_the_first_meeting_is_due_21_days_later():
+    result = when(given(*proposed()), "AcceptProposal", at=ACCEPTED_AT, actor=MENTOR)
+
+    (fact,) = then_facts(result, ("ProposalAccepted", {"first_meeting_due_at": "2025-01-29T09:00:00+00:00"}))
+    assert fact.actor == MENTOR
+    assert result.state.stage == Stage.AWAITING_FIRST_MEETING
+    assert next_deadline(result.state) == ACCEPTED_AT + timedelta(days=21)
+
+
+def test_an_acceptance_is_not_dated_before_the_proposal():
+    result = when(given(*proposed()), "AcceptProposal", at=ACCEPTED_AT, occurred_at=PROPOSED_AT - timedelta(hours=1))
+
+    then_refused(result, InvalidInput, "La date ne peut pas précéder la proposition (2025-01-06).", field="occurred_at")
+
+
+def test_a_proposal_is_answered_only_once():
+    result = when(given(*accepted()), "RefuseProposal", {"reason": "Plus disponible."}, at=ACCEPTED_AT)
+
+    then_refused(result, NotAllowed,
+                 "La proposition n'attend plus de réponse (étape actuelle : Première rencontre attendue).")
+
+
+def test_the_mentor_refuses_with_a_reason_and_the_binome_ends():
+    result = when(given(*proposed()), "RefuseProposal", {"reason": "  Pas de disponibilité avant l'été. "},
+                  at=ACCEPTED_AT, actor=MENTOR)
+
+    then_facts(result, ("ProposalRefused", {"reason": "Pas de disponibilité avant l'été."}))
+    assert result.state.stage == Stage.PROPOSAL_REFUSED
+    assert result.state.finished
+    assert result.state.ended_reason == "Pas de disponibilité avant l'été."
+    assert next_deadline(result.state) is None
+
+
+def test_a_refusal_needs_a_reason():
+    result = when(given(*proposed()), "RefuseProposal", {"reason": "   "}, at=ACCEPTED_AT, actor=MENTOR)
+
+    then_refused(result, InvalidInput, "La raison du refus est obligatoire.", field="reason")
+
+
+def test_a_refusal_without_the_reason_field_is_incomplete():
+    result = when(given(*proposed()), "RefuseProposal", {}, at=ACCEPTED_AT, actor=MENTOR)
+
+    then_refused(result, InvalidInput, field="payload")
+
+
+def test_nothing_expires_a_moment_before_the_seven_days():
+    assert due_facts(given(*proposed()), RESPONSE_DUE_AT - timedelta(seconds=1)) == []
+
+
+def test_the_proposal_expires_at_exactly_seven_days():
+    result = when_time_passes(given(*proposed()), RESPONSE_DUE_AT)
+
+    (fact,) = then_facts(result, ("ProposalExpired", {"reason": "Délai de réponse du mentor dépassé."}))
+    assert (fact.position, fact.occurred_at, fact.actor, fact.command_id) == (2, RESPONSE_DUE_AT, SYSTEM, None)
+    assert result.state.stage == Stage.PROPOSAL_EXPIRED
+
+
+def test_an_expiry_noticed_late_is_dated_at_the_deadline():
+    result = when_time_passes(given(*proposed()), RESPONSE_DUE_AT + timedelta(days=5))
+
+    (fact,) = then_facts(result, "ProposalExpired")
+    assert fact.occurred_at == RESPONSE_DUE_AT
+    assert result.state.ended_at == RESPONSE_DUE_AT
+
+
+def test_an_expired_proposal_asks_staff_to_propose_another_mentor():
+    state = given(*proposed())
+    expired = when_time_passes(state, RESPONSE_DUE_AT).state
+
+    (task,) = open_tasks(expired)
+    assert (task.kind, task.since, task.overdue) == ("proposal_expired", RESPONSE_DUE_AT, False)
+    assert task.task_id == "binome-1/proposal_expired/1"
+
+
+def test_an_acceptance_arriving_at_the_deadline_is_too_late():
+    result = when(given(*proposed()), "AcceptProposal", at=RESPONSE_DUE_AT, actor=MENTOR)
+
+    assert [f.type for f in result.elapsed] == ["ProposalExpired"]
+    then_refused(result, NotAllowed, "Ce binôme est clos (Proposition expirée).")
+
+
+def test_an_acceptance_a_minute_before_the_deadline_is_in_time():
+    result = when(given(*proposed()), "AcceptProposal", at=RESPONSE_DUE_AT - timedelta(minutes=1), actor=MENTOR)
+
+    then_facts(result, "ProposalAccepted")
+    assert result.elapsed == []
