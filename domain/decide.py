@@ -63,10 +63,6 @@ def decide(state: BinomeState, envelope: c.CommandEnvelope, now: datetime) -> li
     return new.facts
 
 
-def is_repeat(state: BinomeState, envelope: c.CommandEnvelope) -> bool:
-    return envelope.command_id in state.commands
-
-
 # --- checks -------------------------------------------------------------------------------------
 
 

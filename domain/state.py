@@ -4,6 +4,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.calendar import from_iso
 from domain.facts import Fact
 from domain.programme import Programme
 from domain.serialization import from_jsonable, to_jsonable
@@ -124,23 +125,19 @@ def fold(binome_id: str, facts: list[Fact]) -> BinomeState:
     return state
 
 
-def _dt(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
 def _proposed(s: BinomeState, f: Fact) -> None:
     s.stage = Stage.PROPOSED
     s.programme = Programme.from_dict(f.data["programme"])
     s.mentor_id = f.data["mentor_id"]
     s.mentee_id = f.data["mentee_id"]
     s.proposed_at = f.occurred_at
-    s.response_due_at = _dt(f.data["response_due_at"])
+    s.response_due_at = from_iso(f.data["response_due_at"])
 
 
 def _accepted(s: BinomeState, f: Fact) -> None:
     s.stage = Stage.AWAITING_FIRST_MEETING
     s.accepted_at = f.occurred_at
-    s.first_meeting_due_at = _dt(f.data["first_meeting_due_at"])
+    s.first_meeting_due_at = from_iso(f.data["first_meeting_due_at"])
 
 
 def _ended(stage: Stage):
@@ -173,8 +170,8 @@ def _signed(s: BinomeState, f: Fact) -> None:
 
 def _started(s: BinomeState, f: Fact) -> None:
     s.stage = Stage.INTAKE
-    s.period_start = _dt(f.data["period_start"])
-    s.term_at = _dt(f.data["term_at"])
+    s.period_start = from_iso(f.data["period_start"])
+    s.term_at = from_iso(f.data["term_at"])
 
 
 def _analysed(s: BinomeState, f: Fact) -> None:
@@ -221,11 +218,11 @@ def _cadence_met(s: BinomeState, f: Fact) -> None:
 
 def _cadence_shortfall(s: BinomeState, f: Fact) -> None:
     s.cadence_months_checked = f.data["month"]
-    s.shortfalls.append(Shortfall(f.data["month"], _dt(f.data["month_end"]), f.data["held"], f.data["required"]))
+    s.shortfalls.append(Shortfall(f.data["month"], from_iso(f.data["month_end"]), f.data["held"], f.data["required"]))
 
 
 def _monitoring_due(s: BinomeState, f: Fact) -> None:
-    s.monitoring.append(MonitoringContact(f.data["number"], _dt(f.data["due_at"])))
+    s.monitoring.append(MonitoringContact(f.data["number"], from_iso(f.data["due_at"])))
 
 
 def _monitoring_overdue(s: BinomeState, f: Fact) -> None:
@@ -257,7 +254,7 @@ def _closure_meeting(s: BinomeState, f: Fact) -> None:
 
 def _evaluation_requested(s: BinomeState, f: Fact) -> None:
     s.stage = Stage.EVALUATION
-    s.evaluation_due_at = _dt(f.data["due_at"])
+    s.evaluation_due_at = from_iso(f.data["due_at"])
 
 
 def _evaluation(s: BinomeState, f: Fact) -> None:

@@ -50,8 +50,19 @@ async def _serve_api(container: Container) -> None:
     await uvicorn.Server(config).serve()
 
 
+def _on_stop_signals(callback) -> None:
+    """Ctrl-C / SIGTERM call `callback` instead of raising KeyboardInterrupt in the middle of a shutdown.
+
+    uvicorn handles the signal itself while it serves and re-raises it once stopped: it then lands here.
+    """
+    loop = asyncio.get_running_loop()
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, callback)
+
+
 async def serve(settings: Settings) -> None:
     """Everything in one process tree: data under settings.data_dir, kept across restarts."""
+    _on_stop_signals(lambda: None)
     container = build_container(settings)
     dev_server = None
     if settings.temporal_address:
@@ -76,6 +87,7 @@ async def serve(settings: Settings) -> None:
 
 
 async def run_api(settings: Settings) -> None:
+    _on_stop_signals(lambda: None)
     container = build_container(settings, await connect_temporal(settings))
     try:
         await _serve_api(container)
@@ -86,10 +98,8 @@ async def run_api(settings: Settings) -> None:
 async def run_worker(settings: Settings) -> None:
     container = build_container(settings, await connect_temporal(settings))
     worker = build_temporal_worker(container)
-    loop = asyncio.get_running_loop()
-    for stop_signal in (signal.SIGINT, signal.SIGTERM):
-        # Stop polling, let running tasks finish: a container stop is not a crash.
-        loop.add_signal_handler(stop_signal, lambda: asyncio.ensure_future(worker.shutdown()))
+    # Stop polling and shut down in order: a container stop is not a crash.
+    _on_stop_signals(lambda: asyncio.ensure_future(worker.shutdown()))
     log.info("worker_started", task_queue=settings.task_queue)
     try:
         await worker.run()

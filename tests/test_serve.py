@@ -63,7 +63,7 @@ class Service:
         return self.process.wait(timeout=40)
 
     def dev_servers_left(self) -> list[str]:
-        found = subprocess.run(["pgrep", "-af", f"--db-filename {self.data_dir}"], capture_output=True, text=True)
+        found = subprocess.run(["pgrep", "-af", "--", f"db-filename {self.data_dir}"], capture_output=True, text=True)
         return [line for line in found.stdout.splitlines() if "start-dev" in line]
 
 
@@ -77,6 +77,7 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
         status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
                                                            "mentee_id": mentee["person_id"]})
         assert status == 201
+        assert len(service.dev_servers_left()) == 1
         assert service.interrupt() == 0
         assert service.dev_servers_left() == []
 

@@ -50,7 +50,6 @@ class BinomeWorkflow:
             self._state = BinomeState.from_dict(input.state)
         else:
             self._state = BinomeState(input.binome_id, Programme.from_dict(input.programme))
-        self._input = input
         self._options = input.options
         # Commands and timers append one at a time: each decides on the state the previous one left.
         self._lock = asyncio.Lock()

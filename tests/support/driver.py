@@ -44,12 +44,14 @@ class BinomeDriver:
         return await self.send("ProposeMentee", {"mentor_id": mentor_id, "mentee_id": mentee_id, **kwargs})
 
     async def send(self, name: str, payload: dict[str, Any] | None = None, *, actor: Actor = STAFF,
-                   at: datetime | None = None, command_id: str | None = None) -> CommandOutcome:
+                   at: datetime | None = None, command_id: str | None = None,
+                   update: str | None = None) -> CommandOutcome:
+        """`update` overrides the update id (as after a continue-as-new, when the server has forgotten it)."""
         await self.settle()
         envelope = CommandEnvelope(name, payload or {}, command_id or f"cmd-{next(_ids)}", actor, at,
                                    fingerprint=f"{name}:{sorted((payload or {}).items())}:{at}")
         return await self.handle.execute_update(
-            BinomeWorkflow.command, envelope, id=update_id(envelope.command_id, envelope.fingerprint))
+            BinomeWorkflow.command, envelope, id=update or update_id(envelope.command_id, envelope.fingerprint))
 
     async def settle(self, timeout: float = 15.0) -> None:
         """Waits (real time, bounded) until no deadline at or before the server's current time is left unrecorded.

@@ -11,11 +11,6 @@ def store(tmp_path) -> FactStore:
     built.close()
 
 
-@pytest.fixture(params=[None, 0], ids=["cached", "replay-every-task"])
-def max_cached(request):
-    return request.param
-
-
 @pytest.fixture
 async def worker(time_skipping_env, store, task_queue):
     """A real worker on the time-skipping server, with `max_cached_workflows=0` (replay on every task)."""

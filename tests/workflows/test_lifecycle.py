@@ -7,11 +7,13 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
 from domain.calendar import add_months
+from domain.facts import Actor
 from domain.state import BinomeState
 from domain.tasks import open_tasks
 from tests.support.assertions import assert_each_fact_once, types_of
 from tests.support.driver import BinomeDriver
 from tests.support.scenarios import close_and_evaluate, full_six_months, positive_exit_in_month_three, wait_for_state
+from workflows.types import WorkflowOptions
 
 
 @pytest.fixture
@@ -62,7 +64,7 @@ async def test_positive_exit_in_month_three_then_evaluation_delay(time_skipping_
 
 async def test_mentor_refuses_the_proposal(driver, store):
     await driver.start()
-    await driver.send("RefuseProposal", {"reason": "Pas disponible ce semestre"}, actor=driver_actor("mentor"))
+    await driver.send("RefuseProposal", {"reason": "Pas disponible ce semestre"}, actor=Actor("mentor", "mentor-1"))
 
     assert (await driver.handle.result())["stage"] == "proposal_refused"
     facts = assert_each_fact_once(store, driver)
@@ -162,9 +164,7 @@ async def test_a_repeated_command_records_nothing_new(driver, store):
     await driver.start()
     first = await driver.send("AcceptProposal", command_id="accept-1")
     # Same command id, another update id: as after a continue-as-new, when the server no longer remembers it.
-    again = await driver.handle.execute_update(
-        "command", _envelope("AcceptProposal", "accept-1", fingerprint=_fingerprint_of(driver, "accept-1")),
-        id="another-update-id", result_type=type(first))
+    again = await driver.send("AcceptProposal", command_id="accept-1", update="another-update-id")
     assert again.repeated and again.positions == first.positions
     with pytest.raises(WorkflowUpdateFailedError) as conflict:
         await driver.send("RefuseProposal", {"reason": "x"}, command_id="accept-1")
@@ -173,8 +173,6 @@ async def test_a_repeated_command_records_nothing_new(driver, store):
 
 
 async def test_continue_as_new_keeps_the_lifecycle_whole(time_skipping_env, task_queue, worker, store):
-    from workflows.types import WorkflowOptions
-
     driver = BinomeDriver(time_skipping_env.client, task_queue, WorkflowOptions(continue_as_new_after_events=60),
                           env=time_skipping_env)
     await positive_exit_in_month_three(time_skipping_env, driver)
@@ -186,19 +184,3 @@ async def test_continue_as_new_keeps_the_lifecycle_whole(time_skipping_env, task
     assert last_event.HasField("workflow_execution_continued_as_new_event_attributes")
     assert (await driver.handle.result())["version"] == len(facts)
 
-
-def driver_actor(kind: str):
-    from domain.facts import Actor
-
-    return Actor(kind, f"{kind}-1")
-
-
-def _envelope(name: str, command_id: str, fingerprint: str):
-    from domain.commands import CommandEnvelope
-    from tests.support.driver import STAFF
-
-    return CommandEnvelope(name, {}, command_id, STAFF, None, fingerprint)
-
-
-def _fingerprint_of(driver, command_id: str) -> str:
-    return f"AcceptProposal:{sorted({}.items())}:None"
