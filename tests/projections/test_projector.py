@@ -132,3 +132,30 @@ def test_proposing_the_mentee_again_closes_the_expired_proposal_task(container):
     record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})])
     container.projector.catch_up()
     assert container.views.tasks(None, None, 10, 0).items == []
+
+
+def test_the_rebuild_command_replays_everything_and_shows_progress(tmp_path, monkeypatch, capsys):
+    from mentorat import cli
+    from mentorat.bootstrap import build_container
+    from tests.support.settings import sqlite_settings
+
+    built = build_container(sqlite_settings(tmp_path / "data"))
+    for n in range(5):
+        register(built.store, "mentee", f"Mentee {n}")
+    record_binome(built.store, ACCEPTED)
+    built.projector.catch_up()
+    built.close()
+    monkeypatch.setenv("MENTORAT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("MENTORAT_EVENT_STORE", "sqlite")
+
+    try:
+        assert cli.main(["rebuild-views"]) == 0
+    finally:
+        __import__("logging").getLogger().handlers.clear()  # the CLI configured logging onto captured stdout
+
+    out = capsys.readouterr().out
+    assert "7/7 faits (100 %)" in out and "terminé : 7 faits rejoués" in out
+    rebuilt = build_container(sqlite_settings(tmp_path / "data"))
+    assert rebuilt.views.persons("mentee", 10, 0).total == 5
+    assert rebuilt.views.binome_version(rebuilt.views.binomes(None, None, None, None, 1, 0).items[0].binome_id) == 2
+    rebuilt.close()
