@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 import structlog
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
@@ -44,6 +44,10 @@ class CommandRefused(Exception):
 
 class BinomeNotFound(Exception):
     pass
+
+
+class CommandPending(Exception):
+    """No answer in time (no worker running?): the command may still be recorded; resend it with the same key."""
 
 
 @dataclass(frozen=True)
@@ -94,10 +98,13 @@ class CommandGateway:
         handle = self._client.get_workflow_handle(workflow_id(binome_id))
         sent_at = datetime.now(timezone.utc)
         try:
-            outcome: CommandOutcome = await handle.execute_update(
+            outcome: CommandOutcome = await asyncio.wait_for(handle.execute_update(
                 COMMAND_UPDATE, envelope, id=update_id(envelope.command_id, envelope.fingerprint),
                 result_type=CommandOutcome,
-            )
+            ), timeout=self._container.settings.command_timeout_seconds)
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            log.warning("command_pending", command=envelope.name, command_id=envelope.command_id)
+            raise CommandPending(envelope.command_id) from None
         except WorkflowUpdateFailedError as error:
             raise _refusal(error.cause) from None
         except RPCError as error:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     projection_poll_seconds: float = 0.2
     read_your_writes_seconds: float = 5.0
     run_projector: bool = True
+    # A command with no answer by then gets a 503 (it may still be recorded: resend with the same key).
+    command_timeout_seconds: float = 30.0
 
     # Workflow tuning (carried in each workflow's input, so a change applies to new runs only).
     append_timeout_seconds: float = 30.0

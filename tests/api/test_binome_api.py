@@ -120,3 +120,14 @@ async def test_overdue_monitoring_contacts_show_in_tasks_and_filters(api):
     assert [b["binome_id"] for b in overdue["items"]] == [quiet]
     page = await api.get("/binomes", stage="active", limit=1, offset=1)
     assert page["total"] == 2 and len(page["items"]) == 1
+
+
+async def test_a_command_nobody_answers_in_time_gets_a_503_that_says_to_resend(api, container, monkeypatch):
+    mentor = await api.person("mentor", "Anne")
+    mentee = await api.person("mentee", "Bilal")
+    # No worker polls this queue: the workflow starts but nothing runs it.
+    monkeypatch.setattr(container.settings, "task_queue", "nobody-listens")
+    monkeypatch.setattr(container.settings, "command_timeout_seconds", 0.5)
+    answer = await api.post("/binomes", {"mentor_id": mentor, "mentee_id": mentee}, **{"Idempotency-Key": "p-1"})
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
+    assert "Idempotency-Key" in answer.json()["detail"]
