@@ -1,22 +1,28 @@
 """Every lifecycle command of a binôme, from the proposal to the evaluations."""
 
 import asyncio
+from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Response
 
 from api import schemas as s
 from api.deps import ActorDep, BinomeIdDep, ContainerDep, GatewayDep, IdempotencyKeyDep
-from api.gateway import Accepted, envelope_for, new_binome_id
+from api.gateway import Accepted, CommandGateway, envelope_for, new_binome_id
 from api.presenters import fact_out
+from domain.commands import CommandEnvelope
 from domain.facts import Actor
 
 router = APIRouter(prefix="/binomes", tags=["binômes : commandes"])
 
 
-async def _run(gateway, binome_id, name: str, body: s.CommandInput, actor: Actor, key: str | None,
-               response: Response, **extra) -> s.CommandResult:
+def _envelope(name: str, body: s.CommandInput, actor: Actor, key: str | None, **extra) -> CommandEnvelope:
     payload = {**body.model_dump(mode="json", exclude={"occurred_at"}), **extra}
-    accepted = await gateway.send(binome_id, envelope_for(name, payload, actor, key, body.occurred_at))
+    return envelope_for(name, payload, actor, key, body.occurred_at)
+
+
+async def _run(gateway: CommandGateway, binome_id: UUID, name: str, body: s.CommandInput, actor: Actor,
+               key: str | None, response: Response, **extra) -> s.CommandResult:
+    accepted = await gateway.send(binome_id, _envelope(name, body, actor, key, **extra))
     return _result(accepted, response)
 
 
@@ -35,20 +41,19 @@ async def propose(body: s.ProposalIn, container: ContainerDep, gateway: GatewayD
             raise HTTPException(422, [{"loc": ["body", field], "msg": f"Aucun {role} avec cet identifiant.",
                                        "type": "not_found"}])
     binome_id = new_binome_id(key)
-    envelope = envelope_for("ProposeMentee", body.model_dump(mode="json", exclude={"occurred_at"}), actor,
-                            key, body.occurred_at)
-    accepted = await gateway.propose(binome_id, envelope)
+    accepted = await gateway.propose(binome_id, _envelope("ProposeMentee", body, actor, key))
     response.headers["Location"] = f"/binomes/{binome_id}"
     return _result(accepted, response)
 
 
-def _command(path: str, name: str, body_type: type, summary: str, status_code: int = 201, method: str = "post"):
+def _command(path: str, name: str, body_type: type, summary: str) -> None:
+    """Registers POST `path`: the body becomes the domain command `name`."""
     async def endpoint(binome_id: BinomeIdDep, body: body_type, gateway: GatewayDep, actor: ActorDep,  # type: ignore[valid-type]
                        key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
         return await _run(gateway, binome_id, name, body, actor, key, response)
 
     endpoint.__name__ = name
-    getattr(router, method)(path, status_code=status_code, response_model=s.CommandResult, summary=summary)(endpoint)
+    router.post(path, status_code=201, response_model=s.CommandResult, summary=summary)(endpoint)
 
 
 _command("/{binome_id}/proposal/accept", "AcceptProposal", s.AcceptIn, "Le mentor accepte la proposition")
