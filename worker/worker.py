@@ -10,6 +10,9 @@ from worker.activities import StoreActivities
 from workflows.binome import BinomeWorkflow
 
 
+ACTIVITY_THREADS = 8
+
+
 def build_worker(client: Client, store: FactStore, task_queue: str, **worker_options) -> Worker:
     activities = StoreActivities(store)
     return Worker(
@@ -17,7 +20,9 @@ def build_worker(client: Client, store: FactStore, task_queue: str, **worker_opt
         task_queue=task_queue,
         workflows=[BinomeWorkflow],
         activities=[activities.append_facts],
-        # The store's drivers are synchronous: activities run in threads.
-        activity_executor=ThreadPoolExecutor(max_workers=8),
+        # The store's drivers are synchronous: activities run in threads. No more taken than threads, so an
+        # activity never spends its start-to-close time queued behind others.
+        activity_executor=ThreadPoolExecutor(max_workers=ACTIVITY_THREADS),
+        max_concurrent_activities=ACTIVITY_THREADS,
         **worker_options,
     )
