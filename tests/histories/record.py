@@ -1,11 +1,13 @@
-"""Records workflow histories for the replay test: `python -m tests.histories.record`.
+"""Records workflow histories for the replay test: `python -m tests.histories.record v2`.
 
-Run it after a deliberate, patched change to BinomeWorkflow, and commit the new files next to the old ones
-(keep the old ones: running workflows were recorded with them).
+Run it after a deliberate, patched change to BinomeWorkflow, with a new prefix, and commit the new files next
+to the old ones (keep the old ones: running workflows were recorded with them).
 """
 
 import asyncio
+import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
@@ -26,7 +28,7 @@ async def mentor_refuses(env: WorkflowEnvironment, driver: BinomeDriver) -> None
 
 async def proposal_expires(env: WorkflowEnvironment, driver: BinomeDriver) -> None:
     await driver.start()
-    await env.sleep(__import__("datetime").timedelta(days=8))
+    await env.sleep(timedelta(days=8))
 
 
 SCENARIOS = {
@@ -37,7 +39,7 @@ SCENARIOS = {
 }
 
 
-async def record(version: str = "v1") -> None:
+async def record(version: str) -> None:
     env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=binary("temporal-test-server"))
     with tempfile.TemporaryDirectory() as folder:
         store = FactStore.sqlite(str(Path(folder) / "events.sqlite"))
@@ -54,4 +56,6 @@ async def record(version: str = "v1") -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(record())
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m tests.histories.record <prefix, e.g. v2>")
+    asyncio.run(record(sys.argv[1]))
