@@ -1,6 +1,8 @@
 """The lifecycle through HTTP: commands, refusals, idempotent meetings, reads, history and staff tasks."""
 
-from datetime import timedelta
+import asyncio
+import uuid
+from datetime import datetime, timedelta
 
 from domain.calendar import add_months
 
@@ -36,7 +38,7 @@ async def test_a_binome_from_proposal_to_completion(api, container):
     assert held["actor"] == "integration:agenda" and held["occurred_at"].startswith(late[:19])
     assert held["recorded_at"] != held["occurred_at"]
     # The API's history is the store's: same facts, same order.
-    stored = container.store.read(__import__("uuid").UUID(binome))
+    stored = container.store.read(uuid.UUID(binome))
     assert [f.fact.type for f in stored] == [f["type"] for f in history]
 
 
@@ -109,10 +111,10 @@ async def test_overdue_monitoring_contacts_show_in_tasks_and_filters(api):
     for _ in range(100):  # the workflow records the overdue fact on its own timer: wait for the view
         if await overdue_tasks():
             break
-        await __import__("asyncio").sleep(0.05)
+        await asyncio.sleep(0.05)
     [task] = await overdue_tasks()
     view = await api.get(f"/binomes/{quiet}")
-    start = __import__("datetime").datetime.fromisoformat(view["period_start"])
+    start = datetime.fromisoformat(view["period_start"])
     assert task["since"] == (start + timedelta(weeks=6)).isoformat().replace("+00:00", "Z")
     assert task["overdue"] and task["label"].startswith("Contact de suivi n° 1")
     assert view["term_at"] == add_months(start, 6).isoformat().replace("+00:00", "Z")

@@ -1,5 +1,6 @@
 """The projector follows the notification log exactly once, resumes after a crash, and rebuilds from zero."""
 
+import logging
 import threading
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -151,7 +152,7 @@ def test_the_rebuild_command_replays_everything_and_shows_progress(tmp_path, mon
     try:
         assert cli.main(["rebuild-views"]) == 0
     finally:
-        __import__("logging").getLogger().handlers.clear()  # the CLI configured logging onto captured stdout
+        logging.getLogger().handlers.clear()  # the CLI configured logging onto captured stdout
 
     out = capsys.readouterr().out
     assert "7/7 faits (100 %)" in out and "terminé : 7 faits rejoués" in out
