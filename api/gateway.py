@@ -96,10 +96,9 @@ class CommandGateway:
 
     async def send(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
         handle = self._client.get_workflow_handle(workflow_id(binome_id))
-        sent_at = datetime.now(timezone.utc)
         try:
             outcome: CommandOutcome = await asyncio.wait_for(handle.execute_update(
-                COMMAND_UPDATE, envelope, id=update_id(envelope.command_id, envelope.fingerprint),
+                COMMAND_UPDATE, envelope, id=update_id(envelope.command_id),
                 result_type=CommandOutcome,
             ), timeout=self._container.settings.command_timeout_seconds)
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
@@ -113,11 +112,9 @@ class CommandGateway:
             raise
         facts = await asyncio.to_thread(self._read_positions, binome_id, outcome.positions)
         await self._wait_until_visible(str(binome_id), outcome.version)
-        # The server answers a repeated update id with the first outcome: facts older than this call mean a repeat.
-        repeated = outcome.repeated or any(f.recorded_at < sent_at for f in facts)
-        log.info("command_accepted", command=envelope.name, repeated=repeated,
+        log.info("command_accepted", command=envelope.name, repeated=outcome.repeated,
                  facts=[f.fact.type for f in facts], version=outcome.version)
-        return Accepted(str(binome_id), facts, repeated)
+        return Accepted(str(binome_id), facts, outcome.repeated)
 
     async def _answer_from_store(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
         """The workflow is closed (or absent): answer a repeat of an earlier command from the store, else refuse."""

@@ -86,15 +86,20 @@ def next_deadline(state: BinomeState) -> datetime | None:
     return min(d.at for d in deadlines) if deadlines else None
 
 
-def due_facts(state: BinomeState, now: datetime) -> list[Fact]:
-    """Every fact that time has made due by `now`, in order. Leaves `state` untouched."""
+def catch_up(state: BinomeState, now: datetime) -> tuple[BinomeState, list[Fact]]:
+    """A copy of `state` with every fact time has made due by `now` applied, and those facts in order."""
     projected = state.copy()
     facts: list[Fact] = []
     while True:
         deadlines = [d for d in pending_deadlines(projected) if d.at <= now]
         if not deadlines:
-            return facts
+            return projected, facts
         first = min(deadlines, key=lambda d: d.at)
         fact = Fact(first.fact_type, projected.version + 1, first.at, SYSTEM, first.data)
         evolve(projected, fact)
         facts.append(fact)
+
+
+def due_facts(state: BinomeState, now: datetime) -> list[Fact]:
+    """Every fact that time has made due by `now`, in order. Leaves `state` untouched."""
+    return catch_up(state, now)[1]

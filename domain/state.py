@@ -297,5 +297,3 @@ _APPLIERS = {
     "EvaluationRecorded": _evaluation,
     "BinomeCompleted": _completed,
 }
-
-FACT_TYPES = tuple(_APPLIERS)

@@ -96,10 +96,6 @@ class FactStore:
         stored = self._recorder.select_events(stream_id, gt=after, lte=upto)
         return [_to_recorded(self._mapper.to_domain_event(event)) for event in stored]
 
-    def version(self, stream_id: UUID) -> int:
-        last = self._recorder.select_events(stream_id, desc=True, limit=1)
-        return last[0].originator_version if last else 0
-
     def read_log(self, after: int, limit: int) -> list[RecordedFact]:
         """The store's notification log: every fact of every stream, in commit order, after position `after`."""
         notifications = self._recorder.select_notifications(after, limit, inclusive_of_start=False)

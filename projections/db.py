@@ -5,13 +5,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
-
-
-class Cursor(Protocol):
-    def execute(self, sql: str, params: tuple | list = ()) -> Any: ...
-    def fetchone(self) -> Any: ...
-    def fetchall(self) -> list: ...
+from typing import Any
 
 
 class ViewDatabase:

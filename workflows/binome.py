@@ -22,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DomainError, InvalidInput
     from domain.facts import Fact
     from domain.programme import Programme
-    from domain.schedule import due_facts, next_deadline
+    from domain.schedule import catch_up, due_facts, next_deadline
     from domain.state import BinomeState, evolve
     from workflows.types import (
         APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
@@ -92,9 +92,7 @@ class BinomeWorkflow:
     def _validate_command(self, envelope: CommandEnvelope) -> None:
         # Judged on the state as time has already made it, so a late answer to an expired proposal is refused here.
         now = workflow.now()
-        state = self._state.copy()
-        for fact in due_facts(state, now):
-            evolve(state, fact)
+        state, _ = catch_up(self._state, now)
         try:
             decide(state, envelope, now)
         except DomainError as error:

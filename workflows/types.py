@@ -1,5 +1,6 @@
 """What crosses the workflow boundary: inputs, activity requests, update outcomes (plain dataclasses)."""
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -16,9 +17,10 @@ def workflow_id(binome_id: str | UUID) -> str:
     return f"binome-{binome_id}"
 
 
-def update_id(command_id: str, fingerprint: str | None) -> str:
-    """The server drops a second update with the same id; the fingerprint keeps a reused key with another body apart."""
-    return f"{command_id}/{(fingerprint or '')[:16]}"
+def update_id(command_id: str) -> str:
+    """One update per delivery. The workflow, not the server, recognises a repeated command by its id (kept in its
+    state across continue-as-new) and answers it with the first delivery's facts and `repeated=True`."""
+    return f"{command_id}/{uuid.uuid4().hex}"
 
 
 @dataclass

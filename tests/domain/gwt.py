@@ -20,7 +20,7 @@ from domain.decide import decide
 from domain.errors import DomainError, InvalidInput
 from domain.facts import Actor, Fact
 from domain.programme import Programme
-from domain.schedule import due_facts
+from domain.schedule import catch_up, due_facts
 from domain.state import BinomeState, evolve
 
 STAFF = Actor("staff", "claire")
@@ -154,9 +154,7 @@ class Result:
 def when(state: BinomeState, name: str, payload: dict[str, Any] | None = None, *, at: datetime,
          actor: Actor = STAFF, occurred_at: datetime | None = None, command_id: str | None = None,
          fingerprint: str | None = None) -> Result:
-    after = state.copy()
-    elapsed = due_facts(after, at)
-    _apply(after, elapsed)
+    after, elapsed = catch_up(state, at)
     envelope = command(name, payload, at=at, actor=actor, occurred_at=occurred_at, command_id=command_id,
                        fingerprint=fingerprint).envelope()
     try:
@@ -168,9 +166,7 @@ def when(state: BinomeState, name: str, payload: dict[str, Any] | None = None, *
 
 
 def when_time_passes(state: BinomeState, now: datetime) -> Result:
-    after = state.copy()
-    facts = due_facts(after, now)
-    _apply(after, facts)
+    after, facts = catch_up(state, now)
     return Result(after, facts, [])
 
 

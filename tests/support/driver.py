@@ -3,7 +3,7 @@
 import asyncio
 import itertools
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -37,21 +37,20 @@ class BinomeDriver:
     def stream_id(self) -> uuid.UUID:
         return uuid.UUID(self.binome_id)
 
-    async def start(self, mentor_id: str = "mentor-1", mentee_id: str = "mentee-1", **kwargs) -> CommandOutcome:
+    async def start(self, mentor_id: str = "mentor-1", mentee_id: str = "mentee-1",
+                    task_timeout: timedelta | None = None, **kwargs) -> CommandOutcome:
         self.handle = await self.client.start_workflow(
             BinomeWorkflow.run, BinomeInput(self.binome_id, self.programme.to_dict(), self.options),
-            id=workflow_id(self.binome_id), task_queue=self.task_queue)
+            id=workflow_id(self.binome_id), task_queue=self.task_queue, task_timeout=task_timeout)
         return await self.send("ProposeMentee", {"mentor_id": mentor_id, "mentee_id": mentee_id, **kwargs})
 
     async def send(self, name: str, payload: dict[str, Any] | None = None, *, actor: Actor = STAFF,
-                   at: datetime | None = None, command_id: str | None = None,
-                   update: str | None = None) -> CommandOutcome:
-        """`update` overrides the update id (as after a continue-as-new, when the server has forgotten it)."""
+                   at: datetime | None = None, command_id: str | None = None) -> CommandOutcome:
         await self.settle()
         envelope = CommandEnvelope(name, payload or {}, command_id or f"cmd-{next(_ids)}", actor, at,
                                    fingerprint=f"{name}:{sorted((payload or {}).items())}:{at}")
         return await self.handle.execute_update(
-            BinomeWorkflow.command, envelope, id=update or update_id(envelope.command_id, envelope.fingerprint))
+            BinomeWorkflow.command, envelope, id=update_id(envelope.command_id))
 
     async def settle(self, timeout: float = 15.0) -> None:
         """Waits (real time, bounded) until no deadline at or before the server's current time is left unrecorded.
