@@ -4,9 +4,10 @@ from typing import Annotated
 from uuid import UUID
 
 import structlog
-from fastapi import Depends, Header, HTTPException, Path, Request
+from fastapi import Depends, Header, Path, Request
 
 from api.gateway import CommandGateway
+from domain.errors import InvalidInput
 from domain.facts import Actor
 from mentorat.bootstrap import Container
 from workflows.types import workflow_id
@@ -27,9 +28,9 @@ def get_actor(x_actor: Annotated[str | None, Header(
     try:
         actor = Actor.parse(x_actor)
     except ValueError as error:
-        raise HTTPException(422, [{"loc": ["header", "X-Actor"], "msg": str(error), "type": "value_error"}]) from None
+        raise InvalidInput("actor_invalid", field="X-Actor") from None
     if actor.kind == "system":
-        raise HTTPException(422, [{"loc": ["header", "X-Actor"], "msg": "'system' is reserved", "type": "value_error"}])
+        raise InvalidInput("actor_reserved", field="X-Actor")
     return actor
 
 

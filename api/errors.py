@@ -1,26 +1,88 @@
-"""Refusals as HTTP answers: 422 names the field, 409 says why, 404 for an unknown id. Same shape as FastAPI's own 422."""
+"""Every refusal as one HTTP answer: the status chosen by the error's kind, here and nowhere else.
+
+Body, for every 4xx and 503: `{"code", "message", "params", "field", "errors"}` — `message` rendered from the
+catalogues in the language of `Accept-Language` (French by default); `errors` lists every field at fault for
+a 422 (the first is repeated at the top). Input is never echoed back.
+"""
+
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.gateway import BinomeNotFound, CommandPending, CommandRefused
+import i18n
+from application.errors import ServiceError
+from domain.errors import DomainError
+
+STATUS_BY_KIND = {
+    "invalid": 422,
+    "conflict": 409,
+    "not_found": 404,
+    "forbidden": 403,
+    "unauthenticated": 401,
+    "too_large": 413,
+    "saturated": 429,
+    "pending": 503,
+    "unavailable": 503,
+}
+
+
+def language_of(request: Request) -> str:
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+def error_item(code: str, params: dict[str, Any] | None, field: str | None, language: str) -> dict[str, Any]:
+    return {"code": code, "message": i18n.render(code, params, language), "params": params or {}, "field": field}
+
+
+def error_response(request: Request, status: int, code: str, *, field: str | None = None,
+                   params: dict[str, Any] | None = None, errors: list[dict[str, Any]] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    language = language_of(request)
+    body = error_item(code, params, field, language)
+    body["errors"] = errors if errors is not None else ([dict(body)] if status == 422 else [])
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def response_for(request: Request, error: DomainError) -> JSONResponse:
+    status = STATUS_BY_KIND.get(error.kind, 409)
+    headers = {"Retry-After": str(error.retry_after)} if isinstance(error, ServiceError) else None
+    return error_response(request, status, error.code, field=error.field, params=error.params, headers=headers)
+
+
+def field_of(loc: tuple | list) -> str:
+    """('body', 'actions', 0, 'title') -> 'actions.0.title'; ('header', 'idempotency-key') -> 'Idempotency-Key'."""
+    where, *path = list(loc) or ["body"]
+    if where == "header" and path:
+        return "-".join(part.capitalize() for part in str(path[0]).split("-"))
+    return ".".join(str(part) for part in path) if path else str(where)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(CommandRefused)
-    async def refused(request: Request, error: CommandRefused) -> JSONResponse:
-        if error.status == 422:
-            loc = ["header", error.field] if error.field == "Idempotency-Key" else ["body", error.field or "body"]
-            return JSONResponse({"detail": [{"loc": loc, "msg": error.message, "type": "invalid_input"}]}, status_code=422)
-        return JSONResponse({"detail": error.message}, status_code=error.status)
+    @app.exception_handler(DomainError)
+    async def refused(request: Request, error: DomainError) -> JSONResponse:
+        return response_for(request, error)
 
-    @app.exception_handler(CommandPending)
-    async def pending(request: Request, error: CommandPending) -> JSONResponse:
-        return JSONResponse(
-            {"detail": "La commande n'a pas encore été traitée. Renvoyez-la avec le même en-tête Idempotency-Key : "
-                       "elle ne sera enregistrée qu'une fois.", "command_id": str(error)},
-            status_code=503, headers={"Retry-After": "5"})
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+        language = language_of(request)
+        errors = [
+            error_item(f"invalid.{item.get('type', 'value')}", _safe_params(item.get("ctx")), field_of(item["loc"]),
+                       language)
+            for item in error.errors()
+        ]
+        first = errors[0] if errors else error_item("invalid.value", None, None, language)
+        return error_response(request, 422, first["code"], field=first["field"], params=first["params"], errors=errors)
 
-    @app.exception_handler(BinomeNotFound)
-    async def not_found(request: Request, error: BinomeNotFound) -> JSONResponse:
-        return JSONResponse({"detail": "Binôme inconnu."}, status_code=404)
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        code = error.detail if isinstance(error.detail, str) and " " not in error.detail else f"http.{error.status_code}"
+        return error_response(request, error.status_code, code, headers=getattr(error, "headers", None))
+
+
+def _safe_params(ctx: dict | None) -> dict[str, Any]:
+    """Pydantic's context (limits such as max_length), without exceptions or echoed input."""
+    return {key: value for key, value in (ctx or {}).items() if isinstance(value, (int, float, str, bool))
+            and not (isinstance(value, str) and len(value) > 200)}

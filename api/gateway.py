@@ -21,7 +21,9 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from application.errors import CommandPending
 from domain.commands import CommandEnvelope
+from domain.errors import DomainError, IdempotencyConflict, NotAllowed, NotFound, error_from
 from domain.facts import Actor
 from eventstore import FactStore, RecordedFact
 from mentorat.bootstrap import Container
@@ -30,24 +32,6 @@ from workflows.types import COMMAND_UPDATE, WORKFLOW_NAME, BinomeInput, CommandO
 log = structlog.get_logger("mentorat.gateway")
 # Binôme ids derived from an Idempotency-Key: the same key always names the same binôme.
 BINOME_NAMESPACE = uuid.UUID("6f1c2b0e-5d4a-4a8e-9a57-3f0b7c1d2e90")
-
-
-class CommandRefused(Exception):
-    """A command refused by the rules: `status` is 409 (stage) or 422 (input); nothing was recorded."""
-
-    def __init__(self, status: int, message: str, field: str | None = None):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.field = field
-
-
-class BinomeNotFound(Exception):
-    pass
-
-
-class CommandPending(Exception):
-    """No answer in time (no worker running?): the command may still be recorded; resend it with the same key."""
 
 
 @dataclass(frozen=True)
@@ -120,13 +104,13 @@ class CommandGateway:
         """The workflow is closed (or absent): answer a repeat of an earlier command from the store, else refuse."""
         facts = await asyncio.to_thread(self._store.read, binome_id)
         if not facts:
-            raise BinomeNotFound(str(binome_id))
+            raise NotFound("binome_not_found", binome_id=str(binome_id))
         mine = [f for f in facts if f.fact.command_id == envelope.command_id]
         if mine and mine[0].fact.fingerprint == envelope.fingerprint:
             return Accepted(str(binome_id), mine, True)
         if mine:
-            raise CommandRefused(422, "Cette clé d'idempotence a déjà servi pour une autre requête.", "Idempotency-Key")
-        raise CommandRefused(409, "Ce binôme est clos : il n'accepte plus de commande.")
+            raise IdempotencyConflict()
+        raise NotAllowed("binome_closed")
 
     def _read_positions(self, binome_id: UUID, positions: list[int]) -> list[RecordedFact]:
         if not positions:
@@ -158,11 +142,10 @@ def envelope_for(name: str, body: dict[str, Any], actor: Actor, idempotency_key:
     )
 
 
-def _refusal(cause: BaseException | None) -> CommandRefused:
-    if isinstance(cause, ApplicationError):
-        field = (cause.details[0] or {}).get("field") if cause.details else None
-        if cause.type == "NotAllowed":
-            return CommandRefused(409, cause.message)
-        if cause.type in ("InvalidInput", "IdempotencyConflict"):
-            return CommandRefused(422, cause.message, field or ("Idempotency-Key" if cause.type == "IdempotencyConflict" else None))
+def _refusal(cause: BaseException | None) -> DomainError:
+    """The domain's refusal, rebuilt from the update's failure (see workflows.binome.refusal)."""
+    if isinstance(cause, ApplicationError) and cause.details and isinstance(cause.details[0], dict):
+        details = cause.details[0]
+        return error_from(cause.type or "DomainError", details.get("code") or cause.message, details.get("field"),
+                          details.get("params") or {})
     raise RuntimeError(f"command failed: {cause!r}")

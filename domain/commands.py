@@ -153,12 +153,12 @@ class CommandEnvelope:
     def command(self) -> Any:
         kind = COMMAND_TYPES.get(self.name)
         if kind is None:
-            raise InvalidInput("name", f"Commande inconnue : {self.name}")
+            raise InvalidInput("command_unknown", field="name", name=self.name)
         names = {f.name for f in dataclasses.fields(kind)}
         unknown = set(self.payload) - names
         if unknown:
-            raise InvalidInput(sorted(unknown)[0], "Champ inconnu.")
+            raise InvalidInput("field_unknown", field=sorted(unknown)[0])
         try:
             return kind(**self.payload)
         except TypeError as error:
-            raise InvalidInput("payload", f"Champs manquants : {error}") from error
+            raise InvalidInput("fields_missing", field="payload") from error

@@ -8,7 +8,7 @@ from domain import commands as c
 from domain.calendar import add_months, iso, parse_date
 from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
-from domain.stages import STAGE_LABELS_FR, Stage
+from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES, SIDES, BinomeState
 
 # A date a few minutes ahead of the server's clock is a clock difference, not the future.
@@ -16,7 +16,6 @@ CLOCK_TOLERANCE = timedelta(minutes=5)
 MAX_MEETING_MINUTES = 8 * 60
 MAX_TEXT = 5000
 
-SIDE_LABELS_FR = {"mentor": "Le mentor", "mentee": "Le mentee", "programme": "Le programme"}
 PERIOD_STAGES = (Stage.INTAKE, Stage.ACTIVE)
 
 
@@ -48,16 +47,16 @@ def decide(state: BinomeState, envelope: c.CommandEnvelope, now: datetime) -> li
     previous = state.commands.get(envelope.command_id)
     if previous is not None:
         if previous.fingerprint != envelope.fingerprint:
-            raise IdempotencyConflict("Cette clé d'idempotence a déjà servi pour une autre requête.")
+            raise IdempotencyConflict()
         return []
     command = envelope.command()
     occurred_at = envelope.occurred_at or now
     if occurred_at > now + CLOCK_TOLERANCE:
-        raise InvalidInput("occurred_at", "La date ne peut pas être dans le futur.")
+        raise InvalidInput("date_in_future", field="occurred_at")
     if state.stage is None and not isinstance(command, c.ProposeMentee):
-        raise NotAllowed("Ce binôme n'a pas encore été proposé.")
+        raise NotAllowed("binome_not_proposed")
     if state.finished:
-        raise NotAllowed(f"Ce binôme est clos ({STAGE_LABELS_FR[state.stage]}).")
+        raise NotAllowed("binome_closed", stage_code=f"stage.{state.stage}")
     new = _NewFacts(state, envelope, occurred_at)
     _HANDLERS[type(command)](state, command, new)
     return new.facts
@@ -66,35 +65,37 @@ def decide(state: BinomeState, envelope: c.CommandEnvelope, now: datetime) -> li
 # --- checks -------------------------------------------------------------------------------------
 
 
-def _require_stage(state: BinomeState, allowed: tuple[Stage, ...], message: str) -> None:
+def _require_stage(state: BinomeState, allowed: tuple[Stage, ...], code: str) -> None:
     if state.stage not in allowed:
-        raise NotAllowed(f"{message} (étape actuelle : {STAGE_LABELS_FR[state.stage]}).")
+        raise NotAllowed(code, stage_code=f"stage.{state.stage}")
 
 
-def _require_text(value: str, field: str, label: str) -> str:
+def _require_text(value: str, field: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise InvalidInput(field, f"{label} est obligatoire.")
+        raise InvalidInput("text_required", field=field)
     if len(text) > MAX_TEXT:
-        raise InvalidInput(field, f"{label} dépasse {MAX_TEXT} caractères.")
+        raise InvalidInput("text_too_long", field=field, max=MAX_TEXT)
     return text
 
 
 def _require_choice(value: str, field: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
-        raise InvalidInput(field, f"Valeur attendue parmi : {', '.join(choices)}.")
+        raise InvalidInput("choice_expected", field=field, choices=", ".join(choices))
     return value
 
 
 def _require_not_before(moment: datetime, earliest: datetime | None, what: str) -> None:
+    """`what` names the earlier step (a `moment.<what>` code)."""
     if earliest is not None and moment < earliest:
-        raise InvalidInput("occurred_at", f"La date ne peut pas précéder {what} ({earliest.date().isoformat()}).")
+        raise InvalidInput("date_before_step", field="occurred_at", step_code=f"moment.{what}",
+                           earliest=earliest.date().isoformat())
 
 
 def _minutes(value: int | None, default: int) -> int:
     minutes = default if value is None else value
     if not 0 < minutes <= MAX_MEETING_MINUTES:
-        raise InvalidInput("duration_minutes", f"La durée doit être comprise entre 1 et {MAX_MEETING_MINUTES} minutes.")
+        raise InvalidInput("duration_out_of_range", field="duration_minutes", max=MAX_MEETING_MINUTES)
     return minutes
 
 
@@ -104,13 +105,13 @@ def _due_on(value: str | None, field: str) -> str | None:
     try:
         return parse_date(value).isoformat()
     except ValueError as error:
-        raise InvalidInput(field, "Date attendue au format AAAA-MM-JJ.") from error
+        raise InvalidInput("date_format_expected", field=field) from error
 
 
 def _action_item(item: dict[str, Any], action_id: str, field: str) -> dict[str, Any]:
     return {
         "action_id": action_id,
-        "title": _require_text(item.get("title", ""), f"{field}.title", "Le titre de l'action"),
+        "title": _require_text(item.get("title", ""), f"{field}.title"),
         "owner": _require_choice(item.get("owner", ""), f"{field}.owner", c.ACTION_OWNERS),
         "due_on": _due_on(item.get("due_on"), f"{field}.due_on"),
         "status": "todo",
@@ -126,11 +127,11 @@ def _next_action_id(state: BinomeState, offset: int = 0) -> str:
 
 def _propose(state: BinomeState, cmd: c.ProposeMentee, new: _NewFacts) -> None:
     if state.stage is not None:
-        raise NotAllowed("Ce binôme a déjà été proposé.")
-    mentor_id = _require_text(cmd.mentor_id, "mentor_id", "Le mentor")
-    mentee_id = _require_text(cmd.mentee_id, "mentee_id", "Le mentee")
+        raise NotAllowed("binome_already_proposed")
+    mentor_id = _require_text(cmd.mentor_id, "mentor_id")
+    mentee_id = _require_text(cmd.mentee_id, "mentee_id")
     if mentor_id == mentee_id:
-        raise InvalidInput("mentee_id", "Le mentee doit être une autre personne que le mentor.")
+        raise InvalidInput("mentee_is_mentor", field="mentee_id")
     programme = state.programme
     new.add("MentorshipProposed", {
         "mentor_id": mentor_id,
@@ -142,24 +143,24 @@ def _propose(state: BinomeState, cmd: c.ProposeMentee, new: _NewFacts) -> None:
 
 
 def _accept(state: BinomeState, cmd: c.AcceptProposal, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.PROPOSED,), "La proposition n'attend plus de réponse")
-    _require_not_before(new.occurred_at, state.proposed_at, "la proposition")
+    _require_stage(state, (Stage.PROPOSED,), "proposal_not_awaiting_answer")
+    _require_not_before(new.occurred_at, state.proposed_at, "proposal")
     new.add("ProposalAccepted", {"first_meeting_due_at": iso(new.occurred_at + state.programme.first_meeting_delay)})
 
 
 def _refuse(state: BinomeState, cmd: c.RefuseProposal, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.PROPOSED,), "La proposition n'attend plus de réponse")
-    _require_not_before(new.occurred_at, state.proposed_at, "la proposition")
-    new.add("ProposalRefused", {"reason": _require_text(cmd.reason, "reason", "La raison du refus")})
+    _require_stage(state, (Stage.PROPOSED,), "proposal_not_awaiting_answer")
+    _require_not_before(new.occurred_at, state.proposed_at, "proposal")
+    new.add("ProposalRefused", {"reason": _require_text(cmd.reason, "reason")})
 
 
 def _first_meeting(state: BinomeState, cmd: c.RecordFirstMeeting, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.AWAITING_FIRST_MEETING,), "La première rencontre suit l'acceptation de la proposition")
-    _require_not_before(new.occurred_at, state.accepted_at, "l'acceptation")
+    _require_stage(state, (Stage.AWAITING_FIRST_MEETING,), "first_meeting_after_acceptance")
+    _require_not_before(new.occurred_at, state.accepted_at, "acceptance")
     checklist = state.programme.first_meeting_checklist
     unknown = [point for point in cmd.checklist if point not in checklist]
     if unknown:
-        raise InvalidInput("checklist", f"Points inconnus : {', '.join(unknown)}. Points prévus : {', '.join(checklist)}.")
+        raise InvalidInput("checklist_unknown_points", field="checklist", unknown=", ".join(unknown), expected=", ".join(checklist))
     new.add("FirstMeetingHeld", {
         "mode": _require_choice(cmd.mode, "mode", c.MEETING_MODES),
         "duration_minutes": _minutes(cmd.duration_minutes, state.programme.first_meeting_minutes),
@@ -172,12 +173,12 @@ def _first_meeting(state: BinomeState, cmd: c.RecordFirstMeeting, new: _NewFacts
 def _validation(state: BinomeState, cmd: c.RecordValidation, new: _NewFacts) -> None:
     side = _require_choice(cmd.side, "side", SIDES)
     decision = _require_choice(cmd.decision, "decision", c.VALIDATION_DECISIONS)
-    _require_stage(state, (Stage.AWAITING_VALIDATION,), "La validation se fait après la première rencontre, avant le contrat")
+    _require_stage(state, (Stage.AWAITING_VALIDATION,), "validation_after_first_meeting")
     if side in state.validations:
-        raise NotAllowed(f"{SIDE_LABELS_FR[side]} a déjà validé le binôme.")
-    _require_not_before(new.occurred_at, state.first_meeting_at, "la première rencontre")
+        raise NotAllowed("side_already_validated", side_code=f"party.{side}")
+    _require_not_before(new.occurred_at, state.first_meeting_at, "first_meeting")
     if decision == "refused":
-        new.add("BinomeRefused", {"side": side, "reason": _require_text(cmd.reason, "reason", "La raison du refus")})
+        new.add("BinomeRefused", {"side": side, "reason": _require_text(cmd.reason, "reason")})
     else:
         new.add("BinomeValidated", {"side": side})
 
@@ -185,11 +186,11 @@ def _validation(state: BinomeState, cmd: c.RecordValidation, new: _NewFacts) -> 
 def _sign(state: BinomeState, cmd: c.SignContract, new: _NewFacts) -> None:
     party = _require_choice(cmd.party, "party", CONTRACT_PARTIES)
     if state.stage in (Stage.PROPOSED, Stage.AWAITING_FIRST_MEETING, Stage.AWAITING_VALIDATION):
-        raise NotAllowed("Le contrat ne peut pas être signé avant les deux validations.")
-    _require_stage(state, (Stage.AWAITING_CONTRACT,), "Le contrat est déjà en vigueur")
+        raise NotAllowed("contract_before_validations")
+    _require_stage(state, (Stage.AWAITING_CONTRACT,), "contract_already_in_force")
     if party in state.signatures:
-        raise NotAllowed(f"{SIDE_LABELS_FR[party]} a déjà signé le contrat.")
-    _require_not_before(new.occurred_at, max(state.validations.values()), "les deux validations")
+        raise NotAllowed("party_already_signed", party_code=f"party.{party}")
+    _require_not_before(new.occurred_at, max(state.validations.values()), "validations")
     new.add("ContractSigned", {"party": party})
     signed = {**state.signatures, party: new.occurred_at}
     if all(p in signed for p in CONTRACT_PARTIES):
@@ -202,45 +203,45 @@ def _sign(state: BinomeState, cmd: c.SignContract, new: _NewFacts) -> None:
 
 
 def _analysis(state: BinomeState, cmd: c.RecordAnalysis, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.INTAKE,), "L'analyse des forces et faiblesses se fait pendant l'in-take")
+    _require_stage(state, (Stage.INTAKE,), "analysis_during_intake")
     if state.analysis_at is not None:
-        raise NotAllowed("L'analyse des forces et faiblesses est déjà enregistrée.")
-    _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
-    strengths = [_require_text(s, "strengths", "Une force") for s in cmd.strengths]
-    weaknesses = [_require_text(w, "weaknesses", "Une faiblesse") for w in cmd.weaknesses]
+        raise NotAllowed("analysis_already_recorded")
+    _require_not_before(new.occurred_at, state.period_start, "period_start")
+    strengths = [_require_text(s, "strengths") for s in cmd.strengths]
+    weaknesses = [_require_text(w, "weaknesses") for w in cmd.weaknesses]
     if not strengths:
-        raise InvalidInput("strengths", "Au moins une force est attendue.")
+        raise InvalidInput("strengths_required", field="strengths")
     if not weaknesses:
-        raise InvalidInput("weaknesses", "Au moins une faiblesse est attendue.")
+        raise InvalidInput("weaknesses_required", field="weaknesses")
     new.add("StrengthsWeaknessesAnalysed", {"strengths": strengths, "weaknesses": weaknesses})
 
 
 def _plan(state: BinomeState, cmd: c.AgreeActionPlan, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.INTAKE,), "Le plan d'actions se construit pendant l'in-take")
+    _require_stage(state, (Stage.INTAKE,), "action_plan_during_intake")
     if state.analysis_at is None:
-        raise NotAllowed("Le plan d'actions suit l'analyse des forces et faiblesses.")
-    _require_not_before(new.occurred_at, state.analysis_at, "l'analyse des forces et faiblesses")
+        raise NotAllowed("action_plan_after_analysis")
+    _require_not_before(new.occurred_at, state.analysis_at, "analysis")
     if not cmd.actions:
-        raise InvalidInput("actions", "Le plan d'actions contient au moins une action.")
+        raise InvalidInput("actions_required", field="actions")
     actions = [_action_item(item, _next_action_id(state, i), f"actions.{i}") for i, item in enumerate(cmd.actions)]
     new.add("ActionPlanAgreed", {"actions": actions})
 
 
 def _add_action(state: BinomeState, cmd: c.AddAction, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.ACTIVE,), "Une action s'ajoute à un plan d'actions en cours")
-    _require_not_before(new.occurred_at, state.action_plan_at, "le plan d'actions")
+    _require_stage(state, (Stage.ACTIVE,), "action_added_while_active")
+    _require_not_before(new.occurred_at, state.action_plan_at, "action_plan")
     new.add("ActionAdded", _action_item(
         {"title": cmd.title, "owner": cmd.owner, "due_on": cmd.due_on}, _next_action_id(state), "action"))
 
 
 def _update_action(state: BinomeState, cmd: c.UpdateAction, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.ACTIVE,), "Les actions se mettent à jour pendant le travail en binôme")
-    _require_not_before(new.occurred_at, state.action_plan_at, "le plan d'actions")
+    _require_stage(state, (Stage.ACTIVE,), "action_updated_while_active")
+    _require_not_before(new.occurred_at, state.action_plan_at, "action_plan")
     action = state.actions.get(cmd.action_id)
     if action is None:
-        raise InvalidInput("action_id", f"Action inconnue : {cmd.action_id}.")
+        raise InvalidInput("action_unknown", field="action_id", action_id=cmd.action_id)
     if cmd.status is None and cmd.due_on is None:
-        raise InvalidInput("status", "Indiquez un nouveau statut ou une nouvelle échéance.")
+        raise InvalidInput("action_change_required", field="status")
     status = _require_choice(cmd.status, "status", c.ACTION_STATUSES) if cmd.status is not None else None
     new.add("ActionUpdated", {
         "action_id": action.action_id,
@@ -253,19 +254,17 @@ def _update_action(state: BinomeState, cmd: c.UpdateAction, new: _NewFacts) -> N
 
 def _require_during_period(state: BinomeState, new: _NewFacts, what: str) -> None:
     """During the period; after the exit, only a late entry of something that happened before it."""
-    _require_stage(state, PERIOD_STAGES + (Stage.CLOSURE_DUE, Stage.EVALUATION),
-                   f"{what} s'enregistrent entre la signature du contrat et la sortie")
-    _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
+    _require_stage(state, PERIOD_STAGES + (Stage.CLOSURE_DUE, Stage.EVALUATION), f"{what}_during_period")
+    _require_not_before(new.occurred_at, state.period_start, "period_start")
     if state.exit_at is not None and new.occurred_at >= state.exit_at:
-        raise NotAllowed(f"{what} s'enregistrent entre la signature du contrat et la sortie "
-                         f"(sortie le {state.exit_at.date().isoformat()}).")
+        raise NotAllowed(f"{what}_after_exit", exit_on=state.exit_at.date().isoformat())
 
 
 def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
-    _require_during_period(state, new, "Les rencontres")
+    _require_during_period(state, new, "meetings")
     unknown = [a for a in cmd.actions_progressed if a not in state.actions]
     if unknown:
-        raise InvalidInput("actions_progressed", f"Actions inconnues : {', '.join(unknown)}.")
+        raise InvalidInput("actions_unknown", field="actions_progressed", unknown=", ".join(unknown))
     new.add("MeetingHeld", {
         "mode": _require_choice(cmd.mode, "mode", c.MEETING_MODES),
         "duration_minutes": _minutes(cmd.duration_minutes, state.programme.meeting_minutes),
@@ -275,25 +274,25 @@ def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
 
 
 def _contact(state: BinomeState, cmd: c.LogContact, new: _NewFacts) -> None:
-    _require_during_period(state, new, "Les contacts")
+    _require_during_period(state, new, "contacts")
     new.add("ContactLogged", {"channel": _require_choice(cmd.channel, "channel", c.CONTACT_CHANNELS), "notes": cmd.notes.strip()})
 
 
 def _monitoring(state: BinomeState, cmd: c.RecordMonitoringContact, new: _NewFacts) -> None:
-    _require_stage(state, PERIOD_STAGES, "Le suivi se fait pendant la période de mentorat")
-    _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
+    _require_stage(state, PERIOD_STAGES, "monitoring_during_period")
+    _require_not_before(new.occurred_at, state.period_start, "period_start")
     outstanding = [m.number for m in state.monitoring if m.recorded_at is None]
     new.add("MonitoringContactRecorded", {
         # An off-schedule contact (none due) is kept too, with no number.
         "number": outstanding[0] if outstanding else None,
         "channel": _require_choice(cmd.channel, "channel", c.CONTACT_CHANNELS + ("in_person", "video")),
-        "outcome": _require_text(cmd.outcome, "outcome", "Le résultat du contact"),
+        "outcome": _require_text(cmd.outcome, "outcome"),
     })
 
 
 def _positive_exit(state: BinomeState, cmd: c.RecordPositiveExit, new: _NewFacts) -> None:
-    _require_stage(state, PERIOD_STAGES, "Une sortie s'enregistre après la signature du contrat, avant le terme")
-    _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
+    _require_stage(state, PERIOD_STAGES, "exit_during_period")
+    _require_not_before(new.occurred_at, state.period_start, "period_start")
     new.add("PositiveExitRecorded", {
         "outcome": _require_choice(cmd.outcome, "outcome", c.POSITIVE_OUTCOMES),
         "details": cmd.details.strip(),
@@ -301,17 +300,17 @@ def _positive_exit(state: BinomeState, cmd: c.RecordPositiveExit, new: _NewFacts
 
 
 def _early_stop(state: BinomeState, cmd: c.RecordEarlyStop, new: _NewFacts) -> None:
-    _require_stage(state, PERIOD_STAGES, "Un arrêt anticipé s'enregistre après la signature du contrat, avant le terme")
-    _require_not_before(new.occurred_at, state.period_start, "le début du mentorat")
+    _require_stage(state, PERIOD_STAGES, "early_stop_during_period")
+    _require_not_before(new.occurred_at, state.period_start, "period_start")
     new.add("EarlyStopRecorded", {
         "by": _require_choice(cmd.by, "by", c.EARLY_STOP_BY),
-        "reason": _require_text(cmd.reason, "reason", "La raison de l'arrêt"),
+        "reason": _require_text(cmd.reason, "reason"),
     })
 
 
 def _closure(state: BinomeState, cmd: c.RecordClosureMeeting, new: _NewFacts) -> None:
-    _require_stage(state, (Stage.CLOSURE_DUE,), "La réunion de clôture suit une sortie ou le terme")
-    _require_not_before(new.occurred_at, state.exit_at, "la sortie")
+    _require_stage(state, (Stage.CLOSURE_DUE,), "closure_after_exit")
+    _require_not_before(new.occurred_at, state.exit_at, "exit")
     new.add("ClosureMeetingHeld", {"notes": cmd.notes.strip()})
     new.add("EvaluationRequested", {
         "sides": list(SIDES),
@@ -321,19 +320,19 @@ def _closure(state: BinomeState, cmd: c.RecordClosureMeeting, new: _NewFacts) ->
 
 def _evaluation(state: BinomeState, cmd: c.RecordEvaluation, new: _NewFacts) -> None:
     side = _require_choice(cmd.side, "side", SIDES)
-    _require_stage(state, (Stage.EVALUATION,), "L'évaluation suit la réunion de clôture")
+    _require_stage(state, (Stage.EVALUATION,), "evaluation_after_closure")
     if side in state.evaluations:
-        raise NotAllowed(f"{SIDE_LABELS_FR[side]} a déjà rendu son évaluation.")
-    _require_not_before(new.occurred_at, state.closure_meeting_at, "la réunion de clôture")
+        raise NotAllowed("side_already_evaluated", side_code=f"party.{side}")
+    _require_not_before(new.occurred_at, state.closure_meeting_at, "closure_meeting")
     if not 1 <= cmd.rating <= 5:
-        raise InvalidInput("rating", "La note va de 1 à 5.")
+        raise InvalidInput("rating_out_of_range", field="rating")
     questions = state.programme.evaluation_questions
     unknown = [q for q in cmd.answers if q not in questions]
     if unknown:
-        raise InvalidInput("answers", f"Questions inconnues : {', '.join(unknown)}.")
+        raise InvalidInput("evaluation_unknown_questions", field="answers", unknown=", ".join(unknown))
     answers = {q: a.strip() for q, a in cmd.answers.items() if a.strip()}
     if not answers:
-        raise InvalidInput("answers", "Au moins une réponse est attendue.")
+        raise InvalidInput("answers_required", field="answers")
     new.add("EvaluationRecorded", {"side": side, "answers": answers, "rating": cmd.rating})
     if all(s in state.evaluations or s == side for s in SIDES):
         new.add("BinomeCompleted", {"reason": "evaluations_received", "missing": []})

@@ -19,7 +19,7 @@ from temporalio.exceptions import ApplicationError
 with workflow.unsafe.imports_passed_through():
     from domain.commands import CommandEnvelope
     from domain.decide import decide
-    from domain.errors import DomainError, InvalidInput
+    from domain.errors import DomainError
     from domain.facts import Fact
     from domain.programme import Programme
     from domain.schedule import catch_up, due_facts, next_deadline
@@ -37,9 +37,9 @@ APPEND_RETRY = RetryPolicy(
 
 
 def refusal(error: DomainError) -> ApplicationError:
-    """A domain refusal as the update's failure: its type and field reach the API (409 / 422)."""
-    field = error.field if isinstance(error, InvalidInput) else None
-    return ApplicationError(error.message, {"field": field}, type=type(error).__name__, non_retryable=True)
+    """A domain refusal as the update's failure: its type, code, field and params reach the API."""
+    details = {"code": error.code, "field": error.field, "params": error.params}
+    return ApplicationError(error.code, details, type=type(error).__name__, non_retryable=True)
 
 
 @workflow.defn(name=WORKFLOW_NAME)

@@ -3,13 +3,14 @@
 import asyncio
 from uuid import UUID
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, Response
 
 from api import schemas as s
 from api.deps import ActorDep, BinomeIdDep, ContainerDep, GatewayDep, IdempotencyKeyDep
 from api.gateway import Accepted, CommandGateway, envelope_for, new_binome_id
 from api.presenters import fact_out
 from domain.commands import CommandEnvelope
+from domain.errors import InvalidInput
 from domain.facts import Actor
 
 router = APIRouter(prefix="/binomes", tags=["binômes : commandes"])
@@ -38,8 +39,7 @@ async def propose(body: s.ProposalIn, container: ContainerDep, gateway: GatewayD
     for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
         person = await asyncio.to_thread(container.views.person, getattr(body, field))
         if person is None or person["role"] != role:
-            raise HTTPException(422, [{"loc": ["body", field], "msg": f"Aucun {role} avec cet identifiant.",
-                                       "type": "not_found"}])
+            raise InvalidInput(f"{role}_not_found", field=field)
     binome_id = new_binome_id(key)
     accepted = await gateway.propose(binome_id, _envelope("ProposeMentee", body, actor, key))
     response.headers["Location"] = f"/binomes/{binome_id}"

@@ -3,11 +3,12 @@
 import asyncio
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Query
 
 from api import schemas as s
 from api.deps import BinomeIdDep, ContainerDep
 from api.presenters import binome_out, fact_out, task_out
+from domain.errors import NotFound
 from domain.stages import STAGE_LABELS_FR, Stage
 from projections.timestamps import from_text
 
@@ -33,7 +34,7 @@ async def list_binomes(container: ContainerDep, stage: Stage | None = None,
 async def get_binome(binome_id: BinomeIdDep, container: ContainerDep) -> s.BinomeOut:
     found = await asyncio.to_thread(container.views.binome, str(binome_id))
     if found is None:
-        raise HTTPException(404, "Binôme inconnu.")
+        raise NotFound("binome_not_found")
     return binome_out(*found)
 
 
@@ -44,7 +45,7 @@ async def history(binome_id: BinomeIdDep, container: ContainerDep,
                   limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> s.History:
     facts = await asyncio.to_thread(container.store.read, binome_id, after, after + limit)
     if not facts and after == 0:
-        raise HTTPException(404, "Binôme inconnu.")
+        raise NotFound("binome_not_found")
     return s.History(binome_id=str(binome_id), facts=[fact_out(f) for f in facts])
 
 

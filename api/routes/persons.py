@@ -5,11 +5,12 @@ import uuid
 from datetime import datetime, timezone
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Response
+from fastapi import APIRouter, Query, Response
 
 from api import schemas as s
 from api.deps import ActorDep, ContainerDep, IdempotencyKeyDep
-from api.gateway import CommandRefused, fingerprint
+from api.gateway import fingerprint
+from domain.errors import IdempotencyConflict, NotFound
 from domain import persons
 from eventstore import AppendConflict
 
@@ -28,7 +29,7 @@ def _register(role: str):
         try:
             written = await asyncio.to_thread(container.store.append, person_id, [fact])
         except AppendConflict:
-            raise CommandRefused(422, "Cette clé d'idempotence a déjà servi pour une autre requête.", "Idempotency-Key")
+            raise IdempotencyConflict() from None
         if not written:
             response.headers["Idempotent-Replayed"] = "true"
         await asyncio.to_thread(container.projector.wait_until,
@@ -43,7 +44,7 @@ def _register(role: str):
 async def _get(container, role: str, person_id: str) -> s.PersonOut:
     found = await asyncio.to_thread(container.views.person, person_id)
     if found is None or found["role"] != role:
-        raise HTTPException(404, "Mentor inconnu." if role == "mentor" else "Mentee inconnu.")
+        raise NotFound(f"{role}_not_found")
     return s.PersonOut(**found)
 
 
