@@ -1,12 +1,20 @@
-"""Mentors and mentees: the minimal record kept before the full intake (a later step)."""
+"""Mentors and mentees: each a stream of facts over time — registration, profile changes, the binômes they join
+and leave. `PersonState` is what the rules across binômes read (see `domain.engagements`)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
+from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
 
 ROLES = ("mentor", "mentee")
 REGISTERED = {"mentor": "MentorRegistered", "mentee": "MenteeRegistered"}
+ROLE_OF = {fact_type: role for role, fact_type in REGISTERED.items()}
+DEFAULT_PROGRAMME_ID = "default"
+DEFAULT_CAPACITY = 1
+# What a profile change may set.
+PROFILE_FIELDS = ("name", "email", "phone", "languages", "capacity")
 
 
 @dataclass(frozen=True)
@@ -17,20 +25,105 @@ class Person:
     email: str | None
     phone: str | None
     languages: list[str]
+    programme_id: str = DEFAULT_PROGRAMME_ID
+    # How many binômes a mentor may have open at once (mentees: always one).
+    capacity: int = DEFAULT_CAPACITY
 
 
-def register(person: Person, actor: Actor, at: datetime, command_id: str, fingerprint: str) -> Fact:
-    return Fact(
-        type=REGISTERED[person.role],
-        position=1,
-        occurred_at=at,
-        actor=actor,
-        data={"name": person.name, "email": person.email, "phone": person.phone, "languages": person.languages},
-        command_id=command_id,
-        fingerprint=fingerprint,
-    )
+@dataclass
+class PersonState:
+    person_id: str
+    role: str | None = None
+    programme_id: str = DEFAULT_PROGRAMME_ID
+    name: str = ""
+    email: str | None = None
+    phone: str | None = None
+    languages: list[str] = field(default_factory=list)
+    capacity: int = DEFAULT_CAPACITY
+    registered_at: datetime | None = None
+    version: int = 0
+    # binôme id -> the other person of the pair, for every binôme not yet ended
+    open_binomes: dict[str, str] = field(default_factory=dict)
+    # binômes that ended, with why (a `BinomeLeft` reason)
+    ended_binomes: dict[str, str] = field(default_factory=dict)
+    # command id -> fingerprint of its body, so a repeated command is recognised
+    commands: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def registered(self) -> bool:
+        return self.role is not None
+
+    def person(self) -> Person:
+        return Person(self.person_id, self.role or "", self.name, self.email, self.phone, list(self.languages),
+                      self.programme_id, self.capacity)
+
+
+def register(person: Person, actor: Actor, at: datetime, command_id: str, fingerprint: str | None) -> Fact:
+    data: dict[str, Any] = {"name": person.name, "email": person.email, "phone": person.phone,
+                            "languages": list(person.languages), "programme_id": person.programme_id}
+    if person.role == "mentor":
+        data["capacity"] = person.capacity
+    return Fact(type=REGISTERED[person.role], position=1, occurred_at=at, actor=actor, data=data,
+                command_id=command_id, fingerprint=fingerprint)
+
+
+def change_profile(state: PersonState, changes: dict[str, Any], actor: Actor, at: datetime, command_id: str,
+                   fingerprint: str | None) -> list[Fact]:
+    """A profile change as a fact; the same command again records nothing."""
+    if not state.registered:
+        raise NotAllowed("person_not_registered")
+    previous = state.commands.get(command_id, _ABSENT)
+    if previous is not _ABSENT:
+        if previous != fingerprint:
+            raise IdempotencyConflict()
+        return []
+    unknown = [name for name in changes if name not in PROFILE_FIELDS]
+    if unknown:
+        raise InvalidInput("field_unknown", field=unknown[0])
+    if "capacity" in changes:
+        if state.role != "mentor":
+            raise InvalidInput("capacity_for_mentors_only", field="capacity")
+        if not isinstance(changes["capacity"], int) or not 1 <= changes["capacity"] <= 10:
+            raise InvalidInput("capacity_out_of_range", field="capacity", max=10)
+    if not changes:
+        raise InvalidInput("changes_required", field="changes")
+    return [Fact("PersonProfileChanged", state.version + 1, at, actor, {"changes": dict(changes)}, command_id,
+                 fingerprint)]
+
+
+_ABSENT = object()
+
+
+def evolve(state: PersonState, fact: Fact) -> PersonState:
+    data = fact.data
+    if fact.type in ROLE_OF:
+        state.role = ROLE_OF[fact.type]
+        state.name, state.email, state.phone = data["name"], data.get("email"), data.get("phone")
+        state.languages = list(data.get("languages", []))
+        state.programme_id = data.get("programme_id", DEFAULT_PROGRAMME_ID)
+        state.capacity = data.get("capacity", DEFAULT_CAPACITY)
+        state.registered_at = fact.occurred_at
+    elif fact.type == "PersonProfileChanged":
+        for name, value in data["changes"].items():
+            setattr(state, name, list(value) if name == "languages" else value)
+    elif fact.type == "BinomeJoined":
+        state.open_binomes[data["binome_id"]] = data["partner_id"]
+    elif fact.type == "BinomeLeft":
+        state.open_binomes.pop(data["binome_id"], None)
+        state.ended_binomes[data["binome_id"]] = data["reason"]
+    state.version = fact.position
+    if fact.command_id is not None:
+        state.commands.setdefault(fact.command_id, fact.fingerprint)
+    return state
+
+
+def fold(person_id: str, facts: list[Fact]) -> PersonState:
+    state = PersonState(person_id)
+    for fact in facts:
+        evolve(state, fact)
+    return state
 
 
 def from_fact(person_id: str, fact: Fact) -> Person:
-    role = next(role for role, fact_type in REGISTERED.items() if fact_type == fact.type)
-    return Person(person_id, role, fact.data["name"], fact.data.get("email"), fact.data.get("phone"), fact.data.get("languages", []))
+    """The person as registered by `fact` (a registration)."""
+    return evolve(PersonState(person_id), fact).person()

@@ -1,5 +1,5 @@
 """The event store: every fact of Mentorat, once, in order (eventsourcing on SQLite or PostgreSQL)."""
 
-from eventstore.store import AppendConflict, FactStore, RecordedFact
+from eventstore.store import AppendConflict, FactStore, RecordedFact, StaleStreams
 
-__all__ = ["AppendConflict", "FactStore", "RecordedFact"]
+__all__ = ["AppendConflict", "FactStore", "RecordedFact", "StaleStreams"]

@@ -1,34 +1,23 @@
 """Appends facts to streams exactly once and reads them back, over eventsourcing's recorders.
 
-Each stream (a binôme, a person) is an eventsourcing aggregate sequence; a fact's position is
+Each stream (a binôme, a person, a programme) is an eventsourcing aggregate sequence; a fact's position is
 its aggregate version, so the store itself refuses a second fact at the same place. A retried
 append (a crash after the commit, before the caller heard of it) finds its own facts already
 there and succeeds without writing; anything else at those places is a real conflict.
+A stream's category is its facts' (see `domain.catalogue`): a person's id read as a binôme finds nothing.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import Application
-from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import IntegrityError
 
+from domain import catalogue
 from domain.facts import Actor, Fact
-
-
-class FactRecorded(DomainEvent):
-    """The stored form of a fact. `timestamp` is when it was recorded; `occurred_at` when it happened."""
-
-    type: str
-    occurred_at: datetime
-    actor_kind: str
-    actor_id: str
-    data: dict[str, Any]
-    command_id: str | None
-    fingerprint: str | None
+from eventstore.fact_events import EVENT_CLASSES, FactRecorded, data_in_current_shape
 
 
 @dataclass(frozen=True)
@@ -41,6 +30,10 @@ class RecordedFact:
 
 class AppendConflict(Exception):
     """Other facts already hold the positions an append wanted: two writers disagree."""
+
+
+class StaleStreams(Exception):
+    """Another writer moved one of the other streams of an `append_with` first: read them again and re-decide."""
 
 
 class _EventStoreApp(Application[UUID]):
@@ -92,9 +85,41 @@ class FactStore:
             raise AppendConflict(f"stream {stream_id}: positions {first}..{facts[-1].position} hold other facts") from None
         return True
 
-    def read(self, stream_id: UUID, after: int | None = None, upto: int | None = None) -> list[RecordedFact]:
+    def append_with(self, stream_id: UUID, facts: Sequence[Fact],
+                    others: Sequence[tuple[UUID, Fact]]) -> bool:
+        """Writes `facts` on `stream_id` and the `others` (each on its own stream, at the position its writer read)
+        in one transaction. False if `facts` were already written (then so were the others, with them).
+        `StaleStreams` if one of the others' positions was taken meanwhile: nothing was written."""
+        if not others:
+            return self.append(stream_id, facts)
+        recorded_at = datetime.now(timezone.utc)
+        events = [_to_event(stream_id, fact, recorded_at) for fact in facts]
+        events += [_to_event(other_id, fact, recorded_at) for other_id, fact in others]
+        try:
+            self._app.save(*events)
+        except IntegrityError:
+            first, last = facts[0].position, facts[-1].position
+            stored = self.read(stream_id, after=first - 1, upto=last)
+            if len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts)):
+                return False
+            if stored:
+                raise AppendConflict(f"stream {stream_id}: positions {first}..{last} hold other facts") from None
+            raise StaleStreams(str(stream_id)) from None
+        return True
+
+    def read(self, stream_id: UUID, after: int | None = None, upto: int | None = None,
+             category: str | None = None) -> list[RecordedFact]:
+        """The stream's facts in order; none when `category` is given and the stream is of another category."""
         stored = self._recorder.select_events(stream_id, gt=after, lte=upto)
-        return [_to_recorded(self._mapper.to_domain_event(event)) for event in stored]
+        facts = [_to_recorded(self._mapper.to_domain_event(event)) for event in stored]
+        if category is not None and facts and not self._is_of(stream_id, facts, after, category):
+            return []
+        return facts
+
+    def _is_of(self, stream_id: UUID, facts: list[RecordedFact], after: int | None, category: str) -> bool:
+        first = facts[0] if not after else self.read(stream_id, upto=1)[0]
+        spec = catalogue.SPECS.get(first.fact.type)
+        return spec is not None and spec.category == category
 
     def read_log(self, after: int, limit: int) -> list[RecordedFact]:
         """The store's notification log: every fact of every stream, in commit order, after position `after`."""
@@ -109,7 +134,7 @@ class FactStore:
 
 
 def _to_event(stream_id: UUID, fact: Fact, recorded_at: datetime) -> FactRecorded:
-    return FactRecorded(
+    return EVENT_CLASSES[fact.type](
         originator_id=stream_id,
         originator_version=fact.position,
         timestamp=recorded_at,
@@ -129,7 +154,7 @@ def _to_recorded(event: FactRecorded, notification_id: int | None = None) -> Rec
         position=event.originator_version,
         occurred_at=event.occurred_at,
         actor=Actor(event.actor_kind, event.actor_id),
-        data=event.data,
+        data=data_in_current_shape(event),
         command_id=event.command_id,
         fingerprint=event.fingerprint,
     )

@@ -1,0 +1,128 @@
+"""Every fact type, declared once: its stream category, its data fields, which of them are personal data and whose,
+and its schema version with the upcasters that bring older stored shapes up to date.
+
+The data subject of a personal field is who the data is about: `person` (the person whose stream it is), or on a
+binôme's stream `mentor`, `mentee` or `pair` (both). Programmes must answer data-subject requests from this.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.errors import InvalidInput
+
+BINOME, PERSON, PROGRAMME = "binome", "person", "programme"
+CATEGORIES = (BINOME, PERSON, PROGRAMME)
+SUBJECTS = ("person", "mentor", "mentee", "pair")
+
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    type: str
+    category: str
+    fields: tuple[str, ...]
+    # field -> data subject
+    personal: Mapping[str, str] = field(default_factory=dict)
+    version: int = 1
+    # version n -> n + 1, for every n below `version`
+    upcasters: Mapping[int, Upcaster] = field(default_factory=dict)
+
+
+def _binome(type_: str, *fields: str, personal: Mapping[str, str] | None = None) -> FactSpec:
+    return FactSpec(type_, BINOME, fields, personal or {})
+
+
+def _registered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    # Before programmes were facts every person belonged to the one default programme.
+    return {**data, "programme_id": data.get("programme_id", "default")}
+
+
+def _proposed_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "programme_id": data.get("programme_id") or data.get("programme", {}).get("id", "default")}
+
+
+_PERSON_FIELDS = ("name", "email", "phone", "languages", "programme_id")
+_PERSON_PERSONAL = {"name": "person", "email": "person", "phone": "person", "languages": "person"}
+
+SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
+    # A binôme's stream.
+    FactSpec("MentorshipProposed", BINOME, ("mentor_id", "mentee_id", "note", "programme", "programme_id",
+                                            "response_due_at"),
+             {"note": "pair"}, version=2, upcasters={1: _proposed_v1_to_v2}),
+    _binome("ProposalAccepted", "first_meeting_due_at"),
+    _binome("ProposalRefused", "reason", personal={"reason": "pair"}),
+    _binome("ProposalExpired", "reason"),
+    _binome("FirstMeetingOverdue", "due_at"),
+    _binome("FirstMeetingHeld", "mode", "duration_minutes", "checklist_covered", "checklist_missing", "notes",
+            personal={"notes": "pair"}),
+    _binome("BinomeValidated", "side"),
+    _binome("BinomeRefused", "side", "reason", personal={"reason": "pair"}),
+    _binome("ContractSigned", "party"),
+    _binome("MentorshipStarted", "period_start", "term_at"),
+    _binome("StrengthsWeaknessesAnalysed", "strengths", "weaknesses",
+            personal={"strengths": "mentee", "weaknesses": "mentee"}),
+    _binome("ActionPlanAgreed", "actions", personal={"actions": "mentee"}),
+    _binome("ActionAdded", "action_id", "title", "owner", "due_on", "status", personal={"title": "mentee"}),
+    _binome("ActionUpdated", "action_id", "status", "previous_status", "due_on", "note", personal={"note": "mentee"}),
+    _binome("MeetingHeld", "mode", "duration_minutes", "notes", "actions_progressed", personal={"notes": "pair"}),
+    _binome("ContactLogged", "channel", "notes", personal={"notes": "pair"}),
+    _binome("CadenceMet", "month", "month_start", "month_end", "held", "required"),
+    _binome("CadenceShortfall", "month", "month_start", "month_end", "held", "required"),
+    _binome("MonitoringContactDue", "number", "due_at"),
+    _binome("MonitoringContactOverdue", "number"),
+    _binome("MonitoringContactRecorded", "number", "channel", "outcome", personal={"outcome": "pair"}),
+    _binome("PositiveExitRecorded", "outcome", "details", personal={"outcome": "mentee", "details": "mentee"}),
+    _binome("EarlyStopRecorded", "by", "reason", personal={"reason": "pair"}),
+    _binome("TermReached"),
+    _binome("ClosureMeetingHeld", "notes", personal={"notes": "pair"}),
+    _binome("EvaluationRequested", "sides", "due_at"),
+    _binome("EvaluationRecorded", "side", "answers", "rating", personal={"answers": "pair", "rating": "pair"}),
+    _binome("BinomeCompleted", "reason", "missing"),
+    # A person's stream.
+    FactSpec("MentorRegistered", PERSON, _PERSON_FIELDS + ("capacity",), _PERSON_PERSONAL, version=2,
+             upcasters={1: lambda data: {**_registered_v1_to_v2(data), "capacity": data.get("capacity", 1)}}),
+    FactSpec("MenteeRegistered", PERSON, _PERSON_FIELDS, _PERSON_PERSONAL, version=2,
+             upcasters={1: _registered_v1_to_v2}),
+    FactSpec("PersonProfileChanged", PERSON, ("changes",), {"changes": "person"}),
+    FactSpec("BinomeJoined", PERSON, ("binome_id", "partner_id")),
+    FactSpec("BinomeLeft", PERSON, ("binome_id", "reason")),
+    # A programme's stream.
+    FactSpec("ProgrammeCreated", PROGRAMME, ("programme_id", "settings")),
+    FactSpec("ProgrammeSettingsChanged", PROGRAMME, ("changes",)),
+)}
+
+
+def spec(fact_type: str) -> FactSpec:
+    found = SPECS.get(fact_type)
+    if found is None:
+        raise InvalidInput("fact_type_unknown", field="type", fact_type=fact_type)
+    return found
+
+
+def category_of(fact_type: str) -> str:
+    return spec(fact_type).category
+
+
+def current_version(fact_type: str) -> int:
+    return spec(fact_type).version
+
+
+def upcast(fact_type: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
+    """`data` stored at `version`, brought to the fact type's current shape."""
+    declared = spec(fact_type)
+    while version < declared.version:
+        data = declared.upcasters[version](data)
+        version += 1
+    return data
+
+
+def undeclared_fields(fact_type: str, data: Mapping[str, Any]) -> list[str]:
+    """Fields in `data` that the catalogue does not declare for this type (a test keeps this empty)."""
+    declared = set(spec(fact_type).fields)
+    return sorted(name for name in data if name not in declared)
+
+
+def personal_fields(fact_type: str) -> Mapping[str, str]:
+    return spec(fact_type).personal
