@@ -6,10 +6,18 @@ import structlog
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from eventstore import AppendConflict, FactStore
+from domain import engagements, persons
+from domain.engagements import Engagement
+from domain.errors import DomainError, InvalidInput
+from domain.facts import Fact
+from domain.persons import PersonState
+from eventstore import AppendConflict, FactStore, StaleStreams
+from workflows.refusals import refusal
 from workflows.types import APPEND_FACTS, AppendFacts
 
 log = structlog.get_logger("mentorat.activities")
+# Proposals racing for the same mentee: each loser reads the persons again and is judged on the winner's facts.
+MAX_RACES = 50
 
 
 class StoreActivities:
@@ -22,10 +30,42 @@ class StoreActivities:
         info = activity.info()
         bound = log.bind(binome_id=request.binome_id, workflow_id=info.workflow_id, attempt=info.attempt)
         try:
-            written = self._store.append(UUID(request.binome_id), request.facts)
+            written = self._append(request)
         except AppendConflict as error:
             bound.error("append_conflict", error=str(error))
             raise ApplicationError(str(error), type="AppendConflict", non_retryable=True) from error
+        except DomainError as refused:
+            bound.info("engagement_refused", code=refused.code, params=refused.params)
+            raise refusal(refused) from None
         bound.info("facts_appended" if written else "facts_already_recorded",
                    types=[f.type for f in request.facts], positions=[f.position for f in request.facts])
         return written
+
+    def _append(self, request: AppendFacts) -> bool:
+        stream_id = UUID(request.binome_id)
+        if request.engagement is None:
+            return self._store.append(stream_id, request.facts)
+        for _ in range(MAX_RACES):
+            try:
+                others = self._person_facts(request.engagement, request.facts[0])
+                return self._store.append_with(stream_id, request.facts, others)
+            except StaleStreams:
+                continue
+        raise StaleStreams(request.binome_id)
+
+    def _person_facts(self, engagement: Engagement, first: Fact) -> list[tuple[UUID, Fact]]:
+        mentor = self._person(engagement.mentor_id, "mentor_id")
+        mentee = self._person(engagement.mentee_id, "mentee_id")
+        if engagement.change == "join":
+            changes = engagements.join(engagement, mentor, mentee, first.actor)
+        else:
+            changes = engagements.leave(engagement, [mentor, mentee])
+        return [(UUID(person_id), fact) for person_id, fact in changes]
+
+    def _person(self, person_id: str, field: str) -> PersonState:
+        try:
+            stream_id = UUID(person_id)
+        except ValueError:
+            raise InvalidInput(f"{field.removesuffix('_id')}_not_found", field=field) from None
+        facts = self._store.read(stream_id, category="person")
+        return persons.fold(str(stream_id), [recorded.fact for recorded in facts])

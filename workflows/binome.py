@@ -14,16 +14,18 @@ from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from domain.commands import CommandEnvelope
     from domain.decide import decide
+    from domain.engagements import change_for
     from domain.errors import DomainError
     from domain.facts import Fact
     from domain.programme import Programme
     from domain.schedule import catch_up, due_facts, next_deadline
     from domain.state import BinomeState, evolve
+    from workflows.refusals import is_refusal, refusal
     from workflows.types import (
         APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
     )
@@ -34,12 +36,6 @@ APPEND_RETRY = RetryPolicy(
     maximum_interval=timedelta(minutes=1),
     non_retryable_error_types=["AppendConflict"],
 )
-
-
-def refusal(error: DomainError) -> ApplicationError:
-    """A domain refusal as the update's failure: its type, code, field and params reach the API."""
-    details = {"code": error.code, "field": error.field, "params": error.params}
-    return ApplicationError(error.code, details, type=type(error).__name__, non_retryable=True)
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -131,12 +127,20 @@ class BinomeWorkflow:
     async def _record(self, facts: list[Fact]) -> None:
         if not facts:
             return
-        await workflow.execute_activity(
-            APPEND_FACTS,
-            AppendFacts(self._state.binome_id, facts),
-            start_to_close_timeout=timedelta(seconds=self._options.append_timeout_seconds),
-            retry_policy=APPEND_RETRY,
-        )
+        # Taking or freeing the mentor's and mentee's places is written with the facts, in one transaction.
+        engagement = change_for(self._state, facts)
+        try:
+            await workflow.execute_activity(
+                APPEND_FACTS,
+                AppendFacts(self._state.binome_id, facts, engagement),
+                start_to_close_timeout=timedelta(seconds=self._options.append_timeout_seconds),
+                retry_policy=APPEND_RETRY,
+            )
+        except ActivityError as failed:
+            # A rule across binômes said no (the mentee was proposed elsewhere first): the command is refused.
+            if is_refusal(failed.cause):
+                raise failed.cause from None
+            raise
         for fact in facts:
             evolve(self._state, fact)
 

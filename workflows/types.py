@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from domain.engagements import Engagement
 from domain.facts import Fact
 
 APPEND_FACTS = "append_facts"
@@ -44,6 +45,8 @@ class BinomeInput:
 class AppendFacts:
     binome_id: str
     facts: list[Fact]
+    # The places these facts take or free on the mentor's and mentee's streams, if any.
+    engagement: Engagement | None = None
 
 
 @dataclass

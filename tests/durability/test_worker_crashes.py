@@ -82,7 +82,7 @@ async def start(driver: BinomeDriver) -> None:
 async def test_a_crash_between_the_store_and_temporal_records_the_fact_once(harness):
     client, store, workers = harness
     workers.start(crash_after_append=3)  # dies right after committing the first meeting
-    driver = BinomeDriver(client, workers.task_queue, FAST_RETRY)
+    driver = BinomeDriver(client, workers.task_queue, FAST_RETRY, store=store)
     await start(driver)
     await driver.send("AcceptProposal")
     first_meeting = asyncio.ensure_future(driver.send("RecordFirstMeeting", {"mode": "video"}))
@@ -107,7 +107,7 @@ async def test_a_crash_between_the_store_and_temporal_records_the_fact_once(harn
 async def test_workers_killed_again_and_again_during_a_lifecycle(harness):
     client, store, workers = harness
     workers.start()
-    driver = BinomeDriver(client, workers.task_queue, FAST_RETRY)
+    driver = BinomeDriver(client, workers.task_queue, FAST_RETRY, store=store)
     stop = asyncio.Event()
     kills = 0
 

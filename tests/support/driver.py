@@ -3,7 +3,7 @@
 import asyncio
 import itertools
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from temporalio.client import Client, WorkflowHandle
@@ -11,6 +11,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import CommandEnvelope
 from domain.facts import Actor
+from domain.persons import Person, register
+from eventstore import FactStore
 from domain.programme import Programme
 from domain.schedule import next_deadline
 from domain.state import BinomeState
@@ -23,8 +25,11 @@ _ids = itertools.count(1)
 
 class BinomeDriver:
     def __init__(self, client: Client, task_queue: str, options: WorkflowOptions | None = None,
-                 programme: Programme | None = None, env: WorkflowEnvironment | None = None):
+                 programme: Programme | None = None, env: WorkflowEnvironment | None = None,
+                 store: FactStore | None = None):
         self.client = client
+        # Where the mentor and mentee are registered before the proposal (the rules across binômes read them).
+        self.store = store
         # On the time-skipping server, commands wait until the workflow has recorded what time made due.
         self.env = env
         self.task_queue = task_queue
@@ -37,12 +42,24 @@ class BinomeDriver:
     def stream_id(self) -> uuid.UUID:
         return uuid.UUID(self.binome_id)
 
-    async def start(self, mentor_id: str = "mentor-1", mentee_id: str = "mentee-1",
+    async def start(self, mentor_id: str | None = None, mentee_id: str | None = None,
                     task_timeout: timedelta | None = None, **kwargs) -> CommandOutcome:
+        mentor_id = mentor_id or self.register("mentor")
+        mentee_id = mentee_id or self.register("mentee")
         self.handle = await self.client.start_workflow(
             BinomeWorkflow.run, BinomeInput(self.binome_id, self.programme.to_dict(), self.options),
             id=workflow_id(self.binome_id), task_queue=self.task_queue, task_timeout=task_timeout)
         return await self.send("ProposeMentee", {"mentor_id": mentor_id, "mentee_id": mentee_id, **kwargs})
+
+    def register(self, role: str, programme_id: str = "default", capacity: int = 1) -> str:
+        """A new person in the store (a fixed id when the test has no store: the rules then refuse the proposal)."""
+        person_id = uuid.uuid4()
+        if self.store is not None:
+            person = Person(str(person_id), role, f"{role} {person_id.hex[:6]}", None, None, ["fr"], programme_id,
+                            capacity)
+            self.store.append(person_id, [register(person, STAFF, datetime.now(timezone.utc), f"reg-{person_id}",
+                                                   None)])
+        return str(person_id)
 
     async def send(self, name: str, payload: dict[str, Any] | None = None, *, actor: Actor = STAFF,
                    at: datetime | None = None, command_id: str | None = None) -> CommandOutcome:

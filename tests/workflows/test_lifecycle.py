@@ -17,8 +17,8 @@ from workflows.types import WorkflowOptions
 
 
 @pytest.fixture
-def driver(time_skipping_env, task_queue, worker) -> BinomeDriver:
-    return BinomeDriver(time_skipping_env.client, task_queue, env=time_skipping_env)
+def driver(time_skipping_env, task_queue, worker, store) -> BinomeDriver:
+    return BinomeDriver(time_skipping_env.client, task_queue, env=time_skipping_env, store=store)
 
 
 def started_at(facts) -> datetime:
@@ -173,7 +173,7 @@ async def test_a_repeated_command_records_nothing_new(driver, store):
 
 async def test_continue_as_new_keeps_the_lifecycle_whole(time_skipping_env, task_queue, worker, store):
     driver = BinomeDriver(time_skipping_env.client, task_queue, WorkflowOptions(continue_as_new_after_events=60),
-                          env=time_skipping_env)
+                          env=time_skipping_env, store=store)
     await positive_exit_in_month_three(time_skipping_env, driver)
 
     facts = assert_each_fact_once(store, driver)
