@@ -45,7 +45,7 @@ async def record(version: str) -> None:
         store = FactStore.sqlite(str(Path(folder) / "events.sqlite"))
         async with build_worker(env.client, store, "record"):
             for name, scenario in SCENARIOS.items():
-                driver = BinomeDriver(env.client, "record", env=env)
+                driver = BinomeDriver(env.client, "record", env=env, store=store)
                 await scenario(env, driver)
                 await driver.handle.result()
                 history = await driver.handle.fetch_history()

@@ -1,0 +1,76 @@
+"""Programmes: created and changed as facts on their own streams; the default one exists from the start."""
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from application.errors import Saturated
+from domain import programmes
+from domain.errors import NotFound
+from domain.facts import SYSTEM, Actor
+from domain.programme import Programme
+from domain.programmes import ProgrammeState
+from eventstore import AppendConflict, FactStore
+
+# Concurrent changes of one programme: each loser reads again and is judged on the winner's change.
+RACES = 20
+PROGRAMME_NAMESPACE = uuid.UUID("3d6f0a52-8c1e-4b7a-9f25-6e0d4c3b2a19")
+DEFAULT_PROGRAMME_ID = "default"
+
+
+def stream_id(programme_id: str) -> uuid.UUID:
+    return uuid.uuid5(PROGRAMME_NAMESPACE, programme_id)
+
+
+class ProgrammeService:
+    def __init__(self, store: FactStore):
+        self._store = store
+
+    def state(self, programme_id: str) -> ProgrammeState:
+        facts = self._store.read(stream_id(programme_id), category="programme")
+        return programmes.fold(programme_id, [recorded.fact for recorded in facts])
+
+    def get(self, programme_id: str) -> Programme:
+        state = self.state(programme_id)
+        if not state.exists:
+            raise NotFound("programme_not_found", programme_id=programme_id)
+        return state.programme
+
+    def create(self, programme_id: str, settings: dict[str, Any], actor: Actor, command_id: str,
+               fingerprint: str | None) -> tuple[Programme, bool]:
+        """The programme, and whether this call created it (False: a repeat of the same command)."""
+        state = ProgrammeState(programme_id) if not _is_slug(programme_id) else self.state(programme_id)
+        facts = programmes.create(state, settings, actor, _now(), command_id, fingerprint)
+        written = bool(facts) and self._store.append(stream_id(programme_id), facts)
+        return self.get(programme_id), written
+
+    def change_settings(self, programme_id: str, changes: dict[str, Any], actor: Actor, command_id: str,
+                        fingerprint: str | None) -> tuple[Programme, bool]:
+        for _ in range(RACES):
+            state = self.state(programme_id)
+            if not state.exists:
+                raise NotFound("programme_not_found", programme_id=programme_id)
+            facts = programmes.change_settings(state, changes, actor, _now(), command_id, fingerprint)
+            try:
+                written = bool(facts) and self._store.append(stream_id(programme_id), facts)
+            except AppendConflict:
+                continue  # another change took this position first: judge again on it
+            return self.get(programme_id), written
+        raise Saturated("programme_busy")
+
+    def ensure_default(self) -> None:
+        """Creates the default programme on a new installation (a racing second process finds it there)."""
+        if self.state(DEFAULT_PROGRAMME_ID).exists:
+            return
+        try:
+            self.create(DEFAULT_PROGRAMME_ID, {}, SYSTEM, "programme/default/created", None)
+        except AppendConflict:
+            pass
+
+
+def _is_slug(programme_id: str) -> bool:
+    return bool(programmes.PROGRAMME_ID.match(programme_id))
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
