@@ -27,7 +27,12 @@ class CrashingStore:
         self._appends = 0
 
     def append(self, stream_id, facts):
-        written = self._store.append(stream_id, facts)
+        return self._counted(self._store.append(stream_id, facts), facts)
+
+    def append_with(self, stream_id, facts, others):
+        return self._counted(self._store.append_with(stream_id, facts, others), facts)
+
+    def _counted(self, written, facts):
         self._appends += 1
         if self._appends == self._crash_after:
             print(f"crashing after append {self._appends}: {[f.type for f in facts]}", flush=True)
