@@ -1,4 +1,4 @@
-"""Request-scoped pieces shared by the routes: the container, who is acting, the reader's language, the Idempotency-Key."""
+"""Request-scoped pieces shared by the routes: the container, who acts, the reader's language, the Idempotency-Key."""
 
 from typing import Annotated
 from uuid import UUID
@@ -47,7 +47,6 @@ async def bind_binome(binome_id: Annotated[UUID, Path(description="Identifiant d
 
 ContainerDep = Annotated[Container, Depends(get_container)]
 GatewayDep = Annotated[CommandGateway, Depends(get_gateway)]
-PrincipalDep = Annotated[Principal, Depends(resolve_principal)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
 LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]

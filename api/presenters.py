@@ -1,4 +1,4 @@
-"""Domain and store objects turned into response bodies; labels rendered from the catalogues in the reader's language."""
+"""Domain and store objects turned into response bodies; labels rendered in the reader's language."""
 
 import i18n
 from domain.schedule import meetings_in, month_window, pending_deadlines

@@ -50,7 +50,7 @@ async def history(binome_id: BinomeIdDep, container: ContainerDep,
 
 
 @router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
-async def tasks(container: ContainerDep, language: LanguageDep, overdue: bool | None = None, kind: str | None = None,
-                limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
+async def tasks(container: ContainerDep, language: LanguageDep, overdue: bool | None = None,
+                kind: str | None = None, limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
     page = await asyncio.to_thread(container.views.tasks, overdue, kind, limit, offset)
     return s.TaskPage(items=[task_out(t, language) for t in page.items], total=page.total, limit=limit, offset=offset)
