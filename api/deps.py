@@ -1,4 +1,4 @@
-"""Request-scoped pieces shared by the routes: the container, who is acting, the Idempotency-Key."""
+"""Request-scoped pieces shared by the routes: the container, who acts, the reader's language, the Idempotency-Key."""
 
 from typing import Annotated
 from uuid import UUID
@@ -6,8 +6,9 @@ from uuid import UUID
 import structlog
 from fastapi import Depends, Header, Path, Request
 
+import i18n
 from api.gateway import CommandGateway
-from domain.errors import InvalidInput
+from api.principal import Principal, resolve_principal
 from domain.facts import Actor
 from mentorat.bootstrap import Container
 from workflows.types import workflow_id
@@ -21,17 +22,14 @@ def get_gateway(request: Request) -> CommandGateway:
     return request.app.state.gateway
 
 
-def get_actor(x_actor: Annotated[str | None, Header(
-    description="Qui agit : 'staff:<id>', 'mentor:<id>', 'mentee:<id>' ou 'integration:<nom>'.")] = None) -> Actor:
-    if x_actor is None:
-        return Actor("staff", "inconnu")
-    try:
-        actor = Actor.parse(x_actor)
-    except ValueError as error:
-        raise InvalidInput("actor_invalid", field="X-Actor") from None
-    if actor.kind == "system":
-        raise InvalidInput("actor_reserved", field="X-Actor")
-    return actor
+def get_actor(principal: Annotated[Principal, Depends(resolve_principal)]) -> Actor:
+    """The actor of the facts a command records: the request's principal."""
+    return principal.actor
+
+
+def get_language(accept_language: Annotated[str | None, Header(
+    description="Langue des libellés et messages : fr (par défaut), nl ou en.")] = None) -> str:
+    return i18n.negotiate(accept_language)
 
 
 def get_idempotency_key(idempotency_key: Annotated[str | None, Header(
@@ -50,5 +48,6 @@ async def bind_binome(binome_id: Annotated[UUID, Path(description="Identifiant d
 ContainerDep = Annotated[Container, Depends(get_container)]
 GatewayDep = Annotated[CommandGateway, Depends(get_gateway)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
+LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
 BinomeIdDep = Annotated[UUID, Depends(bind_binome)]

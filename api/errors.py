@@ -5,6 +5,7 @@ catalogues in the language of `Accept-Language` (French by default); `errors` li
 a 422 (the first is repeated at the top). Input is never echoed back.
 """
 
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -69,8 +70,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
         language = language_of(request)
         errors = [
-            error_item(f"invalid.{item.get('type', 'value')}", _safe_params(item.get("ctx")), field_of(item["loc"]),
-                       language)
+            error_item(f"invalid.{item.get('type', 'value')}", _safe_params(item.get("ctx")),
+                       "body" if item.get("type") == "json_invalid" else field_of(item["loc"]), language)
             for item in error.errors()
         ]
         first = errors[0] if errors else error_item("invalid.value", None, None, language)
@@ -82,7 +83,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(request, error.status_code, code, headers=getattr(error, "headers", None))
 
 
+# Pydantic's own English explanation (and, for a custom validator, maybe the input): not a param of ours.
+_PROSE_CONTEXT = frozenset({"error", "reason"})
+
+
 def _safe_params(ctx: dict | None) -> dict[str, Any]:
-    """Pydantic's context (limits such as max_length), without exceptions or echoed input."""
-    return {key: value for key, value in (ctx or {}).items() if isinstance(value, (int, float, str, bool))
-            and not (isinstance(value, str) and len(value) > 200)}
+    """Pydantic's context (limits such as max_length), without exceptions, prose or echoed input."""
+    params = {key: value for key, value in (ctx or {}).items()
+              if key not in _PROSE_CONTEXT and isinstance(value, (int, float, str, bool))
+              and not (isinstance(value, str) and len(value) > 200)}
+    if isinstance(params.get("expected"), str):
+        params["expected"] = _choices(params["expected"])
+    return params
+
+
+def _choices(expected: str) -> str:
+    """Pydantic's "'in_person' or 'video'" as "in_person, video": no English word inside a French message."""
+    quoted = re.findall(r"'([^']*)'", expected)
+    return ", ".join(quoted) if quoted else expected

@@ -1,7 +1,8 @@
-"""Domain and store objects turned into response bodies."""
+"""Domain and store objects turned into response bodies; labels rendered in the reader's language."""
 
+import i18n
 from domain.schedule import meetings_in, month_window, pending_deadlines
-from domain.stages import STAGE_LABELS_FR, Stage
+from domain.stages import stage_code
 from domain.state import BinomeState
 from domain.tasks import StaffTask
 from eventstore import RecordedFact
@@ -26,19 +27,24 @@ def fact_out(recorded: RecordedFact) -> s.FactOut:
                      command_id=fact.command_id)
 
 
-def task_out(task: StaffTask) -> s.TaskOut:
-    return s.TaskOut(task_id=task.task_id, binome_id=task.binome_id, kind=task.kind, label=task.label,
+def stage_label(stage: str, language: str) -> str:
+    return i18n.render(stage_code(stage), None, language)
+
+
+def task_out(task: StaffTask, language: str) -> s.TaskOut:
+    return s.TaskOut(task_id=task.task_id, binome_id=task.binome_id, kind=task.kind,
+                     label=i18n.render(task.code, task.params, language),
                      since=task.since, overdue=task.overdue, overdue_since=task.overdue_since)
 
 
-def binome_out(state: BinomeState, tasks: list[StaffTask]) -> s.BinomeOut:
+def binome_out(state: BinomeState, tasks: list[StaffTask], language: str) -> s.BinomeOut:
     months = []
     if state.period_started:
         elapsed = state.cadence_months_checked + 1
         months = [meetings_in(state, *month_window(state, m))
                   for m in range(1, min(elapsed, state.programme.period_months) + 1)]
     return s.BinomeOut(
-        binome_id=state.binome_id, stage=state.stage.value, stage_label=STAGE_LABELS_FR[Stage(state.stage)],
+        binome_id=state.binome_id, stage=state.stage.value, stage_label=stage_label(state.stage, language),
         mentor_id=state.mentor_id, mentee_id=state.mentee_id, programme_id=state.programme.id,
         version=state.version, proposed_at=state.proposed_at, accepted_at=state.accepted_at,
         first_meeting_at=state.first_meeting_at, validations=state.validations, signatures=state.signatures,
@@ -49,5 +55,5 @@ def binome_out(state: BinomeState, tasks: list[StaffTask]) -> s.BinomeOut:
         next_due=sorted((s.DueDate(what=DEADLINE_LABELS.get(d.fact_type, d.fact_type), at=d.at)
                          for d in pending_deadlines(state)), key=lambda d: d.at),
         action_plan=[s.ActionOut(**vars(a)) for a in state.actions.values()],
-        open_tasks=[task_out(t) for t in tasks],
+        open_tasks=[task_out(t, language) for t in tasks],
     )

@@ -154,11 +154,12 @@ class CommandEnvelope:
         kind = COMMAND_TYPES.get(self.name)
         if kind is None:
             raise InvalidInput("command_unknown", field="name", name=self.name)
-        names = {f.name for f in dataclasses.fields(kind)}
-        unknown = set(self.payload) - names
+        fields = dataclasses.fields(kind)
+        unknown = set(self.payload) - {f.name for f in fields}
         if unknown:
             raise InvalidInput("field_unknown", field=sorted(unknown)[0])
-        try:
-            return kind(**self.payload)
-        except TypeError as error:
-            raise InvalidInput("fields_missing", field="payload") from error
+        missing = [f.name for f in fields if f.name not in self.payload
+                   and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+        if missing:
+            raise InvalidInput("fields_missing", field="payload", missing=", ".join(missing))
+        return kind(**self.payload)

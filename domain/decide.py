@@ -8,7 +8,7 @@ from domain import commands as c
 from domain.calendar import add_months, iso, parse_date
 from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
-from domain.stages import Stage
+from domain.stages import Stage, stage_code
 from domain.state import CONTRACT_PARTIES, SIDES, BinomeState
 
 # A date a few minutes ahead of the server's clock is a clock difference, not the future.
@@ -56,7 +56,7 @@ def decide(state: BinomeState, envelope: c.CommandEnvelope, now: datetime) -> li
     if state.stage is None and not isinstance(command, c.ProposeMentee):
         raise NotAllowed("binome_not_proposed")
     if state.finished:
-        raise NotAllowed("binome_closed", stage_code=f"stage.{state.stage}")
+        raise NotAllowed("binome_finished", stage_code=stage_code(state.stage))
     new = _NewFacts(state, envelope, occurred_at)
     _HANDLERS[type(command)](state, command, new)
     return new.facts
@@ -67,15 +67,16 @@ def decide(state: BinomeState, envelope: c.CommandEnvelope, now: datetime) -> li
 
 def _require_stage(state: BinomeState, allowed: tuple[Stage, ...], code: str) -> None:
     if state.stage not in allowed:
-        raise NotAllowed(code, stage_code=f"stage.{state.stage}")
+        raise NotAllowed(code, stage_code=stage_code(state.stage))
 
 
-def _require_text(value: str, field: str) -> str:
+def _require_text(value: str, field: str, what_code: str) -> str:
+    """`what_code` names the text for the message (a `field.<name>` code: "La raison du refus est obligatoire")."""
     text = (value or "").strip()
     if not text:
-        raise InvalidInput("text_required", field=field)
+        raise InvalidInput("text_required", field=field, what_code=what_code)
     if len(text) > MAX_TEXT:
-        raise InvalidInput("text_too_long", field=field, max=MAX_TEXT)
+        raise InvalidInput("text_too_long", field=field, what_code=what_code, max=MAX_TEXT)
     return text
 
 
@@ -85,10 +86,10 @@ def _require_choice(value: str, field: str, choices: tuple[str, ...]) -> str:
     return value
 
 
-def _require_not_before(moment: datetime, earliest: datetime | None, what: str) -> None:
-    """`what` names the earlier step (a `moment.<what>` code)."""
+def _require_not_before(moment: datetime, earliest: datetime | None, step_code: str) -> None:
+    """`step_code` names the earlier step (a `moment.<step>` code)."""
     if earliest is not None and moment < earliest:
-        raise InvalidInput("date_before_step", field="occurred_at", step_code=f"moment.{what}",
+        raise InvalidInput("date_before_step", field="occurred_at", step_code=step_code,
                            earliest=earliest.date().isoformat())
 
 
@@ -111,7 +112,7 @@ def _due_on(value: str | None, field: str) -> str | None:
 def _action_item(item: dict[str, Any], action_id: str, field: str) -> dict[str, Any]:
     return {
         "action_id": action_id,
-        "title": _require_text(item.get("title", ""), f"{field}.title"),
+        "title": _require_text(item.get("title", ""), f"{field}.title", "field.action_title"),
         "owner": _require_choice(item.get("owner", ""), f"{field}.owner", c.ACTION_OWNERS),
         "due_on": _due_on(item.get("due_on"), f"{field}.due_on"),
         "status": "todo",
@@ -128,8 +129,8 @@ def _next_action_id(state: BinomeState, offset: int = 0) -> str:
 def _propose(state: BinomeState, cmd: c.ProposeMentee, new: _NewFacts) -> None:
     if state.stage is not None:
         raise NotAllowed("binome_already_proposed")
-    mentor_id = _require_text(cmd.mentor_id, "mentor_id")
-    mentee_id = _require_text(cmd.mentee_id, "mentee_id")
+    mentor_id = _require_text(cmd.mentor_id, "mentor_id", "field.mentor")
+    mentee_id = _require_text(cmd.mentee_id, "mentee_id", "field.mentee")
     if mentor_id == mentee_id:
         raise InvalidInput("mentee_is_mentor", field="mentee_id")
     programme = state.programme
@@ -144,19 +145,19 @@ def _propose(state: BinomeState, cmd: c.ProposeMentee, new: _NewFacts) -> None:
 
 def _accept(state: BinomeState, cmd: c.AcceptProposal, new: _NewFacts) -> None:
     _require_stage(state, (Stage.PROPOSED,), "proposal_not_awaiting_answer")
-    _require_not_before(new.occurred_at, state.proposed_at, "proposal")
+    _require_not_before(new.occurred_at, state.proposed_at, "moment.proposal")
     new.add("ProposalAccepted", {"first_meeting_due_at": iso(new.occurred_at + state.programme.first_meeting_delay)})
 
 
 def _refuse(state: BinomeState, cmd: c.RefuseProposal, new: _NewFacts) -> None:
     _require_stage(state, (Stage.PROPOSED,), "proposal_not_awaiting_answer")
-    _require_not_before(new.occurred_at, state.proposed_at, "proposal")
-    new.add("ProposalRefused", {"reason": _require_text(cmd.reason, "reason")})
+    _require_not_before(new.occurred_at, state.proposed_at, "moment.proposal")
+    new.add("ProposalRefused", {"reason": _require_text(cmd.reason, "reason", "field.refusal_reason")})
 
 
 def _first_meeting(state: BinomeState, cmd: c.RecordFirstMeeting, new: _NewFacts) -> None:
     _require_stage(state, (Stage.AWAITING_FIRST_MEETING,), "first_meeting_after_acceptance")
-    _require_not_before(new.occurred_at, state.accepted_at, "acceptance")
+    _require_not_before(new.occurred_at, state.accepted_at, "moment.acceptance")
     checklist = state.programme.first_meeting_checklist
     unknown = [point for point in cmd.checklist if point not in checklist]
     if unknown:
@@ -176,9 +177,9 @@ def _validation(state: BinomeState, cmd: c.RecordValidation, new: _NewFacts) -> 
     _require_stage(state, (Stage.AWAITING_VALIDATION,), "validation_after_first_meeting")
     if side in state.validations:
         raise NotAllowed("side_already_validated", side_code=f"party.{side}")
-    _require_not_before(new.occurred_at, state.first_meeting_at, "first_meeting")
+    _require_not_before(new.occurred_at, state.first_meeting_at, "moment.first_meeting")
     if decision == "refused":
-        new.add("BinomeRefused", {"side": side, "reason": _require_text(cmd.reason, "reason")})
+        new.add("BinomeRefused", {"side": side, "reason": _require_text(cmd.reason, "reason", "field.refusal_reason")})
     else:
         new.add("BinomeValidated", {"side": side})
 
@@ -190,7 +191,7 @@ def _sign(state: BinomeState, cmd: c.SignContract, new: _NewFacts) -> None:
     _require_stage(state, (Stage.AWAITING_CONTRACT,), "contract_already_in_force")
     if party in state.signatures:
         raise NotAllowed("party_already_signed", party_code=f"party.{party}")
-    _require_not_before(new.occurred_at, max(state.validations.values()), "validations")
+    _require_not_before(new.occurred_at, max(state.validations.values()), "moment.validations")
     new.add("ContractSigned", {"party": party})
     signed = {**state.signatures, party: new.occurred_at}
     if all(p in signed for p in CONTRACT_PARTIES):
@@ -206,9 +207,9 @@ def _analysis(state: BinomeState, cmd: c.RecordAnalysis, new: _NewFacts) -> None
     _require_stage(state, (Stage.INTAKE,), "analysis_during_intake")
     if state.analysis_at is not None:
         raise NotAllowed("analysis_already_recorded")
-    _require_not_before(new.occurred_at, state.period_start, "period_start")
-    strengths = [_require_text(s, "strengths") for s in cmd.strengths]
-    weaknesses = [_require_text(w, "weaknesses") for w in cmd.weaknesses]
+    _require_not_before(new.occurred_at, state.period_start, "moment.period_start")
+    strengths = [_require_text(s, "strengths", "field.strength") for s in cmd.strengths]
+    weaknesses = [_require_text(w, "weaknesses", "field.weakness") for w in cmd.weaknesses]
     if not strengths:
         raise InvalidInput("strengths_required", field="strengths")
     if not weaknesses:
@@ -220,7 +221,7 @@ def _plan(state: BinomeState, cmd: c.AgreeActionPlan, new: _NewFacts) -> None:
     _require_stage(state, (Stage.INTAKE,), "action_plan_during_intake")
     if state.analysis_at is None:
         raise NotAllowed("action_plan_after_analysis")
-    _require_not_before(new.occurred_at, state.analysis_at, "analysis")
+    _require_not_before(new.occurred_at, state.analysis_at, "moment.analysis")
     if not cmd.actions:
         raise InvalidInput("actions_required", field="actions")
     actions = [_action_item(item, _next_action_id(state, i), f"actions.{i}") for i, item in enumerate(cmd.actions)]
@@ -229,14 +230,14 @@ def _plan(state: BinomeState, cmd: c.AgreeActionPlan, new: _NewFacts) -> None:
 
 def _add_action(state: BinomeState, cmd: c.AddAction, new: _NewFacts) -> None:
     _require_stage(state, (Stage.ACTIVE,), "action_added_while_active")
-    _require_not_before(new.occurred_at, state.action_plan_at, "action_plan")
+    _require_not_before(new.occurred_at, state.action_plan_at, "moment.action_plan")
     new.add("ActionAdded", _action_item(
         {"title": cmd.title, "owner": cmd.owner, "due_on": cmd.due_on}, _next_action_id(state), "action"))
 
 
 def _update_action(state: BinomeState, cmd: c.UpdateAction, new: _NewFacts) -> None:
     _require_stage(state, (Stage.ACTIVE,), "action_updated_while_active")
-    _require_not_before(new.occurred_at, state.action_plan_at, "action_plan")
+    _require_not_before(new.occurred_at, state.action_plan_at, "moment.action_plan")
     action = state.actions.get(cmd.action_id)
     if action is None:
         raise InvalidInput("action_unknown", field="action_id", action_id=cmd.action_id)
@@ -252,16 +253,16 @@ def _update_action(state: BinomeState, cmd: c.UpdateAction, new: _NewFacts) -> N
     })
 
 
-def _require_during_period(state: BinomeState, new: _NewFacts, what: str) -> None:
+def _require_during_period(state: BinomeState, new: _NewFacts, stage_refused_code: str, after_exit_code: str) -> None:
     """During the period; after the exit, only a late entry of something that happened before it."""
-    _require_stage(state, PERIOD_STAGES + (Stage.CLOSURE_DUE, Stage.EVALUATION), f"{what}_during_period")
-    _require_not_before(new.occurred_at, state.period_start, "period_start")
+    _require_stage(state, PERIOD_STAGES + (Stage.CLOSURE_DUE, Stage.EVALUATION), stage_refused_code)
+    _require_not_before(new.occurred_at, state.period_start, "moment.period_start")
     if state.exit_at is not None and new.occurred_at >= state.exit_at:
-        raise NotAllowed(f"{what}_after_exit", exit_on=state.exit_at.date().isoformat())
+        raise NotAllowed(after_exit_code, exit_on=state.exit_at.date().isoformat())
 
 
 def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
-    _require_during_period(state, new, "meetings")
+    _require_during_period(state, new, "meetings_during_period", "meetings_after_exit")
     unknown = [a for a in cmd.actions_progressed if a not in state.actions]
     if unknown:
         raise InvalidInput("actions_unknown", field="actions_progressed", unknown=", ".join(unknown))
@@ -274,25 +275,25 @@ def _meeting(state: BinomeState, cmd: c.RecordMeeting, new: _NewFacts) -> None:
 
 
 def _contact(state: BinomeState, cmd: c.LogContact, new: _NewFacts) -> None:
-    _require_during_period(state, new, "contacts")
+    _require_during_period(state, new, "contacts_during_period", "contacts_after_exit")
     new.add("ContactLogged", {"channel": _require_choice(cmd.channel, "channel", c.CONTACT_CHANNELS), "notes": cmd.notes.strip()})
 
 
 def _monitoring(state: BinomeState, cmd: c.RecordMonitoringContact, new: _NewFacts) -> None:
     _require_stage(state, PERIOD_STAGES, "monitoring_during_period")
-    _require_not_before(new.occurred_at, state.period_start, "period_start")
+    _require_not_before(new.occurred_at, state.period_start, "moment.period_start")
     outstanding = [m.number for m in state.monitoring if m.recorded_at is None]
     new.add("MonitoringContactRecorded", {
         # An off-schedule contact (none due) is kept too, with no number.
         "number": outstanding[0] if outstanding else None,
         "channel": _require_choice(cmd.channel, "channel", c.CONTACT_CHANNELS + ("in_person", "video")),
-        "outcome": _require_text(cmd.outcome, "outcome"),
+        "outcome": _require_text(cmd.outcome, "outcome", "field.contact_outcome"),
     })
 
 
 def _positive_exit(state: BinomeState, cmd: c.RecordPositiveExit, new: _NewFacts) -> None:
     _require_stage(state, PERIOD_STAGES, "exit_during_period")
-    _require_not_before(new.occurred_at, state.period_start, "period_start")
+    _require_not_before(new.occurred_at, state.period_start, "moment.period_start")
     new.add("PositiveExitRecorded", {
         "outcome": _require_choice(cmd.outcome, "outcome", c.POSITIVE_OUTCOMES),
         "details": cmd.details.strip(),
@@ -301,16 +302,16 @@ def _positive_exit(state: BinomeState, cmd: c.RecordPositiveExit, new: _NewFacts
 
 def _early_stop(state: BinomeState, cmd: c.RecordEarlyStop, new: _NewFacts) -> None:
     _require_stage(state, PERIOD_STAGES, "early_stop_during_period")
-    _require_not_before(new.occurred_at, state.period_start, "period_start")
+    _require_not_before(new.occurred_at, state.period_start, "moment.period_start")
     new.add("EarlyStopRecorded", {
         "by": _require_choice(cmd.by, "by", c.EARLY_STOP_BY),
-        "reason": _require_text(cmd.reason, "reason"),
+        "reason": _require_text(cmd.reason, "reason", "field.stop_reason"),
     })
 
 
 def _closure(state: BinomeState, cmd: c.RecordClosureMeeting, new: _NewFacts) -> None:
     _require_stage(state, (Stage.CLOSURE_DUE,), "closure_after_exit")
-    _require_not_before(new.occurred_at, state.exit_at, "exit")
+    _require_not_before(new.occurred_at, state.exit_at, "moment.exit")
     new.add("ClosureMeetingHeld", {"notes": cmd.notes.strip()})
     new.add("EvaluationRequested", {
         "sides": list(SIDES),
@@ -323,7 +324,7 @@ def _evaluation(state: BinomeState, cmd: c.RecordEvaluation, new: _NewFacts) -> 
     _require_stage(state, (Stage.EVALUATION,), "evaluation_after_closure")
     if side in state.evaluations:
         raise NotAllowed("side_already_evaluated", side_code=f"party.{side}")
-    _require_not_before(new.occurred_at, state.closure_meeting_at, "closure_meeting")
+    _require_not_before(new.occurred_at, state.closure_meeting_at, "moment.closure_meeting")
     if not 1 <= cmd.rating <= 5:
         raise InvalidInput("rating_out_of_range", field="rating")
     questions = state.programme.evaluation_questions

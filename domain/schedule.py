@@ -62,7 +62,7 @@ def _monitoring_deadlines(state: BinomeState) -> list[Deadline]:
 
 def pending_deadlines(state: BinomeState) -> list[Deadline]:
     if state.stage == Stage.PROPOSED:
-        return [Deadline(state.response_due_at, "ProposalExpired", {"reason": "Délai de réponse du mentor dépassé."})]
+        return [Deadline(state.response_due_at, "ProposalExpired", {"reason": "response_delay_passed"})]
     if state.stage == Stage.AWAITING_FIRST_MEETING and state.first_meeting_overdue_at is None:
         return [Deadline(state.first_meeting_due_at, "FirstMeetingOverdue", {"due_at": iso(state.first_meeting_due_at)})]
     if not state.period_started or state.finished:

@@ -1,4 +1,4 @@
-"""The stages of a binôme, with their staff-facing (French) labels."""
+"""The stages of a binôme; their labels are catalogue codes (`stage.<value>`), rendered at the edge."""
 
 from enum import StrEnum
 
@@ -20,17 +20,7 @@ class Stage(StrEnum):
 
 TERMINAL_STAGES = frozenset({Stage.PROPOSAL_REFUSED, Stage.PROPOSAL_EXPIRED, Stage.REFUSED_AT_VALIDATION, Stage.COMPLETED})
 
-STAGE_LABELS_FR: dict[Stage, str] = {
-    Stage.PROPOSED: "Proposé au mentor",
-    Stage.PROPOSAL_REFUSED: "Refusé par le mentor",
-    Stage.PROPOSAL_EXPIRED: "Proposition expirée",
-    Stage.AWAITING_FIRST_MEETING: "Première rencontre attendue",
-    Stage.AWAITING_VALIDATION: "Validation attendue",
-    Stage.REFUSED_AT_VALIDATION: "Refusé à la validation",
-    Stage.AWAITING_CONTRACT: "Contrat à signer",
-    Stage.INTAKE: "In-take",
-    Stage.ACTIVE: "Travail en binôme",
-    Stage.CLOSURE_DUE: "Clôture à organiser",
-    Stage.EVALUATION: "Évaluation",
-    Stage.COMPLETED: "Terminé",
-}
+
+def stage_code(stage: str) -> str:
+    """The catalogue code of a stage's label ("stage.proposed"): the edge renders it in the reader's language."""
+    return f"stage.{Stage(stage).value}"

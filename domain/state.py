@@ -140,11 +140,16 @@ def _accepted(s: BinomeState, f: Fact) -> None:
     s.first_meeting_due_at = from_iso(f.data["first_meeting_due_at"])
 
 
+# Facts recorded before reasons became codes hold French prose: read them as the code they stand for.
+LEGACY_REASONS = {"Délai de réponse du mentor dépassé.": "response_delay_passed"}
+
+
 def _ended(stage: Stage):
     def apply(s: BinomeState, f: Fact) -> None:
         s.stage = stage
         s.ended_at = f.occurred_at
-        s.ended_reason = f.data.get("reason")
+        reason = f.data.get("reason")
+        s.ended_reason = LEGACY_REASONS.get(reason, reason) if f.type == "ProposalExpired" else reason
 
     return apply
 

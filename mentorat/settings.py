@@ -1,7 +1,7 @@
 """Every setting of a Mentorat process, read from MENTORAT_* environment variables."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from psycopg.conninfo import make_conninfo
 from pydantic import model_validator
@@ -13,6 +13,9 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("data")
+    # Take the X-Actor header's word for who acts: development only, until authentication is plugged in
+    # (api/principal.py). Unset: true in development, false in production.
+    trust_actor_header: bool = False
 
     # The event store: SQLite (embedded default) or PostgreSQL.
     event_store: Literal["sqlite", "postgres"] = "sqlite"
@@ -47,9 +50,18 @@ class Settings(BaseSettings):
     append_timeout_seconds: float = 30.0
     continue_as_new_after_events: int = 4000
 
+    @model_validator(mode="before")
+    @classmethod
+    def _trust_actor_header_by_environment(cls, values: Any) -> Any:
+        if isinstance(values, dict) and values.get("trust_actor_header") in (None, ""):
+            values = {**values, "trust_actor_header": values.get("environment", "development") == "development"}
+        return values
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.environment == "production":
+            if self.trust_actor_header:
+                raise ValueError("production cannot trust the X-Actor header (MENTORAT_TRUST_ACTOR_HEADER=false)")
             if self.event_store != "postgres":
                 raise ValueError("production needs MENTORAT_EVENT_STORE=postgres")
             if not self.temporal_address:

@@ -59,8 +59,10 @@ class BatchApplier:
         self._tx.execute("DELETE FROM staff_tasks WHERE binome_id = ?", (state.binome_id,))
         for task in tasks:
             self._tx.execute(
-                "INSERT INTO staff_tasks (task_id, binome_id, kind, label, since, overdue_since) VALUES (?, ?, ?, ?, ?, ?)",
-                (task.task_id, task.binome_id, task.kind, task.label, to_text(task.since), to_text(task.overdue_since)),
+                """INSERT INTO staff_tasks (task_id, binome_id, kind, params, since, overdue_since)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                (task.task_id, task.binome_id, task.kind, json.dumps(task.params), to_text(task.since),
+                 to_text(task.overdue_since)),
             )
 
     def _close_expired_proposals_of(self, state: BinomeState) -> None:

@@ -89,8 +89,8 @@ class Views:
 
 
 def _task(row: dict) -> StaffTask:
-    return StaffTask(row["task_id"], row["binome_id"], row["kind"], row["label"],
-                     from_text(row["since"]), from_text(row["overdue_since"]))
+    return StaffTask(row["task_id"], row["binome_id"], row["kind"], from_text(row["since"]),
+                     from_text(row["overdue_since"]), json.loads(row["params"]))
 
 
 def _person(row: dict) -> dict:

@@ -22,7 +22,7 @@ SCHEMA = [
         task_id TEXT PRIMARY KEY,
         binome_id TEXT NOT NULL,
         kind TEXT NOT NULL,
-        label TEXT NOT NULL,
+        params TEXT NOT NULL,
         since TEXT NOT NULL,
         overdue_since TEXT)""",
     "CREATE INDEX IF NOT EXISTS staff_tasks_by_binome ON staff_tasks (binome_id)",

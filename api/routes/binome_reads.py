@@ -6,10 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import schemas as s
-from api.deps import BinomeIdDep, ContainerDep
-from api.presenters import binome_out, fact_out, task_out
+from api.deps import BinomeIdDep, ContainerDep, LanguageDep
+from api.presenters import binome_out, fact_out, stage_label, task_out
 from domain.errors import NotFound
-from domain.stages import STAGE_LABELS_FR, Stage
+from domain.stages import Stage
 from projections.timestamps import from_text
 
 router = APIRouter(tags=["binômes : lecture"])
@@ -18,24 +18,24 @@ Offset = Annotated[int, Query(ge=0)]
 
 
 @router.get("/binomes", response_model=s.BinomePage, summary="Liste des binômes")
-async def list_binomes(container: ContainerDep, stage: Stage | None = None,
+async def list_binomes(container: ContainerDep, language: LanguageDep, stage: Stage | None = None,
                        overdue: Annotated[bool | None, Query(description="Seulement ceux avec une tâche en retard")] = None,
                        mentor_id: str | None = None, mentee_id: str | None = None,
                        limit: Limit = 50, offset: Offset = 0) -> s.BinomePage:
     page = await asyncio.to_thread(container.views.binomes, stage.value if stage else None, overdue,
                                    mentor_id, mentee_id, limit, offset)
-    items = [s.BinomeSummary(binome_id=row.binome_id, stage=row.stage, stage_label=STAGE_LABELS_FR[Stage(row.stage)],
+    items = [s.BinomeSummary(binome_id=row.binome_id, stage=row.stage, stage_label=stage_label(row.stage, language),
                              mentor_id=row.mentor_id, mentee_id=row.mentee_id, overdue=row.overdue,
                              next_due_at=from_text(row.next_due_at), version=row.version) for row in page.items]
     return s.BinomePage(items=items, total=page.total, limit=limit, offset=offset)
 
 
 @router.get("/binomes/{binome_id}", response_model=s.BinomeOut, summary="Un binôme : étape, échéances, plan d'actions")
-async def get_binome(binome_id: BinomeIdDep, container: ContainerDep) -> s.BinomeOut:
+async def get_binome(binome_id: BinomeIdDep, container: ContainerDep, language: LanguageDep) -> s.BinomeOut:
     found = await asyncio.to_thread(container.views.binome, str(binome_id))
     if found is None:
         raise NotFound("binome_not_found")
-    return binome_out(*found)
+    return binome_out(*found, language)
 
 
 @router.get("/binomes/{binome_id}/history", response_model=s.History,
@@ -50,7 +50,7 @@ async def history(binome_id: BinomeIdDep, container: ContainerDep,
 
 
 @router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
-async def tasks(container: ContainerDep, overdue: bool | None = None, kind: str | None = None,
-                limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
+async def tasks(container: ContainerDep, language: LanguageDep, overdue: bool | None = None,
+                kind: str | None = None, limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
     page = await asyncio.to_thread(container.views.tasks, overdue, kind, limit, offset)
-    return s.TaskPage(items=[task_out(t) for t in page.items], total=page.total, limit=limit, offset=offset)
+    return s.TaskPage(items=[task_out(t, language) for t in page.items], total=page.total, limit=limit, offset=offset)

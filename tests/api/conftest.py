@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
@@ -14,6 +15,7 @@ from mentorat.bootstrap import build_temporal_worker
 class Api:
     http: httpx.AsyncClient
     env: WorkflowEnvironment
+    app: FastAPI
 
     async def post(self, path: str, body: dict | None = None, **headers) -> httpx.Response:
         return await self.http.post(path, json=body or {}, headers=headers)
@@ -66,6 +68,6 @@ async def api(time_skipping_env, container, task_queue):
         async with build_temporal_worker(container):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=30) as http:
-                yield Api(http, time_skipping_env)
+                yield Api(http, time_skipping_env, app)
     finally:
         container.projector.stop()

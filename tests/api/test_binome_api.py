@@ -52,7 +52,8 @@ async def test_a_meeting_sent_twice_with_one_key_is_recorded_once(api):
 
     assert first.status_code == 201 and again.status_code == 201
     assert again.json() == first.json() and again.headers["Idempotent-Replayed"] == "true"
-    assert other.status_code == 422 and other.json()["detail"][0]["loc"] == ["header", "Idempotency-Key"]
+    assert other.status_code == 422
+    assert (other.json()["code"], other.json()["field"]) == ("idempotency_key_reused", "Idempotency-Key")
     history = (await api.get(f"/binomes/{binome}/history"))["facts"]
     assert [f["type"] for f in history].count("MeetingHeld") == 1
 
@@ -61,17 +62,22 @@ async def test_refused_commands_say_why_and_record_nothing(api):
     binome = await api.propose()
     early = await api.post(f"/binomes/{binome}/contract/signatures", {"party": "mentor"})
     assert early.status_code == 409
-    assert early.json()["detail"] == "Le contrat ne peut pas être signé avant les deux validations."
+    assert early.json() == {"code": "contract_before_validations", "field": None, "params": {}, "errors": [],
+                            "message": "Le contrat ne peut pas être signé avant les deux validations."}
     bad_mode = await api.post(f"/binomes/{binome}/first-meeting", {"mode": "bus"})
-    assert bad_mode.status_code == 422 and bad_mode.json()["detail"][0]["loc"] == ["body", "mode"]
+    assert bad_mode.status_code == 422
+    assert (bad_mode.json()["code"], bad_mode.json()["field"]) == ("invalid.literal_error", "mode")
     future = await api.post(f"/binomes/{binome}/proposal/accept", {"occurred_at": "2999-01-01T10:00:00Z"})
-    assert future.status_code == 422 and future.json()["detail"][0]["loc"] == ["body", "occurred_at"]
+    assert future.status_code == 422 and future.json()["field"] == "occurred_at"
+    assert future.json()["code"] in ("date_in_future", "invalid.date_out_of_range")
     unknown_field = await api.post(f"/binomes/{binome}/proposal/refuse", {"reason": "x", "colour": "red"})
-    assert unknown_field.status_code == 422 and unknown_field.json()["detail"][0]["loc"] == ["body", "colour"]
+    assert unknown_field.status_code == 422
+    assert (unknown_field.json()["code"], unknown_field.json()["field"]) == ("invalid.extra_forbidden", "colour")
     missing = await api.post("/binomes/6d1f1f43-5b9b-4a1c-8f4e-2f0e4f0b1a11/proposal/accept")
-    assert missing.status_code == 404
+    assert missing.status_code == 404 and missing.json()["code"] == "binome_not_found"
     not_uuid = await api.http.get("/binomes/not-a-uuid")
     assert not_uuid.status_code == 422
+    assert (not_uuid.json()["code"], not_uuid.json()["field"]) == ("invalid.uuid_parsing", "binome_id")
     history = (await api.get(f"/binomes/{binome}/history"))["facts"]
     assert [f["type"] for f in history] == ["MentorshipProposed"]
 
@@ -79,7 +85,8 @@ async def test_refused_commands_say_why_and_record_nothing(api):
 async def test_a_proposal_needs_a_known_mentor_and_mentee(api):
     mentee = await api.person("mentee", "Chloé")
     answer = await api.post("/binomes", {"mentor_id": mentee, "mentee_id": mentee})
-    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "mentor_id"]
+    assert answer.status_code == 422
+    assert (answer.json()["code"], answer.json()["field"]) == ("mentor_not_found", "mentor_id")
     assert (await api.get("/binomes"))["total"] == 0
 
 
@@ -94,6 +101,8 @@ async def test_a_closed_binome_refuses_commands_but_repeats_its_answers(api):
     late = await api.post(f"/binomes/{binome}/proposal/accept")
     assert again.status_code == 201 and again.json() == refusal.json()
     assert late.status_code == 409
+    # Refused by the workflow while it still runs, or by the gateway from the store once it has ended.
+    assert late.json()["code"] in ("binome_finished", "binome_closed")
 
 
 async def test_overdue_monitoring_contacts_show_in_tasks_and_filters(api):
@@ -116,7 +125,7 @@ async def test_overdue_monitoring_contacts_show_in_tasks_and_filters(api):
     view = await api.get(f"/binomes/{quiet}")
     start = datetime.fromisoformat(view["period_start"])
     assert task["since"] == (start + timedelta(weeks=6)).isoformat().replace("+00:00", "Z")
-    assert task["overdue"] and task["label"].startswith("Contact de suivi n° 1")
+    assert task["overdue"] and task["label"] == "Contact de suivi n° 1 à réaliser — en retard, à traiter en priorité."
     assert view["term_at"] == add_months(start, 6).isoformat().replace("+00:00", "Z")
     overdue = await api.get("/binomes", overdue="true")
     assert [b["binome_id"] for b in overdue["items"]] == [quiet]
@@ -132,4 +141,4 @@ async def test_a_command_nobody_answers_in_time_gets_a_503_that_says_to_resend(a
     monkeypatch.setattr(container.settings, "command_timeout_seconds", 0.5)
     answer = await api.post("/binomes", {"mentor_id": mentor, "mentee_id": mentee}, **{"Idempotency-Key": "p-1"})
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
-    assert "Idempotency-Key" in answer.json()["detail"]
+    assert answer.json()["code"] == "command_pending" and "Idempotency-Key" in answer.json()["message"]

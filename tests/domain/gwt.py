@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import i18n
 from domain.commands import CommandEnvelope
 from domain.decide import decide
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError
 from domain.facts import Actor, Fact
 from domain.programme import Programme
 from domain.schedule import catch_up, due_facts
@@ -175,7 +176,7 @@ Expected = str | tuple[str, dict[str, Any]]
 
 def then_facts(result: Result, *expected: Expected) -> list[Fact]:
     """The new facts are exactly these types, in order; a (type, data) pair also checks those data keys."""
-    assert result.error is None, f"refused: {type(result.error).__name__}: {result.error.message}"
+    assert result.error is None, f"refused: {type(result.error).__name__}: {result.error}"
     types = [e if isinstance(e, str) else e[0] for e in expected]
     assert [f.type for f in result.facts] == types
     for fact, item in zip(result.facts, expected):
@@ -186,22 +187,38 @@ def then_facts(result: Result, *expected: Expected) -> list[Fact]:
 
 
 def then_no_facts(result: Result) -> None:
-    assert result.error is None, f"refused: {type(result.error).__name__}: {result.error.message}"
+    assert result.error is None, f"refused: {type(result.error).__name__}: {result.error}"
     assert result.facts == []
 
 
-def then_refused(result: Result, kind: type[DomainError], message: str | None = None, *,
-                 field: str | None = None, contains: str | None = None) -> DomainError:
+def then_refused(result: Result, kind: type[DomainError], code: str, *, field: str | None = None,
+                 params: dict[str, Any] | None = None) -> DomainError:
+    """Refused with this error type and code; `field` and `params`, when given, are exactly the error's.
+
+    Every refusal checked here must also read as a whole sentence in each catalogue language.
+    """
     error = result.error
     assert error is not None, f"accepted, giving {[f.type for f in result.facts]}"
-    assert type(error) is kind, f"{type(error).__name__}: {error.message}"
+    assert type(error) is kind, f"{type(error).__name__}: {error}"
+    assert error.code == code, f"{error.code} {error.params}"
     if field is not None:
-        assert isinstance(error, InvalidInput) and error.field == field, getattr(error, "field", None)
-    if message is not None:
-        assert error.message == message
-    if contains is not None:
-        assert contains in error.message, error.message
+        assert error.field == field, error.field
+    if params is not None:
+        assert error.params == params, error.params
+    assert_renders(error.code, error.params)
     return error
+
+
+def assert_renders(code: str, params: dict[str, Any]) -> None:
+    """The code has a text in every language and the params fill all of it (codes in params too)."""
+    for language in i18n.LANGUAGES:
+        text = i18n.catalogue(language).get(code)
+        assert text, f"no {language} text for {code}"
+        values = i18n.values_for(params, language)
+        assert i18n.placeholders(text) <= set(values), f"{code} ({language}) needs {i18n.placeholders(text)}"
+        for name, value in params.items():
+            if name.endswith("_code"):
+                assert i18n.catalogue(language).get(value), f"no {language} text for {value}"
 
 
 def types_of(facts: list[Fact]) -> list[str]:

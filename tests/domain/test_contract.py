@@ -11,7 +11,6 @@ from tests.domain.gwt import (
     TERM, accepted, command, first_meeting_held, given, started, then_facts, then_refused, utc, validated, when,
 )
 
-BEFORE_VALIDATIONS = "Le contrat ne peut pas être signé avant les deux validations."
 
 
 def signed_by(*parties: str, at=MENTOR_SIGNED_AT):
@@ -24,13 +23,13 @@ def test_the_contract_is_not_signed_before_both_validations():
 
     result = when(state, "SignContract", {"party": "mentee"}, at=MENTEE_SIGNED_AT, actor=MENTEE)
 
-    then_refused(result, NotAllowed, BEFORE_VALIDATIONS)
+    then_refused(result, NotAllowed, "contract_before_validations")
 
 
 def test_the_contract_is_not_signed_before_the_first_meeting_either():
     result = when(given(*accepted()), "SignContract", {"party": "programme"}, at=FIRST_MEETING_AT)
 
-    then_refused(result, NotAllowed, BEFORE_VALIDATIONS)
+    then_refused(result, NotAllowed, "contract_before_validations")
 
 
 def test_a_signature_before_the_last_one_only_records_the_signature():
@@ -82,19 +81,20 @@ def test_the_term_is_six_calendar_months_on_clamped_to_the_month_end():
 def test_each_party_signs_once():
     result = when(given(*validated(), *signed_by("mentor")), "SignContract", {"party": "mentor"}, at=MENTEE_SIGNED_AT)
 
-    then_refused(result, NotAllowed, "Le mentor a déjà signé le contrat.")
+    then_refused(result, NotAllowed, "party_already_signed", params={"party_code": "party.mentor"})
 
 
 def test_a_contract_in_force_is_not_signed_again():
     result = when(given(*started()), "SignContract", {"party": "programme"}, at=ANALYSED_AT)
 
-    then_refused(result, NotAllowed, "Le contrat est déjà en vigueur (étape actuelle : In-take).")
+    then_refused(result, NotAllowed, "contract_already_in_force", params={"stage_code": "stage.intake"})
 
 
 def test_the_parties_are_mentor_mentee_and_programme():
     result = when(given(*validated()), "SignContract", {"party": "employer"}, at=MENTOR_SIGNED_AT)
 
-    then_refused(result, InvalidInput, "Valeur attendue parmi : mentor, mentee, programme.", field="party")
+    then_refused(result, InvalidInput, "choice_expected", field="party",
+                 params={"choices": "mentor, mentee, programme"})
 
 
 def test_a_started_period_waits_first_for_the_month_one_cadence_check():
@@ -108,5 +108,5 @@ def test_a_signature_is_not_dated_before_the_second_validation():
     result = when(given(*validated()), "SignContract", {"party": "mentor"}, at=MENTOR_SIGNED_AT,
                   occurred_at=MENTOR_VALIDATED_AT - timedelta(hours=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder les deux validations (2025-01-17).",
-                 field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.validations", "earliest": "2025-01-17"})

@@ -61,7 +61,7 @@ def test_a_rating_goes_from_1_to_5(rating):
     result = when(given(*closed()), "RecordEvaluation", {"side": "mentor", "answers": answers(), "rating": rating},
                   at=SOON)
 
-    then_refused(result, InvalidInput, "La note va de 1 à 5.", field="rating")
+    then_refused(result, InvalidInput, "rating_out_of_range", field="rating")
 
 
 @pytest.mark.parametrize("rating", [1, 5])
@@ -76,28 +76,29 @@ def test_answers_are_to_the_programme_questions_only():
     result = when(given(*closed()), "RecordEvaluation",
                   {"side": "mentor", "answers": answers(salary="Non", mood="Bien"), "rating": 4}, at=SOON)
 
-    then_refused(result, InvalidInput, "Questions inconnues : salary, mood.", field="answers")
+    then_refused(result, InvalidInput, "evaluation_unknown_questions", field="answers",
+                 params={"unknown": "salary, mood"})
 
 
 def test_an_evaluation_answers_at_least_one_question():
     result = when(given(*closed()), "RecordEvaluation", {"side": "mentor", "answers": {"recommend": " "}, "rating": 4},
                   at=SOON)
 
-    then_refused(result, InvalidInput, "Au moins une réponse est attendue.", field="answers")
+    then_refused(result, InvalidInput, "answers_required", field="answers")
 
 
 def test_a_side_evaluates_once():
     result = when(given(*closed(), evaluation("mentor")), "RecordEvaluation",
                   {"side": "mentor", "answers": answers(), "rating": 2}, at=SOON + timedelta(hours=1))
 
-    then_refused(result, NotAllowed, "Le mentor a déjà rendu son évaluation.")
+    then_refused(result, NotAllowed, "side_already_evaluated", params={"side_code": "party.mentor"})
 
 
 def test_evaluations_are_by_mentor_or_mentee():
     result = when(given(*closed()), "RecordEvaluation", {"side": "programme", "answers": answers(), "rating": 4},
                   at=SOON)
 
-    then_refused(result, InvalidInput, field="side")
+    then_refused(result, InvalidInput, "choice_expected", field="side", params={"choices": "mentor, mentee"})
 
 
 def test_evaluation_follows_the_closure_meeting():
@@ -106,15 +107,15 @@ def test_evaluation_follows_the_closure_meeting():
     result = when(state, "RecordEvaluation", {"side": "mentor", "answers": answers(), "rating": 4},
                   at=EXIT_AT + timedelta(days=1))
 
-    then_refused(result, NotAllowed, "L'évaluation suit la réunion de clôture (étape actuelle : Clôture à organiser).")
+    then_refused(result, NotAllowed, "evaluation_after_closure", params={"stage_code": "stage.closure_due"})
 
 
 def test_an_evaluation_is_not_dated_before_the_closure_meeting():
     result = when(given(*closed()), "RecordEvaluation", {"side": "mentor", "answers": answers(), "rating": 4},
                   at=SOON, occurred_at=CLOSURE_AT - timedelta(days=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder la réunion de clôture (2025-04-22).",
-                 field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.closure_meeting", "earliest": "2025-04-22"})
 
 
 def test_an_evaluation_entered_late_keeps_its_date():
@@ -147,7 +148,7 @@ def test_an_evaluation_after_the_delay_is_refused():
                   at=EVALUATION_DUE_AT)
 
     assert [f.type for f in result.elapsed] == ["BinomeCompleted"]
-    then_refused(result, NotAllowed, "Ce binôme est clos (Terminé).")
+    then_refused(result, NotAllowed, "binome_finished", params={"stage_code": "stage.completed"})
 
 
 @pytest.mark.parametrize("name, payload", [
@@ -162,7 +163,7 @@ def test_a_completed_binome_accepts_no_command(name, payload):
 
     result = when(state, name, payload, at=SOON + timedelta(days=2))
 
-    then_refused(result, NotAllowed, "Ce binôme est clos (Terminé).")
+    then_refused(result, NotAllowed, "binome_finished", params={"stage_code": "stage.completed"})
 
 
 def test_a_completed_binome_has_nothing_left_to_happen():

@@ -43,7 +43,8 @@ def test_after_an_exit_the_term_never_comes():
 def test_a_positive_exit_names_a_known_outcome():
     result = when(given(*active()), "RecordPositiveExit", {"outcome": "lottery"}, at=IN_MONTH_3)
 
-    then_refused(result, InvalidInput, field="outcome")
+    then_refused(result, InvalidInput, "choice_expected", field="outcome",
+                 params={"choices": "job, training, internship, business_creation, return_to_studies"})
 
 
 def test_an_early_stop_keeps_who_stopped_and_why():
@@ -54,14 +55,14 @@ def test_an_early_stop_keeps_who_stopped_and_why():
     assert (result.state.stage, result.state.exit_kind) == (Stage.CLOSURE_DUE, "early_stop")
 
 
-@pytest.mark.parametrize("payload, field, message", [
-    ({"by": "mentor", "reason": ""}, "reason", "La raison de l'arrêt est obligatoire."),
-    ({"by": "employer", "reason": "Fin."}, "by", "Valeur attendue parmi : mentor, mentee, staff."),
+@pytest.mark.parametrize("payload, field, code, params", [
+    ({"by": "mentor", "reason": ""}, "reason", "text_required", {"what_code": "field.stop_reason"}),
+    ({"by": "employer", "reason": "Fin."}, "by", "choice_expected", {"choices": "mentor, mentee, staff"}),
 ])
-def test_an_early_stop_says_by_whom_and_why(payload, field, message):
+def test_an_early_stop_says_by_whom_and_why(payload, field, code, params):
     result = when(given(*active()), "RecordEarlyStop", payload, at=IN_MONTH_3)
 
-    then_refused(result, InvalidInput, message, field=field)
+    then_refused(result, InvalidInput, code, field=field, params=params)
 
 
 def test_an_early_stop_may_happen_during_intake():
@@ -76,22 +77,22 @@ def test_an_early_stop_may_happen_during_intake():
 def test_no_exit_before_the_contract():
     result = when(given(*validated()), "RecordPositiveExit", {"outcome": "job"}, at=MENTOR_SIGNED_AT)
 
-    then_refused(result, NotAllowed, "Une sortie s'enregistre après la signature du contrat, avant le terme "
-                                     "(étape actuelle : Contrat à signer).")
+    then_refused(result, NotAllowed, "exit_during_period", params={"stage_code": "stage.awaiting_contract"})
 
 
 def test_an_exit_is_not_dated_before_the_period():
     result = when(given(*active()), "RecordPositiveExit", {"outcome": "job"}, at=IN_MONTH_3,
                   occurred_at=START - timedelta(days=1))
 
-    then_refused(result, InvalidInput, field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.period_start", "earliest": "2025-02-03"})
 
 
 def test_a_binome_exits_once():
     result = when(given(*exited()), "RecordEarlyStop", {"by": "mentor", "reason": "Fin."},
                   at=IN_MONTH_3 + timedelta(days=1))
 
-    then_refused(result, NotAllowed, contains="Un arrêt anticipé s'enregistre après la signature du contrat")
+    then_refused(result, NotAllowed, "early_stop_during_period", params={"stage_code": "stage.closure_due"})
 
 
 def test_the_term_is_reached_six_months_after_the_start():
@@ -112,14 +113,13 @@ def test_a_command_at_the_term_finds_the_period_over():
     result = when(state, "RecordMeeting", {"mode": "video"}, at=TERM)
 
     assert "TermReached" in [f.type for f in result.elapsed]
-    then_refused(result, NotAllowed, contains="entre la signature du contrat et la sortie (sortie le 2025-08-03)")
+    then_refused(result, NotAllowed, "meetings_after_exit", params={"exit_on": "2025-08-03"})
 
 
 def test_the_closure_meeting_waits_for_an_exit_or_the_term():
     result = when(given(*active()), "RecordClosureMeeting", {}, at=IN_MONTH_3)
 
-    then_refused(result, NotAllowed, "La réunion de clôture suit une sortie ou le terme "
-                                     "(étape actuelle : Travail en binôme).")
+    then_refused(result, NotAllowed, "closure_after_exit", params={"stage_code": "stage.active"})
 
 
 def test_the_closure_meeting_asks_both_sides_for_an_evaluation_within_30_days():
@@ -144,7 +144,8 @@ def test_the_closure_meeting_is_not_dated_before_the_exit():
     result = when(given(*exited()), "RecordClosureMeeting", {}, at=CLOSURE_AT,
                   occurred_at=IN_MONTH_3 - timedelta(days=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder la sortie (2025-04-15).", field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.exit", "earliest": "2025-04-15"})
 
 
 def test_the_closure_meeting_is_held_once():
@@ -152,7 +153,7 @@ def test_the_closure_meeting_is_held_once():
 
     result = when(state, "RecordClosureMeeting", {}, at=CLOSURE_AT + timedelta(days=1))
 
-    then_refused(result, NotAllowed, contains="(étape actuelle : Évaluation)")
+    then_refused(result, NotAllowed, "closure_after_exit", params={"stage_code": "stage.evaluation"})
 
 
 def test_after_the_term_the_closure_meeting_follows():

@@ -34,14 +34,15 @@ def test_an_unknown_checklist_point_is_refused():
     result = when(given(*accepted()), "RecordFirstMeeting", {"mode": "video", "checklist": ["expectations", "salary"]},
                   at=FIRST_MEETING_AT)
 
-    error = then_refused(result, InvalidInput, field="checklist")
-    assert error.message.startswith("Points inconnus : salary. Points prévus : expectations, availability")
+    error = then_refused(result, InvalidInput, "checklist_unknown_points", field="checklist")
+    assert error.params["unknown"] == "salary"
+    assert error.params["expected"].startswith("expectations, availability")
 
 
 def test_a_first_meeting_has_a_known_mode():
     result = when(given(*accepted()), "RecordFirstMeeting", {"mode": "phone"}, at=FIRST_MEETING_AT)
 
-    then_refused(result, InvalidInput, "Valeur attendue parmi : in_person, video.", field="mode")
+    then_refused(result, InvalidInput, "choice_expected", field="mode", params={"choices": "in_person, video"})
 
 
 def test_a_first_meeting_lasts_between_one_minute_and_eight_hours():
@@ -50,21 +51,22 @@ def test_a_first_meeting_lasts_between_one_minute_and_eight_hours():
     empty = when(given(*accepted()), "RecordFirstMeeting", {"mode": "video", "duration_minutes": 0},
                  at=FIRST_MEETING_AT)
 
-    then_refused(too_long, InvalidInput, field="duration_minutes")
-    then_refused(empty, InvalidInput, "La durée doit être comprise entre 1 et 480 minutes.", field="duration_minutes")
+    then_refused(too_long, InvalidInput, "duration_out_of_range", field="duration_minutes", params={"max": 480})
+    then_refused(empty, InvalidInput, "duration_out_of_range", field="duration_minutes", params={"max": 480})
 
 
 def test_the_first_meeting_follows_the_acceptance():
     result = when(given(*proposed()), "RecordFirstMeeting", {"mode": "video"}, at=ACCEPTED_AT)
 
-    then_refused(result, NotAllowed, contains="La première rencontre suit l'acceptation de la proposition")
+    then_refused(result, NotAllowed, "first_meeting_after_acceptance", params={"stage_code": "stage.proposed"})
 
 
 def test_the_first_meeting_is_not_dated_before_the_acceptance():
     result = when(given(*accepted()), "RecordFirstMeeting", {"mode": "video"},
                   at=FIRST_MEETING_AT, occurred_at=ACCEPTED_AT - timedelta(days=1))
 
-    then_refused(result, InvalidInput, field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.acceptance", "earliest": "2025-01-08"})
 
 
 def test_nothing_is_overdue_until_21_days_after_acceptance():
@@ -87,7 +89,7 @@ def test_an_overdue_first_meeting_opens_an_overdue_staff_task():
     assert task.kind == "first_meeting_overdue"
     assert task.since == FIRST_MEETING_DUE_AT
     assert task.overdue_since == FIRST_MEETING_DUE_AT
-    assert task.label == "Première rencontre non tenue dans le délai : relancer le binôme."
+    assert (task.code, task.params) == ("task.first_meeting_overdue", {})
 
 
 def test_a_late_first_meeting_is_still_recorded_and_closes_the_task():

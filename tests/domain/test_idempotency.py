@@ -38,7 +38,7 @@ def test_the_same_id_with_another_body_is_a_conflict():
     result = when(state, "RefuseProposal", {"reason": "Finalement non."}, at=ACCEPTED_AT + timedelta(minutes=1),
                   command_id="accept-1")
 
-    then_refused(result, IdempotencyConflict, "Cette clé d'idempotence a déjà servi pour une autre requête.")
+    then_refused(result, IdempotencyConflict, "idempotency_key_reused", field="Idempotency-Key")
 
 
 def test_the_fingerprint_covers_the_declared_date():
@@ -51,7 +51,7 @@ def test_the_fingerprint_covers_the_declared_date():
                      command_id="meeting-1")
 
     then_no_facts(same)
-    then_refused(other_day, IdempotencyConflict)
+    then_refused(other_day, IdempotencyConflict, "idempotency_key_reused", field="Idempotency-Key")
     assert fingerprint("RecordMeeting", {"mode": "video"}, utc(2025, 2, 10)) != fingerprint(
         "RecordMeeting", {"mode": "video"}, utc(2025, 2, 11))
 
@@ -74,7 +74,7 @@ def test_a_refused_command_leaves_no_trace_and_its_id_can_be_used_again():
     state = given(*proposed())
 
     refused = when(state, "RefuseProposal", {"reason": ""}, at=ACCEPTED_AT, command_id="answer-1")
-    then_refused(refused, InvalidInput, field="reason")
+    then_refused(refused, InvalidInput, "text_required", field="reason", params={"what_code": "field.refusal_reason"})
     assert "answer-1" not in refused.state.commands
 
     retried = when(refused.state, "RefuseProposal", {"reason": "Indisponible."}, at=ACCEPTED_AT,
@@ -95,7 +95,7 @@ def test_a_repeat_reaching_a_completed_binome_is_answered_as_a_repeat_not_refuse
     reuse = when(state, "RecordEvaluation", {**evaluation, "rating": 1}, at=utc(2025, 3, 15), command_id="eval-mentee")
 
     then_no_facts(repeat)
-    then_refused(reuse, IdempotencyConflict)
+    then_refused(reuse, IdempotencyConflict, "idempotency_key_reused", field="Idempotency-Key")
 
 
 def test_facts_made_by_time_carry_no_command_id():

@@ -30,30 +30,30 @@ def test_the_analysis_waits_for_the_contract():
     result = when(given(*validated()), "RecordAnalysis", {"strengths": ["réseau"], "weaknesses": ["CV"]},
                   at=MENTOR_SIGNED_AT)
 
-    then_refused(result, NotAllowed, contains="L'analyse des forces et faiblesses se fait pendant l'in-take")
+    then_refused(result, NotAllowed, "analysis_during_intake", params={"stage_code": "stage.awaiting_contract"})
 
 
-@pytest.mark.parametrize("payload, field, message", [
-    ({"strengths": [], "weaknesses": ["CV"]}, "strengths", "Au moins une force est attendue."),
-    ({"strengths": ["réseau"], "weaknesses": []}, "weaknesses", "Au moins une faiblesse est attendue."),
-    ({"strengths": ["réseau"], "weaknesses": ["  "]}, "weaknesses", "Une faiblesse est obligatoire."),
+@pytest.mark.parametrize("payload, field, code, params", [
+    ({"strengths": [], "weaknesses": ["CV"]}, "strengths", "strengths_required", {}),
+    ({"strengths": ["réseau"], "weaknesses": []}, "weaknesses", "weaknesses_required", {}),
+    ({"strengths": ["réseau"], "weaknesses": ["  "]}, "weaknesses", "text_required", {"what_code": "field.weakness"}),
 ])
-def test_an_analysis_names_strengths_and_weaknesses(payload, field, message):
+def test_an_analysis_names_strengths_and_weaknesses(payload, field, code, params):
     result = when(given(*started()), "RecordAnalysis", payload, at=ANALYSED_AT)
 
-    then_refused(result, InvalidInput, message, field=field)
+    then_refused(result, InvalidInput, code, field=field, params=params)
 
 
 def test_the_analysis_is_recorded_once():
     result = when(given(*analysed()), "RecordAnalysis", {"strengths": ["a"], "weaknesses": ["b"]}, at=PLAN_AT)
 
-    then_refused(result, NotAllowed, "L'analyse des forces et faiblesses est déjà enregistrée.")
+    then_refused(result, NotAllowed, "analysis_already_recorded")
 
 
 def test_the_action_plan_is_not_agreed_before_the_analysis():
     result = when(given(*started()), "AgreeActionPlan", PLAN, at=PLAN_AT)
 
-    then_refused(result, NotAllowed, "Le plan d'actions suit l'analyse des forces et faiblesses.")
+    then_refused(result, NotAllowed, "action_plan_after_analysis")
 
 
 def test_the_action_plan_numbers_its_actions_and_starts_the_work():
@@ -69,22 +69,23 @@ def test_the_action_plan_numbers_its_actions_and_starts_the_work():
         "A1": ("todo", PLAN_AT), "A2": ("todo", PLAN_AT)}
 
 
-@pytest.mark.parametrize("actions, field", [
-    ([], "actions"),
-    ([{"title": "CV", "owner": "mentee"}, {"title": "Réseau", "owner": "cousin"}], "actions.1.owner"),
-    ([{"title": "  ", "owner": "mentee"}], "actions.0.title"),
-    ([{"title": "CV", "owner": "mentee", "due_on": "20/02/2025"}], "actions.0.due_on"),
+@pytest.mark.parametrize("actions, field, code, params", [
+    ([], "actions", "actions_required", {}),
+    ([{"title": "CV", "owner": "mentee"}, {"title": "Réseau", "owner": "cousin"}], "actions.1.owner",
+     "choice_expected", {"choices": "mentor, mentee, both, staff"}),
+    ([{"title": "  ", "owner": "mentee"}], "actions.0.title", "text_required", {"what_code": "field.action_title"}),
+    ([{"title": "CV", "owner": "mentee", "due_on": "20/02/2025"}], "actions.0.due_on", "date_format_expected", {}),
 ])
-def test_an_action_plan_has_well_formed_actions(actions, field):
+def test_an_action_plan_has_well_formed_actions(actions, field, code, params):
     result = when(given(*analysed()), "AgreeActionPlan", {"actions": actions}, at=PLAN_AT)
 
-    then_refused(result, InvalidInput, field=field)
+    then_refused(result, InvalidInput, code, field=field, params=params)
 
 
 def test_the_action_plan_is_agreed_once():
     result = when(given(*active()), "AgreeActionPlan", PLAN, at=PLAN_AT + timedelta(days=1))
 
-    then_refused(result, NotAllowed, contains="Le plan d'actions se construit pendant l'in-take")
+    then_refused(result, NotAllowed, "action_plan_during_intake", params={"stage_code": "stage.active"})
 
 
 def test_an_action_is_added_to_a_running_plan_with_the_next_number():
@@ -98,7 +99,7 @@ def test_an_action_is_added_to_a_running_plan_with_the_next_number():
 def test_no_action_is_added_before_the_plan():
     result = when(given(*analysed()), "AddAction", {"title": "CV", "owner": "mentee"}, at=PLAN_AT)
 
-    then_refused(result, NotAllowed, contains="Une action s'ajoute à un plan d'actions en cours")
+    then_refused(result, NotAllowed, "action_added_while_active", params={"stage_code": "stage.intake"})
 
 
 def test_an_action_update_records_the_previous_status():
@@ -118,16 +119,17 @@ def test_an_action_can_be_rescheduled_without_changing_its_status():
     assert (result.state.actions["A2"].status, result.state.actions["A2"].due_on) == ("todo", "2025-03-15")
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"action_id": "A9", "status": "done"}, "action_id"),
-    ({"action_id": "A1"}, "status"),
-    ({"action_id": "A1", "status": "finished"}, "status"),
-    ({"action_id": "A1", "due_on": "demain"}, "due_on"),
+@pytest.mark.parametrize("payload, field, code, params", [
+    ({"action_id": "A9", "status": "done"}, "action_id", "action_unknown", {"action_id": "A9"}),
+    ({"action_id": "A1"}, "status", "action_change_required", {}),
+    ({"action_id": "A1", "status": "finished"}, "status", "choice_expected",
+     {"choices": "todo, in_progress, done, dropped"}),
+    ({"action_id": "A1", "due_on": "demain"}, "due_on", "date_format_expected", {}),
 ])
-def test_an_action_update_names_a_known_action_and_a_change(payload, field):
+def test_an_action_update_names_a_known_action_and_a_change(payload, field, code, params):
     result = when(given(*active()), "UpdateAction", payload, at=utc(2025, 2, 18))
 
-    then_refused(result, InvalidInput, field=field)
+    then_refused(result, InvalidInput, code, field=field, params=params)
 
 
 def test_actions_are_not_updated_after_the_exit():
@@ -135,15 +137,15 @@ def test_actions_are_not_updated_after_the_exit():
 
     result = when(state, "UpdateAction", {"action_id": "A1", "status": "done"}, at=utc(2025, 3, 11))
 
-    then_refused(result, NotAllowed, contains="Les actions se mettent à jour pendant le travail en binôme")
+    then_refused(result, NotAllowed, "action_updated_while_active", params={"stage_code": "stage.closure_due"})
 
 
 
 def test_the_action_plan_is_not_dated_before_the_analysis():
     result = when(given(*analysed()), "AgreeActionPlan", PLAN, at=PLAN_AT, occurred_at=ANALYSED_AT - timedelta(hours=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder l'analyse des forces et faiblesses (2025-02-04).",
-                 field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.analysis", "earliest": "2025-02-04"})
 
 
 @pytest.mark.parametrize("name, payload", [
@@ -153,5 +155,5 @@ def test_the_action_plan_is_not_dated_before_the_analysis():
 def test_actions_are_not_dated_before_the_plan(name, payload):
     result = when(given(*active()), name, payload, at=utc(2025, 2, 10), occurred_at=PLAN_AT - timedelta(hours=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder le plan d'actions (2025-02-05).",
-                 field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.action_plan", "earliest": "2025-02-05"})

@@ -26,8 +26,7 @@ def cadence_facts(facts):
 def test_meetings_are_not_recorded_before_the_contract():
     result = when(given(*validated()), "RecordMeeting", {"mode": "video"}, at=MENTOR_SIGNED_AT)
 
-    then_refused(result, NotAllowed, "Les rencontres s'enregistrent entre la signature du contrat et la sortie "
-                                     "(étape actuelle : Contrat à signer).")
+    then_refused(result, NotAllowed, "meetings_during_period", params={"stage_code": "stage.awaiting_contract"})
 
 
 def test_a_meeting_during_intake_is_recorded_with_the_programme_duration():
@@ -53,7 +52,7 @@ def test_a_meeting_is_not_dated_in_the_future():
     result = when(given(*active()), "RecordMeeting", {"mode": "video"}, at=utc(2025, 2, 20),
                   occurred_at=utc(2025, 2, 21))
 
-    then_refused(result, InvalidInput, "La date ne peut pas être dans le futur.", field="occurred_at")
+    then_refused(result, InvalidInput, "date_in_future", field="occurred_at")
 
 
 def test_a_few_minutes_ahead_is_a_clock_difference_not_the_future():
@@ -65,15 +64,15 @@ def test_a_few_minutes_ahead_is_a_clock_difference_not_the_future():
                   occurred_at=now + timedelta(minutes=5, seconds=1))
 
     then_facts(in_tolerance, "MeetingHeld")
-    then_refused(beyond, InvalidInput, field="occurred_at")
+    then_refused(beyond, InvalidInput, "date_in_future", field="occurred_at")
 
 
 def test_a_meeting_is_not_dated_before_the_period():
     result = when(given(*active()), "RecordMeeting", {"mode": "video"}, at=utc(2025, 2, 20),
                   occurred_at=START - timedelta(days=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder le début du mentorat (2025-02-03).",
-                 field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.period_start", "earliest": "2025-02-03"})
 
 
 def test_a_meeting_progresses_known_actions_only():
@@ -82,7 +81,7 @@ def test_a_meeting_progresses_known_actions_only():
     known = when(given(*active()), "RecordMeeting", {"mode": "video", "actions_progressed": ["A1", "A1"]},
                  at=utc(2025, 2, 20), occurred_at=utc(2025, 2, 19))
 
-    then_refused(unknown, InvalidInput, "Actions inconnues : A7.", field="actions_progressed")
+    then_refused(unknown, InvalidInput, "actions_unknown", field="actions_progressed", params={"unknown": "A7"})
     then_facts(known, ("MeetingHeld", {"actions_progressed": ["A1"]}))
     assert known.state.actions["A1"].updated_at == utc(2025, 2, 19)
 
@@ -92,7 +91,7 @@ def test_meetings_are_not_recorded_after_the_exit():
 
     result = when(state, "RecordMeeting", {"mode": "video"}, at=utc(2025, 3, 11))
 
-    then_refused(result, NotAllowed, contains="entre la signature du contrat et la sortie (sortie le 2025-03-10)")
+    then_refused(result, NotAllowed, "meetings_after_exit", params={"exit_on": "2025-03-10"})
 
 
 def test_a_meeting_held_before_the_exit_can_still_be_entered_after_it():
@@ -115,7 +114,7 @@ def test_contacts_are_logged_during_the_period():
 def test_a_contact_has_a_known_channel():
     result = when(given(*started()), "LogContact", {"channel": "pigeon"}, at=START + timedelta(hours=1))
 
-    then_refused(result, InvalidInput, field="channel")
+    then_refused(result, InvalidInput, "choice_expected", field="channel", params={"choices": "phone, email, message"})
 
 
 # --- cadence --------------------------------------------------------------------------------------
@@ -146,7 +145,7 @@ def test_fewer_meetings_are_a_shortfall_with_a_staff_task():
     assert fact.occurred_at == MONTH_1_CHECK
     (task,) = open_tasks(result.state)
     assert (task.kind, task.since, task.overdue_since) == ("cadence_shortfall", MONTH_1_END, MONTH_1_END)
-    assert task.label == "Mois 1 : 1 rencontre(s) sur 2 attendues — contacter le binôme."
+    assert (task.code, task.params) == ("task.cadence_shortfall", {"month": 1, "held": 1, "required": 2})
 
 
 def test_a_month_without_meetings_holds_none():

@@ -37,7 +37,7 @@ def test_a_due_contact_opens_a_staff_task_not_yet_overdue():
     assert monitoring_facts(result.facts) == [("MonitoringContactDue", 1, DUE[1])]
     (task,) = [t for t in open_tasks(result.state) if t.kind == "monitoring_contact"]
     assert (task.task_id, task.since, task.overdue) == ("binome-1/monitoring_contact/1", DUE[1], False)
-    assert task.label == "Contact de suivi n° 1 à réaliser."
+    assert (task.code, task.params) == ("task.monitoring_contact", {"number": 1})
 
 
 def test_a_contact_not_made_within_seven_days_escalates():
@@ -49,7 +49,7 @@ def test_a_contact_not_made_within_seven_days_escalates():
     assert monitoring_facts(result.facts) == [("MonitoringContactOverdue", 1, OVERDUE[1])]
     (task,) = open_tasks(result.state)
     assert (task.kind, task.since, task.overdue_since) == ("monitoring_contact", DUE[1], OVERDUE[1])
-    assert task.label == "Contact de suivi n° 1 à réaliser — en retard, à traiter en priorité."
+    assert (task.code, task.params) == ("task.monitoring_contact_overdue", {"number": 1})
 
 
 def test_recording_a_contact_closes_the_due_one():
@@ -96,14 +96,16 @@ def test_a_monitoring_contact_has_an_outcome_and_a_known_channel():
     by_letter = when(given(*active()), "RecordMonitoringContact", {"outcome": "ok", "channel": "letter"},
                      at=utc(2025, 2, 20))
 
-    then_refused(no_outcome, InvalidInput, "Le résultat du contact est obligatoire.", field="outcome")
-    then_refused(by_letter, InvalidInput, field="channel")
+    then_refused(no_outcome, InvalidInput, "text_required", field="outcome",
+                 params={"what_code": "field.contact_outcome"})
+    then_refused(by_letter, InvalidInput, "choice_expected", field="channel",
+                 params={"choices": "phone, email, message, in_person, video"})
 
 
 def test_monitoring_happens_during_the_period_only():
     result = when(given(*validated()), "RecordMonitoringContact", {"outcome": "ok"}, at=MENTOR_SIGNED_AT)
 
-    then_refused(result, NotAllowed, contains="Le suivi se fait pendant la période de mentorat")
+    then_refused(result, NotAllowed, "monitoring_during_period", params={"stage_code": "stage.awaiting_contract"})
 
 
 def test_an_exit_stops_monitoring_and_its_tasks():

@@ -9,8 +9,8 @@ from domain.schedule import due_facts, next_deadline
 from domain.stages import Stage
 from domain.tasks import open_tasks
 from tests.domain.gwt import (
-    ACCEPTED_AT, MENTOR, PROPOSED_AT, RESPONSE_DUE_AT, accepted, given, proposed, then_facts, then_refused,
-    when, when_time_passes,
+    ACCEPTED_AT, MENTOR, PROPOSED_AT, RESPONSE_DUE_AT, accepted, given, happened, proposed, then_facts,
+    then_refused, until, when, when_time_passes,
 )
 
 
@@ -39,25 +39,25 @@ def test_the_proposal_keeps_the_programme_delays_it_was_made_under():
 def test_a_mentee_cannot_be_their_own_mentor():
     result = when(given(), "ProposeMentee", {"mentor_id": "p-1", "mentee_id": "p-1"}, at=PROPOSED_AT)
 
-    then_refused(result, InvalidInput, "Le mentee doit être une autre personne que le mentor.", field="mentee_id")
+    then_refused(result, InvalidInput, "mentee_is_mentor", field="mentee_id")
 
 
 def test_a_proposal_names_a_mentor():
     result = when(given(), "ProposeMentee", {"mentor_id": "  ", "mentee_id": "mentee-1"}, at=PROPOSED_AT)
 
-    then_refused(result, InvalidInput, "Le mentor est obligatoire.", field="mentor_id")
+    then_refused(result, InvalidInput, "text_required", field="mentor_id", params={"what_code": "field.mentor"})
 
 
 def test_a_binome_is_proposed_only_once():
     result = when(given(*proposed()), "ProposeMentee", {"mentor_id": "m-2", "mentee_id": "e-2"}, at=ACCEPTED_AT)
 
-    then_refused(result, NotAllowed, "Ce binôme a déjà été proposé.")
+    then_refused(result, NotAllowed, "binome_already_proposed")
 
 
 def test_nothing_happens_to_a_binome_before_its_proposal():
     result = when(given(), "AcceptProposal", at=ACCEPTED_AT, actor=MENTOR)
 
-    then_refused(result, NotAllowed, "Ce binôme n'a pas encore été proposé.")
+    then_refused(result, NotAllowed, "binome_not_proposed")
 
 
 def test_the_mentor_accepts_and_the_first_meeting_is_due_21_days_later():
@@ -72,14 +72,15 @@ def test_the_mentor_accepts_and_the_first_meeting_is_due_21_days_later():
 def test_an_acceptance_is_not_dated_before_the_proposal():
     result = when(given(*proposed()), "AcceptProposal", at=ACCEPTED_AT, occurred_at=PROPOSED_AT - timedelta(hours=1))
 
-    then_refused(result, InvalidInput, "La date ne peut pas précéder la proposition (2025-01-06).", field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.proposal", "earliest": "2025-01-06"})
 
 
 def test_a_proposal_is_answered_only_once():
     result = when(given(*accepted()), "RefuseProposal", {"reason": "Plus disponible."}, at=ACCEPTED_AT)
 
-    then_refused(result, NotAllowed,
-                 "La proposition n'attend plus de réponse (étape actuelle : Première rencontre attendue).")
+    then_refused(result, NotAllowed, "proposal_not_awaiting_answer",
+                 params={"stage_code": "stage.awaiting_first_meeting"})
 
 
 def test_the_mentor_refuses_with_a_reason_and_the_binome_ends():
@@ -96,13 +97,13 @@ def test_the_mentor_refuses_with_a_reason_and_the_binome_ends():
 def test_a_refusal_needs_a_reason():
     result = when(given(*proposed()), "RefuseProposal", {"reason": "   "}, at=ACCEPTED_AT, actor=MENTOR)
 
-    then_refused(result, InvalidInput, "La raison du refus est obligatoire.", field="reason")
+    then_refused(result, InvalidInput, "text_required", field="reason", params={"what_code": "field.refusal_reason"})
 
 
 def test_a_refusal_without_the_reason_field_is_incomplete():
     result = when(given(*proposed()), "RefuseProposal", {}, at=ACCEPTED_AT, actor=MENTOR)
 
-    then_refused(result, InvalidInput, field="payload")
+    then_refused(result, InvalidInput, "fields_missing", field="payload", params={"missing": "reason"})
 
 
 def test_nothing_expires_a_moment_before_the_seven_days():
@@ -112,9 +113,19 @@ def test_nothing_expires_a_moment_before_the_seven_days():
 def test_the_proposal_expires_at_exactly_seven_days():
     result = when_time_passes(given(*proposed()), RESPONSE_DUE_AT)
 
-    (fact,) = then_facts(result, ("ProposalExpired", {"reason": "Délai de réponse du mentor dépassé."}))
+    (fact,) = then_facts(result, ("ProposalExpired", {"reason": "response_delay_passed"}))
     assert (fact.position, fact.occurred_at, fact.actor, fact.command_id) == (2, RESPONSE_DUE_AT, SYSTEM, None)
     assert result.state.stage == Stage.PROPOSAL_EXPIRED
+
+
+def test_an_expiry_recorded_before_reasons_were_codes_reads_as_the_code():
+    # Facts recorded by the first version hold the French sentence; they stay in the store as they are.
+    state = given(*proposed(), happened("ProposalExpired", RESPONSE_DUE_AT, SYSTEM,
+                                        reason="Délai de réponse du mentor dépassé."))
+
+    assert state.stage == Stage.PROPOSAL_EXPIRED
+    assert state.ended_reason == "response_delay_passed"
+    assert given(*proposed(), until(RESPONSE_DUE_AT)).ended_reason == "response_delay_passed"
 
 
 def test_an_expiry_noticed_late_is_dated_at_the_deadline():
@@ -138,7 +149,7 @@ def test_an_acceptance_arriving_at_the_deadline_is_too_late():
     result = when(given(*proposed()), "AcceptProposal", at=RESPONSE_DUE_AT, actor=MENTOR)
 
     assert [f.type for f in result.elapsed] == ["ProposalExpired"]
-    then_refused(result, NotAllowed, "Ce binôme est clos (Proposition expirée).")
+    then_refused(result, NotAllowed, "binome_finished", params={"stage_code": "stage.proposal_expired"})
 
 
 def test_an_acceptance_a_minute_before_the_deadline_is_in_time():

@@ -19,9 +19,9 @@ def test_a_shortfall_that_happened_asks_staff_to_contact_the_binome():
                                        month_end=month_end.isoformat(), held=0, required=2))
 
     (task,) = open_tasks(state)
-    assert task == StaffTask("binome-1/cadence_shortfall/1", "binome-1", "cadence_shortfall",
-                             "Mois 1 : 0 rencontre(s) sur 2 attendues — contacter le binôme.", month_end, month_end)
-    assert task.overdue
+    assert task == StaffTask("binome-1/cadence_shortfall/1", "binome-1", "cadence_shortfall", month_end, month_end,
+                             {"month": 1, "held": 0, "required": 2})
+    assert task.overdue and task.code == "task.cadence_shortfall"
 
 
 def test_neglected_binome_accumulates_one_task_per_missed_month_and_contact():

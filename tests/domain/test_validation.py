@@ -58,14 +58,14 @@ def test_a_refused_binome_accepts_nothing_more():
     result = when(state, "RecordValidation", {"side": "mentee", "decision": "validated"},
                   at=MENTOR_VALIDATED_AT + timedelta(days=1))
 
-    then_refused(result, NotAllowed, "Ce binôme est clos (Refusé à la validation).")
+    then_refused(result, NotAllowed, "binome_finished", params={"stage_code": "stage.refused_at_validation"})
 
 
 def test_a_refusal_at_validation_needs_a_reason():
     result = when(given(*first_meeting_held()), "RecordValidation", {"side": "mentee", "decision": "refused"},
                   at=MENTEE_VALIDATED_AT)
 
-    then_refused(result, InvalidInput, "La raison du refus est obligatoire.", field="reason")
+    then_refused(result, InvalidInput, "text_required", field="reason", params={"what_code": "field.refusal_reason"})
 
 
 def test_a_side_validates_only_once():
@@ -76,30 +76,31 @@ def test_a_side_validates_only_once():
     change_of_mind = when(state, "RecordValidation", {"side": "mentor", "decision": "refused", "reason": "Non."},
                           at=MENTOR_VALIDATED_AT + timedelta(hours=1))
 
-    then_refused(again, NotAllowed, "Le mentor a déjà validé le binôme.")
-    then_refused(change_of_mind, NotAllowed, "Le mentor a déjà validé le binôme.")
+    then_refused(again, NotAllowed, "side_already_validated", params={"side_code": "party.mentor"})
+    then_refused(change_of_mind, NotAllowed, "side_already_validated", params={"side_code": "party.mentor"})
 
 
 def test_validation_follows_the_first_meeting():
     result = when(given(*accepted()), "RecordValidation", {"side": "mentor", "decision": "validated"},
                   at=ACCEPTED_AT + timedelta(days=1))
 
-    then_refused(result, NotAllowed, "La validation se fait après la première rencontre, avant le contrat "
-                                     "(étape actuelle : Première rencontre attendue).")
+    then_refused(result, NotAllowed, "validation_after_first_meeting",
+                 params={"stage_code": "stage.awaiting_first_meeting"})
 
 
 def test_a_validation_is_not_dated_before_the_first_meeting():
     result = when(given(*first_meeting_held()), "RecordValidation", {"side": "mentor", "decision": "validated"},
                   at=MENTOR_VALIDATED_AT, occurred_at=FIRST_MEETING_AT - timedelta(hours=1))
 
-    then_refused(result, InvalidInput, field="occurred_at")
+    then_refused(result, InvalidInput, "date_before_step", field="occurred_at",
+                 params={"step_code": "moment.first_meeting", "earliest": "2025-01-15"})
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"side": "programme", "decision": "validated"}, "side"),
-    ({"side": "mentor", "decision": "maybe"}, "decision"),
+@pytest.mark.parametrize("payload, field, choices", [
+    ({"side": "programme", "decision": "validated"}, "side", "mentor, mentee"),
+    ({"side": "mentor", "decision": "maybe"}, "decision", "validated, refused"),
 ])
-def test_a_validation_names_a_side_and_a_known_decision(payload, field):
+def test_a_validation_names_a_side_and_a_known_decision(payload, field, choices):
     result = when(given(*first_meeting_held()), "RecordValidation", payload, at=MENTOR_VALIDATED_AT)
 
-    then_refused(result, InvalidInput, field=field)
+    then_refused(result, InvalidInput, "choice_expected", field=field, params={"choices": choices})

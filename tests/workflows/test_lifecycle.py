@@ -146,13 +146,24 @@ async def test_overdue_monitoring_contact_escalates(time_skipping_env, driver, s
     assert [t for t in open_tasks(state) if t.kind == "monitoring_contact"] == []
 
 
+async def test_an_invalid_input_crosses_the_update_with_its_field_and_params(driver, store):
+    await driver.start()
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await driver.send("RefuseProposal", {"reason": "  "})
+    cause = refused.value.cause
+    assert isinstance(cause, ApplicationError) and cause.type == "InvalidInput"
+    assert cause.details[0] == {"code": "text_required", "field": "reason",
+                                "params": {"what_code": "field.refusal_reason"}}
+    assert types_of(assert_each_fact_once(store, driver)) == ["MentorshipProposed"]
+
+
 async def test_a_refused_command_records_nothing_and_says_why(driver, store):
     await driver.start()
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await driver.send("SignContract", {"party": "mentor"})
     cause = refused.value.cause
     assert isinstance(cause, ApplicationError) and cause.type == "NotAllowed"
-    assert cause.message == "Le contrat ne peut pas être signé avant les deux validations."
+    assert cause.details[0] == {"code": "contract_before_validations", "field": None, "params": {}}
     assert types_of(assert_each_fact_once(store, driver)) == ["MentorshipProposed"]
     history = await driver.handle.fetch_history()
     accepted = [str(e) for e in history.events if e.HasField("workflow_execution_update_accepted_event_attributes")]
