@@ -79,7 +79,7 @@ def _with(programme: Programme, settings: dict[str, Any]) -> Programme:
                 raise InvalidInput("setting_out_of_range", field=name, min=low_high[0], max=low_high[1])
         elif name == "name":
             if not isinstance(value, str) or not value.strip() or len(value) > 200:
-                raise InvalidInput("text_required", field=name)
+                raise InvalidInput("text_required", field=name, what_code="field.programme_name")
         elif not isinstance(value, dict) or not value or not all(
                 isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()):
             raise InvalidInput("setting_invalid", field=name)
