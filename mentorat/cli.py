@@ -12,6 +12,7 @@ import uvicorn
 
 from api.app import create_app
 from mentorat.bootstrap import Container, build_container, build_temporal_worker, connect_temporal
+from mentorat.database import DatabaseSetupError
 from mentorat.devserver import DevServer
 from mentorat.logging import configure_logging
 from mentorat.settings import Settings
@@ -39,8 +40,13 @@ def main(argv: list[str] | None = None) -> int:
         "rebuild-views": lambda: rebuild_views(settings),
         "healthcheck": lambda: asyncio.run(healthcheck(settings, args.what)),
     }
-    with contextlib.suppress(KeyboardInterrupt):
-        return runners[args.command]() or 0
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            return runners[args.command]() or 0
+    except DatabaseSetupError as error:
+        # What to create or fix, on one line: a traceback would only bury it.
+        print(f"mentorat: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
