@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.gateway import CommandGateway
@@ -28,7 +29,8 @@ def create_app(container: Container, run_projector: bool | None = None) -> FastA
             if follow:
                 container.projector.stop()
 
-    app = FastAPI(
+    # /docs and /redoc load their scripts and styles from this application, not from a CDN.
+    app = FastAPIOffline(
         title="Mentorat",
         description="Mentorat pour l'emploi : binômes mentor / mentee, de la proposition à l'évaluation.",
         version="0.1.0",

@@ -10,6 +10,7 @@ from temporalio.worker import Worker
 
 from domain.programme import DEFAULT_PROGRAMME, Programme
 from eventstore import FactStore
+from mentorat.database import ensure_database
 from mentorat.settings import Settings
 from projections.db import PostgresViews, SqliteViews, ViewDatabase
 from projections.projector import Projector
@@ -57,6 +58,7 @@ def build_view_db(settings: Settings) -> ViewDatabase:
 
 
 def build_container(settings: Settings, temporal: Client | None = None) -> Container:
+    ensure_database(settings)
     store = build_store(settings)
     view_db = build_view_db(settings)
     projector = Projector(store, view_db, poll_seconds=settings.projection_poll_seconds)

@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import contextlib
+import os
 import signal
 import sys
 import urllib.request
@@ -12,7 +13,8 @@ import uvicorn
 
 from api.app import create_app
 from mentorat.bootstrap import Container, build_container, build_temporal_worker, connect_temporal
-from mentorat.devserver import DevServer
+from mentorat.database import DatabaseSetupError
+from mentorat.devserver import DevServer, dev_server_address
 from mentorat.logging import configure_logging
 from mentorat.settings import Settings
 
@@ -37,10 +39,15 @@ def main(argv: list[str] | None = None) -> int:
         "api": lambda: asyncio.run(run_api(settings)),
         "worker": lambda: asyncio.run(run_worker(settings)),
         "rebuild-views": lambda: rebuild_views(settings),
-        "healthcheck": lambda: asyncio.run(healthcheck(settings, args.what)),
+        "healthcheck": lambda: _exit_now(asyncio.run(healthcheck(settings, args.what))),
     }
-    with contextlib.suppress(KeyboardInterrupt):
-        return runners[args.command]() or 0
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            return runners[args.command]() or 0
+    except DatabaseSetupError as error:
+        # What to create or fix, on one line: a traceback would only bury it.
+        print(f"mentorat: {error}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -120,13 +127,26 @@ def rebuild_views(settings: Settings) -> None:
         container.close()
 
 
+def _exit_now(code: int) -> None:
+    """Ends a short-lived process without the interpreter's teardown.
+
+    The Temporal client's Rust threads outlive the event loop and can abort that teardown at random
+    ("PyGILState_Release … finalizing", exit 134: temporalio/sdk-python#300); a check has nothing to clean up.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 async def healthcheck(settings: Settings, what: str) -> int:
     try:
         if what == "api":
             host = "127.0.0.1" if settings.api_host in ("0.0.0.0", "::") else settings.api_host
             with urllib.request.urlopen(f"http://{host}:{settings.api_port}/health", timeout=5) as answer:
                 return 0 if answer.status == 200 else 1
-        client = await connect_temporal(settings)
+        # No address: `serve` runs its own dev server, on the configured port.
+        address = settings.temporal_address or dev_server_address(settings.temporal_dev_port)
+        client = await connect_temporal(settings, address)
         await client.service_client.check_health()
         return 0
     except Exception as error:

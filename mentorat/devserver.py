@@ -20,9 +20,15 @@ def binary(name: str) -> str:
     return found
 
 
+def dev_server_address(port: int) -> str:
+    """Where the embedded dev server listens (loopback only)."""
+    return f"127.0.0.1:{port}"
+
+
 class DevServer:
     def __init__(self, db_path: Path, port: int, ui_port: int, namespace: str):
-        self.address = f"127.0.0.1:{port}"
+        self.address = dev_server_address(port)
+        self._db_path = db_path
         self.ui_url = f"http://127.0.0.1:{ui_port}"
         self._command = [
             binary("temporal"), "server", "start-dev",
@@ -34,6 +40,8 @@ class DevServer:
         self._process: subprocess.Popen | None = None
 
     async def start(self, timeout: float = 60.0) -> Client:
+        # The dev server does not create the folder of its database (a fresh data directory on PostgreSQL).
+        self._db_path.parent.mkdir(parents=True, exist_ok=True)
         # Its own process group, so Ctrl-C reaches us first and we stop it in order.
         self._process = subprocess.Popen(self._command, start_new_session=True)
         deadline = asyncio.get_running_loop().time() + timeout

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.postgres import HOST, PORT, USER, fresh_database
+
 pytestmark = pytest.mark.slow
 MENTORAT = Path(sys.executable).parent / "mentorat"
 
@@ -34,12 +36,13 @@ def call(url: str, body: dict | None = None) -> tuple[int, dict]:
 
 
 class Service:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, **settings: str):
+        """`settings`: more MENTORAT_* variables, e.g. MENTORAT_EVENT_STORE="postgres"."""
         self.api_port, dev_port, ui_port = free_port(), free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.api_port}"
         self.env = {**os.environ, "MENTORAT_DATA_DIR": str(data_dir), "MENTORAT_API_PORT": str(self.api_port),
                     "MENTORAT_TEMPORAL_DEV_PORT": str(dev_port), "MENTORAT_TEMPORAL_UI_PORT": str(ui_port),
-                    "MENTORAT_LOG_FORMAT": "json"}
+                    "MENTORAT_LOG_FORMAT": "json", **settings}
         self.data_dir = data_dir
         self.process: subprocess.Popen | None = None
 
@@ -61,6 +64,11 @@ class Service:
     def interrupt(self) -> int:
         self.process.send_signal(signal.SIGINT)
         return self.process.wait(timeout=40)
+
+    def healthcheck(self, what: str) -> tuple[int, str]:
+        done = subprocess.run([str(MENTORAT), "healthcheck", what], env=self.env, capture_output=True, text=True,
+                              timeout=60)
+        return done.returncode, done.stderr
 
     def dev_servers_left(self) -> list[str]:
         found = subprocess.run(["pgrep", "-af", "--", f"db-filename {self.data_dir}"], capture_output=True, text=True)
@@ -93,3 +101,26 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
     finally:
         if service.process.poll() is None:
             service.process.kill()
+
+
+def test_serve_on_postgres_from_a_fresh_data_dir_is_healthy_and_stops_cleanly(tmp_path):
+    """Nothing prepared: the data directory (for Temporal's own database) does not exist yet."""
+    with fresh_database() as database:
+        service = Service(tmp_path / "data", MENTORAT_EVENT_STORE="postgres", MENTORAT_POSTGRES_HOST=HOST,
+                          MENTORAT_POSTGRES_PORT=str(PORT), MENTORAT_POSTGRES_USER=USER,
+                          MENTORAT_POSTGRES_DB=database)
+        assert not service.data_dir.exists()
+        service.start()
+        try:
+            status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
+            assert status == 201
+            # The worker's check finds the embedded dev server with no MENTORAT_TEMPORAL_ADDRESS.
+            assert service.healthcheck("worker") == (0, "")
+            assert service.healthcheck("api") == (0, "")
+            assert service.interrupt() == 0
+            assert service.dev_servers_left() == []
+            assert service.healthcheck("worker")[0] == 1 and service.healthcheck("api")[0] == 1
+            assert (service.data_dir / "temporal.db").exists()
+        finally:
+            if service.process.poll() is None:
+                service.process.kill()

@@ -1,0 +1,40 @@
+"""The live service keeps its OpenAPI contract: schemathesis (v4) runs every check, stateful phase included.
+
+It starts `mentorat serve` (embedded SQLite, Temporal dev server) on a fresh data directory and free ports, and
+runs the `st` command line against its /openapi.json. A bounded number of examples per operation and a fixed
+seed keep the run near a minute and repeatable; the report is printed (`pytest -s`, or on failure).
+"""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.test_serve import Service
+
+pytestmark = pytest.mark.slow
+SCHEMATHESIS = Path(sys.executable).parent / "st"
+MAX_EXAMPLES = 5
+SEED = 1
+
+
+@pytest.mark.skip(reason="enabled once the API's error answers are documented")
+def test_the_live_api_keeps_its_openapi_contract(tmp_path):
+    service = Service(tmp_path / "data")
+    service.start()
+    try:
+        run = subprocess.run(
+            [str(SCHEMATHESIS), "run", f"{service.url}/openapi.json",
+             "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
+             "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--generation-database", "none",
+             "--no-color", "--report", "junit", "--report-dir", str(tmp_path / "schemathesis")],
+            capture_output=True, text=True, timeout=300)
+    finally:
+        stopped = service.interrupt()
+    print(run.stdout, run.stderr)
+    generated = re.search(r"(\d+) generated", run.stdout)
+    assert generated and int(generated.group(1)) > 0, "schemathesis generated no test case"
+    assert run.returncode == 0, f"schemathesis found failures (report above):\n{run.stdout[-3000:]}"
+    assert stopped == 0
