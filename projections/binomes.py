@@ -1,0 +1,57 @@
+"""Projection "binomes": one row per binôme (stage, parties, version, overdue, next due date, folded state)."""
+
+import json
+
+from sqlalchemy import Connection, select
+
+from domain.schedule import next_deadline
+from domain.state import BinomeState, evolve
+from domain.tasks import open_tasks
+from eventstore import RecordedFact
+from projections.database import upsert
+from projections.persons import PERSON_FACTS
+from projections.projection import Batch, Projection
+from projections.tables import binomes
+from projections.timestamps import to_text
+
+
+class BinomesProjection(Projection):
+    name = "binomes"
+    tables = (binomes,)
+
+    def handles(self, fact_type: str) -> bool:
+        return fact_type not in PERSON_FACTS  # every fact of a binôme's stream
+
+    def batch(self, conn: Connection) -> "BinomesBatch":
+        return BinomesBatch(conn)
+
+
+class BinomesBatch(Batch):
+    def __init__(self, conn: Connection):
+        self._conn = conn
+        self._states: dict[str, BinomeState] = {}
+
+    def apply(self, recorded: RecordedFact) -> None:
+        binome_id = str(recorded.stream_id)
+        state = self._states.get(binome_id) or self._load(binome_id)
+        evolve(state, recorded.fact)
+        self._states[binome_id] = state
+
+    def flush(self) -> None:
+        for state in self._states.values():
+            upsert(self._conn, binomes, {
+                "binome_id": state.binome_id,
+                "stage": state.stage.value,
+                "mentor_id": state.mentor_id,
+                "mentee_id": state.mentee_id,
+                "version": state.version,
+                "overdue": int(any(task.overdue for task in open_tasks(state))),
+                "proposed_at": to_text(state.proposed_at),
+                "next_due_at": to_text(next_deadline(state)),
+                "state": json.dumps(state.to_dict()),
+            })
+        self._states.clear()
+
+    def _load(self, binome_id: str) -> BinomeState:
+        stored = self._conn.execute(select(binomes.c.state).where(binomes.c.binome_id == binome_id)).scalar()
+        return BinomeState.from_dict(json.loads(stored)) if stored else BinomeState(binome_id)

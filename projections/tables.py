@@ -1,0 +1,77 @@
+"""The read views' tables, as SQLAlchemy metadata. Instants are fixed-width UTC text (see timestamps.py),
+so they sort as text on both databases. The Alembic revisions in `migrations/` create exactly these."""
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, text
+
+metadata = MetaData()
+
+# One row per named projection: the last notification of the store's log it has applied.
+view_tracking = Table(
+    "view_tracking", metadata,
+    Column("view", Text, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Projection "binomes": one row per binôme, with the state the domain folds from its facts.
+binomes = Table(
+    "binomes", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("stage", Text, nullable=False),
+    Column("mentor_id", Text),
+    Column("mentee_id", Text),
+    Column("version", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False, server_default=text("0")),
+    Column("proposed_at", Text),
+    Column("next_due_at", Text),
+    Column("state", Text, nullable=False),
+    Index("binomes_by_stage", "stage", "proposed_at"),
+    Index("binomes_by_mentee", "mentee_id"),
+)
+
+# Projection "staff_tasks": the open tasks, and its own copy of each binôme's state (it has its own position).
+staff_tasks = Table(
+    "staff_tasks", metadata,
+    Column("task_id", Text, primary_key=True),
+    Column("binome_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("label", Text, nullable=False),
+    Column("since", Text, nullable=False),
+    Column("overdue_since", Text),
+    Index("staff_tasks_by_binome", "binome_id"),
+    Index("staff_tasks_by_since", "since"),
+)
+
+staff_task_binomes = Table(
+    "staff_task_binomes", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("mentee_id", Text),
+    Column("version", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Index("staff_task_binomes_by_mentee", "mentee_id"),
+)
+
+# Projection "persons".
+persons = Table(
+    "persons", metadata,
+    Column("person_id", Text, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+    Column("languages", Text, nullable=False),
+    Column("registered_at", Text, nullable=False),
+    Index("persons_by_role", "role", "name"),
+)
+
+# Facts a projection could not apply, and the later facts of the same stream waiting behind them.
+parked_facts = Table(
+    "parked_facts", metadata,
+    Column("projection", Text, primary_key=True),
+    Column("notification_id", BigInteger, primary_key=True),
+    Column("stream_id", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("fact_type", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("parked_at", Text, nullable=False),
+    Index("parked_facts_by_stream", "projection", "stream_id"),
+)
