@@ -2,7 +2,7 @@
 
 import json
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from domain.schedule import next_deadline
 from domain.state import BinomeState, evolve
@@ -13,6 +13,9 @@ from projections.persons import PERSON_FACTS
 from projections.projection import Batch, Projection
 from projections.tables import binomes
 from projections.timestamps import to_text
+
+
+_STATE = select(binomes.c.state).where(binomes.c.binome_id == bindparam("binome_id"))  # built once
 
 
 class BinomesProjection(Projection):
@@ -27,6 +30,8 @@ class BinomesProjection(Projection):
 
 
 class BinomesBatch(Batch):
+    """Each binôme touched by the batch is loaded once and written once, at the flush."""
+
     def __init__(self, conn: Connection):
         self._conn = conn
         self._states: dict[str, BinomeState] = {}
@@ -38,20 +43,23 @@ class BinomesBatch(Batch):
         self._states[binome_id] = state
 
     def flush(self) -> None:
-        for state in self._states.values():
-            upsert(self._conn, binomes, {
-                "binome_id": state.binome_id,
-                "stage": state.stage.value,
-                "mentor_id": state.mentor_id,
-                "mentee_id": state.mentee_id,
-                "version": state.version,
-                "overdue": int(any(task.overdue for task in open_tasks(state))),
-                "proposed_at": to_text(state.proposed_at),
-                "next_due_at": to_text(next_deadline(state)),
-                "state": json.dumps(state.to_dict()),
-            })
+        upsert(self._conn, binomes, [_row(state) for state in self._states.values()])
         self._states.clear()
 
     def _load(self, binome_id: str) -> BinomeState:
-        stored = self._conn.execute(select(binomes.c.state).where(binomes.c.binome_id == binome_id)).scalar()
+        stored = self._conn.execute(_STATE, {"binome_id": binome_id}).scalar()
         return BinomeState.from_dict(json.loads(stored)) if stored else BinomeState(binome_id)
+
+
+def _row(state: BinomeState) -> dict:
+    return {
+        "binome_id": state.binome_id,
+        "stage": state.stage.value,
+        "mentor_id": state.mentor_id,
+        "mentee_id": state.mentee_id,
+        "version": state.version,
+        "overdue": int(any(task.overdue for task in open_tasks(state))),
+        "proposed_at": to_text(state.proposed_at),
+        "next_due_at": to_text(next_deadline(state)),
+        "state": json.dumps(state.to_dict()),
+    }

@@ -5,12 +5,13 @@ SQLite: WAL (readers never block the projector), a busy timeout, and writers tak
 pinged before use, so after a server restart dead ones are replaced instead of handed out.
 """
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event
+from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
 
@@ -71,10 +72,15 @@ def postgres_views(host: str, port: int, dbname: str, user: str, password: str, 
     return ViewDatabase(create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size))
 
 
-def upsert(conn: Connection, table: Table, row: dict[str, Any]) -> None:
-    """Inserts `row`, or updates the row with the same primary key."""
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Inserts `rows` (every column given), or updates the rows with the same primary key, in one statement."""
+    if rows:
+        conn.execute(_upsert(conn.dialect.name, table), rows)
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table) -> Insert:
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     key = [column.name for column in table.primary_key.columns]
-    statement = insert(table).values(row)
-    conn.execute(statement.on_conflict_do_update(
-        index_elements=key, set_={name: statement.excluded[name] for name in row if name not in key}))
+    return statement.on_conflict_do_update(
+        index_elements=key, set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in key})

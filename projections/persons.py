@@ -31,9 +31,10 @@ class PersonsBatch(Batch):
     def apply(self, recorded: RecordedFact) -> None:
         person = domain_persons.from_fact(str(recorded.stream_id), recorded.fact)
         # A plain insert: applying a registration twice is a bug, and it shows (the primary key refuses it).
-        self._conn.execute(insert(persons).values(
-            person_id=person.person_id, role=person.role, name=person.name, email=person.email, phone=person.phone,
-            languages=json.dumps(person.languages), registered_at=to_text(recorded.fact.occurred_at)))
+        self._conn.execute(insert(persons), {
+            "person_id": person.person_id, "role": person.role, "name": person.name, "email": person.email,
+            "phone": person.phone, "languages": json.dumps(person.languages),
+            "registered_at": to_text(recorded.fact.occurred_at)})
 
     def flush(self) -> None:
         pass

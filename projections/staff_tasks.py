@@ -3,7 +3,7 @@ state (`staff_task_binomes`), since it has its own position and may stand apart 
 
 import json
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from domain.state import BinomeState, evolve
 from domain.tasks import open_tasks
@@ -13,6 +13,16 @@ from projections.persons import PERSON_FACTS
 from projections.projection import Batch, Projection
 from projections.tables import staff_task_binomes, staff_tasks
 from projections.timestamps import to_text
+
+
+# Built once: a statement built per call costs more than running it.
+_STATE = select(staff_task_binomes.c.state).where(staff_task_binomes.c.binome_id == bindparam("binome_id"))
+_CLEAR_TASKS = delete(staff_tasks).where(staff_tasks.c.binome_id.in_(bindparam("binome_ids", expanding=True)))
+_CLOSE_EXPIRED_PROPOSALS = delete(staff_tasks).where(
+    staff_tasks.c.kind == "proposal_expired",
+    staff_tasks.c.binome_id.in_(select(staff_task_binomes.c.binome_id).where(
+        staff_task_binomes.c.mentee_id == bindparam("mentee_id"),
+        staff_task_binomes.c.binome_id != bindparam("proposed_binome_id"))))
 
 
 class StaffTasksProjection(Projection):
@@ -27,35 +37,46 @@ class StaffTasksProjection(Projection):
 
 
 class StaffTasksBatch(Batch):
+    """Each binôme touched by the batch is loaded once; its tasks are written at the flush."""
+
     def __init__(self, conn: Connection):
         self._conn = conn
         self._states: dict[str, BinomeState] = {}
+        self._unwritten: set[str] = set()
 
     def apply(self, recorded: RecordedFact) -> None:
         binome_id = str(recorded.stream_id)
         state = self._states.get(binome_id) or self._load(binome_id)
         evolve(state, recorded.fact)
         self._states[binome_id] = state
+        self._unwritten.add(binome_id)
         if recorded.fact.type == "MentorshipProposed":
-            self.flush()  # the rule below must see every binôme as of this fact, whatever the batch size
-            close_expired_proposals_of_mentee(self._conn, state.mentee_id, state.binome_id)
+            # The rule reads the mentee's other binômes from the database: write them first, so it sees
+            # them as of this fact wherever the batch ends.
+            self._write([other for other in self._unwritten
+                         if other != binome_id and self._states[other].mentee_id == state.mentee_id])
+            close_expired_proposals_of_mentee(self._conn, state.mentee_id, binome_id)
 
     def flush(self) -> None:
-        for state in self._states.values():
-            upsert(self._conn, staff_task_binomes, {"binome_id": state.binome_id, "mentee_id": state.mentee_id,
-                                                    "version": state.version,
-                                                    "state": json.dumps(state.to_dict())})
-            self._conn.execute(delete(staff_tasks).where(staff_tasks.c.binome_id == state.binome_id))
-            tasks = [{"task_id": task.task_id, "binome_id": task.binome_id, "kind": task.kind, "label": task.label,
-                      "since": to_text(task.since), "overdue_since": to_text(task.overdue_since)}
-                     for task in open_tasks(state)]
-            if tasks:
-                self._conn.execute(insert(staff_tasks), tasks)
-        self._states.clear()
+        self._write(list(self._unwritten))
+
+    def _write(self, binome_ids: list[str]) -> None:
+        if not binome_ids:
+            return
+        states = [self._states[binome_id] for binome_id in binome_ids]
+        upsert(self._conn, staff_task_binomes, [
+            {"binome_id": s.binome_id, "mentee_id": s.mentee_id, "version": s.version,
+             "state": json.dumps(s.to_dict())} for s in states])
+        self._conn.execute(_CLEAR_TASKS, {"binome_ids": binome_ids})
+        tasks = [{"task_id": task.task_id, "binome_id": task.binome_id, "kind": task.kind, "label": task.label,
+                  "since": to_text(task.since), "overdue_since": to_text(task.overdue_since)}
+                 for state in states for task in open_tasks(state)]
+        if tasks:
+            self._conn.execute(insert(staff_tasks), tasks)
+        self._unwritten.difference_update(binome_ids)
 
     def _load(self, binome_id: str) -> BinomeState:
-        stored = self._conn.execute(
-            select(staff_task_binomes.c.state).where(staff_task_binomes.c.binome_id == binome_id)).scalar()
+        stored = self._conn.execute(_STATE, {"binome_id": binome_id}).scalar()
         return BinomeState.from_dict(json.loads(stored)) if stored else BinomeState(binome_id)
 
 
@@ -64,7 +85,5 @@ def close_expired_proposals_of_mentee(conn: Connection, mentee_id: str | None, p
 
     (A programme rule kept here until the domain states it: it spans binômes.)
     """
-    others = select(staff_task_binomes.c.binome_id).where(
-        staff_task_binomes.c.mentee_id == mentee_id, staff_task_binomes.c.binome_id != proposed_binome_id)
-    conn.execute(delete(staff_tasks).where(staff_tasks.c.kind == "proposal_expired",
-                                           staff_tasks.c.binome_id.in_(others)))
+    if mentee_id is not None:
+        conn.execute(_CLOSE_EXPIRED_PROPOSALS, {"mentee_id": mentee_id, "proposed_binome_id": proposed_binome_id})

@@ -2,15 +2,13 @@
 other stream and projection goes on; /health says degraded; once fixed, a retry applies them in order."""
 
 import logging
-import types
 import uuid
 from datetime import timedelta
 
-import httpx
 import pytest
 
-from api.app import create_app
 from projections.staff_tasks import StaffTasksBatch
+from tests.projections.health import get_health
 from tests.projections.recording import (ACCEPTED, T0, record_binome, record_expired_proposal, register, snapshot,
                                          time_passes)
 
@@ -37,16 +35,6 @@ class TaskBug:
 
 def _statuses(container) -> dict:
     return {s.name: (s.position, s.parked) for s in container.projector.status()}
-
-
-async def _health(container) -> httpx.Response:
-    async def check_health():
-        return True
-
-    container.temporal = types.SimpleNamespace(service_client=types.SimpleNamespace(check_health=check_health))
-    transport = httpx.ASGITransport(app=create_app(container, run_projector=False))
-    async with httpx.AsyncClient(transport=transport, base_url="http://mentorat") as http:
-        return await http.get("/health")
 
 
 async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_the_fix(container, monkeypatch):
@@ -78,7 +66,7 @@ async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_th
     assert views.binome_version(str(bad)) == 3
     assert views.persons("mentee", 10, 0).total == 1
 
-    response = await _health(container)
+    response = await get_health(container)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "degraded" and body["parked_facts"] == 2
@@ -96,7 +84,7 @@ async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_th
     retried = snapshot(views)
     projector.rebuild()
     assert snapshot(views) == retried  # the same views as if the fact had never failed
-    body = (await _health(container)).json()
+    body = (await get_health(container)).json()
     assert body["status"] == "ok" and body["parked_facts"] == 0
 
 
