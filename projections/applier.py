@@ -7,6 +7,8 @@ and every other fact is applied. A database outage is not a fact's fault: it is 
 transaction (and the position) rolls back and the projector tries again later.
 """
 
+from collections.abc import Callable
+
 import structlog
 from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
@@ -83,3 +85,31 @@ def _one_by_one(conn: Connection, projection: Projection, facts: list[RecordedFa
                       stream_id=stream_id, position=recorded.fact.position, fact_type=recorded.fact.type,
                       error=parking.describe(error))
     return parked
+
+
+def reapply_parked(conn: Connection, projection: Projection,
+                   read: Callable[[parking.ParkedFact], RecordedFact]) -> tuple[int, int]:
+    """Applies the projection's parked facts again, in log order; a stream stops at its first failure.
+
+    Returns (applied and removed, still parked).
+    """
+    applied = still = 0
+    failed: dict[str, int] = {}
+    for parked in parking.listed(conn, projection.name):
+        first = failed.get(parked.stream_id)
+        if first is not None:
+            parking.set_error(conn, projection.name, parked.notification_id, parking.waiting_behind(first))
+            still += 1
+            continue
+        try:
+            apply_one(conn, projection, read(parked))
+        except Exception as error:
+            if is_outage(error):
+                raise
+            parking.set_error(conn, projection.name, parked.notification_id, parking.describe(error))
+            failed[parked.stream_id] = parked.notification_id
+            still += 1
+            continue
+        parking.remove(conn, projection.name, parked.notification_id)
+        applied += 1
+    return applied, still

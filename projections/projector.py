@@ -20,7 +20,7 @@ from sqlalchemy import delete
 
 from eventstore import FactStore, RecordedFact
 from projections import parking, schema, tracking
-from projections.applier import apply_facts, apply_one, is_outage
+from projections.applier import apply_facts, reapply_parked
 from projections.binomes import BinomesProjection
 from projections.database import ViewDatabase
 from projections.persons import PersonsProjection
@@ -28,7 +28,8 @@ from projections.projection import Projection
 from projections.staff_tasks import StaffTasksProjection
 
 log = structlog.get_logger("mentorat.projector")
-FAILED_PROJECTION_PAUSE_SECONDS = 1.0
+# A projection whose database fails waits 1 s, then 2, 4, … up to 10 s between attempts.
+FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 10.0
 
 
 def default_projections() -> list[Projection]:
@@ -58,6 +59,7 @@ class Projector:
         self._batch_size = batch_size
         self._projections = {p.name: p for p in (projections or default_projections())}
         self._paused_until: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._progressed = threading.Condition()
@@ -133,24 +135,8 @@ class Projector:
         for projection in ([self._projections[self._known(name)]] if name else self._projections.values()):
             with self._views.write() as conn:
                 tracking.lock(conn, projection.name)  # the follower waits: no fact applied twice
-                failed: dict[str, int] = {}
-                for parked in parking.listed(conn, projection.name):
-                    first = failed.get(parked.stream_id)
-                    if first is not None:
-                        parking.set_error(conn, projection.name, parked.notification_id, parking.waiting_behind(first))
-                        still += 1
-                        continue
-                    try:
-                        apply_one(conn, projection, self._read_parked(parked))
-                    except Exception as error:
-                        if is_outage(error):
-                            raise
-                        parking.set_error(conn, projection.name, parked.notification_id, parking.describe(error))
-                        failed[parked.stream_id] = parked.notification_id
-                        still += 1
-                        continue
-                    parking.remove(conn, projection.name, parked.notification_id)
-                    applied += 1
+                done, left = reapply_parked(conn, projection, self._read_parked)
+            applied, still = applied + done, still + left
         if applied:
             log.info("parked_facts_applied", applied=applied, still_parked=still)
             self._notify_progress()
@@ -214,8 +200,11 @@ class Projector:
         ready = [p for p in self._projections.values() if self._paused_until.get(p.name, 0) <= now]
         count, errors = self._pass(ready)
         for name, error in errors:
-            self._paused_until[name] = time.monotonic() + FAILED_PROJECTION_PAUSE_SECONDS
-            log.error("projection_failed", projection=name, error=parking.describe(error))
+            failures = self._failures[name] = self._failures.get(name, 0) + 1
+            pause = min(FIRST_PAUSE_SECONDS * 2 ** (failures - 1), LONGEST_PAUSE_SECONDS)
+            self._paused_until[name] = time.monotonic() + pause
+            log.error("projection_failed", projection=name, failures=failures, retry_in_seconds=pause,
+                      error=parking.describe(error))
         return count
 
     # --- one pass ---------------------------------------------------------------------------------
@@ -228,6 +217,7 @@ class Projector:
             try:
                 count = max(count, self._advance(projection, reads))
                 self._paused_until.pop(projection.name, None)
+                self._failures.pop(projection.name, None)
             except Exception as error:
                 errors.append((projection.name, error))
         if count:
