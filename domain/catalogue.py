@@ -126,3 +126,9 @@ def undeclared_fields(fact_type: str, data: Mapping[str, Any]) -> list[str]:
 
 def personal_fields(fact_type: str) -> Mapping[str, str]:
     return spec(fact_type).personal
+
+
+def is_of(fact_type: str, category: str) -> bool:
+    """Whether `fact_type` is a declared fact of `category` (an undeclared type is of none)."""
+    found = SPECS.get(fact_type)
+    return found is not None and found.category == category

@@ -4,6 +4,7 @@ A task says what to do as a catalogue code (`task.<kind>`, or `task.<kind>_overd
 changes once overdue) with its params; the edge renders it in the reader's language.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -38,14 +39,23 @@ class StaffTask:
         return f"task.{self.kind}"
 
 
-def open_tasks(state: BinomeState) -> list[StaffTask]:
+def proposal_answered(expired: BinomeState, binomes_of_mentee: Iterable[BinomeState]) -> bool:
+    """Proposing the mentee again, once the proposal expired, answers its "proposal expired" task."""
+    return any(other.binome_id != expired.binome_id and other.mentee_id == expired.mentee_id
+               and other.proposed_at is not None and expired.ended_at is not None
+               and other.proposed_at >= expired.ended_at
+               for other in binomes_of_mentee)
+
+
+def open_tasks(state: BinomeState, binomes_of_mentee: Iterable[BinomeState] = ()) -> list[StaffTask]:
+    """What `state` asks of the staff now; `binomes_of_mentee` (the mentee's other binômes) answer some of it."""
     tasks: list[StaffTask] = []
     b = state.binome_id
 
     def task(kind: str, key: object, since: datetime, overdue_since: datetime | None = None, **params: Any) -> None:
         tasks.append(StaffTask(f"{b}/{kind}/{key}", b, kind, since, overdue_since, params))
 
-    if state.stage == Stage.PROPOSAL_EXPIRED:
+    if state.stage == Stage.PROPOSAL_EXPIRED and not proposal_answered(state, binomes_of_mentee):
         task("proposal_expired", 1, state.ended_at)
     if state.stage == Stage.AWAITING_FIRST_MEETING and state.first_meeting_overdue_at is not None:
         task("first_meeting_overdue", 1, state.first_meeting_due_at, state.first_meeting_overdue_at)

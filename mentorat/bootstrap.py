@@ -12,7 +12,7 @@ from domain.programme import DEFAULT_PROGRAMME, Programme
 from eventstore import FactStore
 from mentorat.database import ensure_database
 from mentorat.settings import Settings
-from projections.db import PostgresViews, SqliteViews, ViewDatabase
+from projections.database import ViewDatabase, postgres_views, sqlite_views
 from projections.projector import Projector
 from projections.queries import Views
 from worker.worker import build_worker
@@ -52,9 +52,10 @@ def build_store(settings: Settings) -> FactStore:
 
 def build_view_db(settings: Settings) -> ViewDatabase:
     if settings.event_store == "postgres":
-        return PostgresViews(settings.postgres_conninfo, settings.postgres_pool_size)
+        return postgres_views(settings.postgres_host, settings.postgres_port, settings.postgres_db,
+                              settings.postgres_user, settings.postgres_password, settings.postgres_pool_size)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return SqliteViews(settings.sqlite_views_path)
+    return sqlite_views(settings.sqlite_views_path)
 
 
 def build_container(settings: Settings, temporal: Client | None = None) -> Container:

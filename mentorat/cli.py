@@ -1,4 +1,5 @@
-"""`mentorat` command line: serve (everything, embedded), api, worker, rebuild-views, healthcheck."""
+"""`mentorat` command line: serve (everything, embedded), api, worker, rebuild-views, parked-facts,
+retry-parked, healthcheck."""
 
 import argparse
 import asyncio
@@ -27,7 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="Temporal dev server + worker + API on embedded defaults")
     commands.add_parser("api", help="the HTTP API (with the read-view projector)")
     commands.add_parser("worker", help="the Temporal worker")
-    commands.add_parser("rebuild-views", help="rebuild every read view from the event store")
+    rebuild = commands.add_parser("rebuild-views", help="rebuild the read views (or one) from the event store")
+    rebuild.add_argument("--view", help="only this view (binomes, staff_tasks, persons)")
+    commands.add_parser("parked-facts", help="list the facts a view could not apply, set aside")
+    retry = commands.add_parser("retry-parked", help="apply the parked facts again, in order")
+    retry.add_argument("--view", help="only this view's parked facts")
     check = commands.add_parser("healthcheck", help="exit 0 when the API / worker's dependencies answer")
     check.add_argument("what", choices=["api", "worker"])
     args = parser.parse_args(argv)
@@ -38,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         "serve": lambda: asyncio.run(serve(settings)),
         "api": lambda: asyncio.run(run_api(settings)),
         "worker": lambda: asyncio.run(run_worker(settings)),
-        "rebuild-views": lambda: rebuild_views(settings),
+        "rebuild-views": lambda: rebuild_views(settings, args.view),
+        "parked-facts": lambda: parked_facts(settings),
+        "retry-parked": lambda: retry_parked(settings, args.view),
         "healthcheck": lambda: _exit_now(asyncio.run(healthcheck(settings, args.what))),
     }
     try:
@@ -114,15 +121,25 @@ async def run_worker(settings: Settings) -> None:
         container.close()
 
 
-def rebuild_views(settings: Settings) -> None:
+def _unknown_view(container: Container, view: str | None) -> bool:
+    if view is not None and view not in container.projector.names:
+        print(f"vue inconnue : {view} (vues : {', '.join(container.projector.names)})", file=sys.stderr)
+        return True
+    return False
+
+
+def rebuild_views(settings: Settings, view: str | None = None) -> int:
     container = build_container(settings)
 
     def progress(done: int, total: int) -> None:
         print(f"\rvues reconstruites : {done}/{total} faits ({100 * done // max(total, 1)} %)", end="", flush=True)
 
     try:
-        count = container.projector.rebuild(progress)
+        if _unknown_view(container, view):
+            return 2
+        count = container.projector.rebuild(view, progress)
         print(f"\nterminé : {count} faits rejoués")
+        return 0
     finally:
         container.close()
 
@@ -136,6 +153,35 @@ def _exit_now(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def parked_facts(settings: Settings) -> int:
+    container = build_container(settings)
+    try:
+        parked = container.projector.parked()
+    finally:
+        container.close()
+    if not parked:
+        print("aucun fait mis de côté")
+        return 0
+    print("vue\tnotification\tflux\tposition\ttype\tmis de côté le\terreur")
+    for fact in parked:
+        print(f"{fact.projection}\t{fact.notification_id}\t{fact.stream_id}\t{fact.position}\t{fact.fact_type}\t"
+              f"{fact.parked_at.isoformat()}\t{fact.error}")
+    print(f"{len(parked)} fait(s) mis de côté")
+    return 0
+
+
+def retry_parked(settings: Settings, view: str | None = None) -> int:
+    container = build_container(settings)
+    try:
+        if _unknown_view(container, view):
+            return 2
+        outcome = container.projector.retry_parked(view)
+    finally:
+        container.close()
+    print(f"{outcome.applied} fait(s) appliqué(s), {outcome.still_parked} encore mis de côté")
+    return 0 if outcome.still_parked == 0 else 1
 
 
 async def healthcheck(settings: Settings, what: str) -> int:

@@ -1,64 +1,111 @@
-"""Follows the event store's notification log into the views, exactly once.
+"""Follows the event store's notification log into the named projections, exactly once each.
 
-Each batch of facts and the new tracked position are written in one view transaction, so a crash
-either keeps both or neither; the next run resumes from the tracked position. The SQLite recorder
-has no subscription, so the projector polls (and can be woken early by a reader waiting for its write).
+Each projection has its own tracked position: a batch of facts and the projection's new position are
+written in one view transaction, so a crash keeps both or neither and the next run resumes from the
+position. A fact a projection cannot apply is parked (see applier.py) and the projection moves on; a
+projection whose database fails is retried later while the others go on. The SQLite recorder has no
+subscription, so the follower polls (and is woken early by a reader waiting for its write).
 """
 
+import dataclasses
 import threading
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 import structlog
+from sqlalchemy import delete
 
-from eventstore import FactStore
-from projections import schema
-from projections.apply import BatchApplier
-from projections.db import ViewDatabase
+from eventstore import FactStore, RecordedFact
+from projections import parking, schema, tracking
+from projections.applier import apply_facts, reapply_parked
+from projections.binomes import BinomesProjection
+from projections.database import ViewDatabase
+from projections.persons import PersonsProjection
+from projections.programmes import ProgrammesProjection
+from projections.projection import Projection
+from projections.staff_tasks import StaffTasksProjection
 
-VIEW_NAME = "main"
 log = structlog.get_logger("mentorat.projector")
+# A projection whose database fails waits 1 s, then 2, 4, … up to 10 s between attempts.
+FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 10.0
+
+
+def default_projections() -> list[Projection]:
+    # "binomes" last: a command's answer waits until the binôme row shows its facts, and by then the
+    # other projections of the same pass (its tasks) show them too.
+    return [ProgrammesProjection(), PersonsProjection(), StaffTasksProjection(), BinomesProjection()]
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    position: int
+    parked: int
+
+
+class RetryOutcome(NamedTuple):
+    applied: int
+    still_parked: int
 
 
 class Projector:
-    def __init__(self, store: FactStore, views: ViewDatabase, poll_seconds: float = 0.2, batch_size: int = 500):
+    def __init__(self, store: FactStore, views: ViewDatabase, poll_seconds: float = 0.2, batch_size: int = 500,
+                 projections: list[Projection] | None = None):
         self._store = store
         self._views = views
         self._poll_seconds = poll_seconds
         self._batch_size = batch_size
+        self._projections = {p.name: p for p in (projections or default_projections())}
+        self._paused_until: dict[str, float] = {}
+        self._failures: dict[str, int] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._progressed = threading.Condition()
         self._thread: threading.Thread | None = None
 
+    @property
+    def names(self) -> list[str]:
+        return list(self._projections)
+
     def setup(self) -> None:
-        with self._views.transaction() as tx:
-            schema.create(tx)
-            if tx.one("SELECT position FROM view_tracking WHERE view = ?", (VIEW_NAME,)) is None:
-                tx.execute("INSERT INTO view_tracking (view, position) VALUES (?, 0)", (VIEW_NAME,))
+        """Migrates the view database to the latest schema and gives every projection a tracking row."""
+        with self._views.write() as conn:
+            schema.upgrade(conn)
+            tracking.ensure(conn, self.names)
+
+    # --- positions and status -------------------------------------------------------------------
 
     def position(self) -> int:
-        with self._views.transaction(write=False) as tx:
-            row = tx.one("SELECT position FROM view_tracking WHERE view = ?", (VIEW_NAME,))
-        return row["position"] if row else 0
+        """The position every projection has reached (the smallest)."""
+        with self._views.read() as conn:
+            known = tracking.positions(conn)
+        return min((known.get(name, 0) for name in self._projections), default=0)
+
+    def status(self) -> list[ProjectionStatus]:
+        with self._views.read() as conn:
+            known = tracking.positions(conn)
+            parked = parking.counts(conn)
+        return [ProjectionStatus(name, known.get(name, 0), parked.get(name, 0)) for name in self._projections]
+
+    def parked(self, name: str | None = None) -> list[parking.ParkedFact]:
+        with self._views.read() as conn:
+            return parking.listed(conn, self._known(name) if name else None)
+
+    # --- following the log ----------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Processes the next batch; returns how many facts it applied."""
-        lock = " FOR UPDATE" if self._views.dialect == "postgres" else ""
-        with self._views.transaction() as tx:
-            # The row lock makes a second projector on the same views wait instead of applying twice.
-            position = tx.one(f"SELECT position FROM view_tracking WHERE view = ?{lock}", (VIEW_NAME,))["position"]
-            batch = self._store.read_log(position, self._batch_size)
-            if not batch:
-                return 0
-            applier = BatchApplier(tx)
-            for recorded in batch:
-                applier.apply(recorded)
-            applier.flush()
-            tx.execute("UPDATE view_tracking SET position = ? WHERE view = ?", (batch[-1].notification_id, VIEW_NAME))
-        with self._progressed:
-            self._progressed.notify_all()
-        return len(batch)
+        """One batch for every projection; returns how many facts of the log the furthest-moving one passed.
+
+        A projection whose database fails does not stop the others: they advance, then the first such
+        error is raised.
+        """
+        count, errors = self._pass(list(self._projections.values()))
+        if errors:
+            raise errors[0][1]
+        return count
 
     def catch_up(self, on_progress: Callable[[int, int], None] | None = None) -> int:
         """Applies everything recorded so far; `on_progress(done, total)` after each batch."""
@@ -70,14 +117,40 @@ class Projector:
                 on_progress(done, max(total, done))
         return done
 
-    def rebuild(self, on_progress: Callable[[int, int], None] | None = None) -> int:
-        with self._views.transaction() as tx:
-            schema.drop(tx)
-        self.setup()
+    def rebuild(self, name: str | None = None, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Empties one projection (or all) and replays the whole log into it; returns the facts replayed."""
+        chosen = [self._known(name)] if name else self.names
+        with self._views.write() as conn:
+            for projection_name in chosen:
+                tracking.lock(conn, projection_name)
+                for table in self._projections[projection_name].tables:
+                    conn.execute(delete(table))
+                parking.remove_all(conn, projection_name)
+                tracking.move(conn, projection_name, 0)
+        log.info("projection_rebuild_started", projections=chosen)
         return self.catch_up(on_progress)
+
+    def retry_parked(self, name: str | None = None) -> RetryOutcome:
+        """Re-applies parked facts in log order, stream by stream; removes those that now apply."""
+        applied = still = 0
+        for projection in ([self._projections[self._known(name)]] if name else self._projections.values()):
+            with self._views.write() as conn:
+                tracking.lock(conn, projection.name)  # the follower waits: no fact applied twice
+                done, left = reapply_parked(conn, projection, self._read_parked)
+            applied, still = applied + done, still + left
+        if applied:
+            log.info("parked_facts_applied", applied=applied, still_parked=still)
+            self._notify_progress()
+        return RetryOutcome(applied, still)
+
+    # --- the follower thread --------------------------------------------------------------------
 
     def start(self) -> None:
         self.setup()
+        try:
+            self.retry_parked()
+        except Exception:  # the follower still starts; the facts stay parked
+            log.exception("parked_facts_retry_failed")
         self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="projector", daemon=True)
         self._thread.start()
@@ -93,24 +166,88 @@ class Projector:
         self._wake.set()
 
     def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
-        """Blocks until `condition()` holds (checked after each batch), or `timeout` passes."""
+        """Best effort: blocks until `condition()` holds (checked after each batch) or `timeout` passes.
+
+        Never raises: if the views cannot be read, the wait is logged and gives up (False).
+        """
         deadline = time.monotonic() + timeout
-        while not condition():
+        while True:
+            try:
+                if condition():
+                    return True
+            except Exception as error:
+                log.warning("read_your_writes_check_failed", error=parking.describe(error))
+                return False
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
             self.wake()
             with self._progressed:
                 self._progressed.wait(min(remaining, self._poll_seconds))
-        return True
 
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
-                while self.run_once() > 0 and not self._stop.is_set():
-                    pass
-            except Exception:  # a view database hiccup must not kill the follower; it resumes from its position
-                log.exception("projection_failed")
-                self._stop.wait(1.0)
-            self._wake.wait(self._poll_seconds)
-            self._wake.clear()
+                moved = self._follow_once()
+            except Exception:  # nothing may kill the follower; it resumes from the tracked positions
+                log.exception("projection_pass_failed")
+                moved = 0
+            if moved == 0:
+                self._wake.wait(self._poll_seconds)
+                self._wake.clear()
+
+    def _follow_once(self) -> int:
+        now = time.monotonic()
+        ready = [p for p in self._projections.values() if self._paused_until.get(p.name, 0) <= now]
+        count, errors = self._pass(ready)
+        for name, error in errors:
+            failures = self._failures[name] = self._failures.get(name, 0) + 1
+            pause = min(FIRST_PAUSE_SECONDS * 2 ** (failures - 1), LONGEST_PAUSE_SECONDS)
+            self._paused_until[name] = time.monotonic() + pause
+            log.error("projection_failed", projection=name, failures=failures, retry_in_seconds=pause,
+                      error=parking.describe(error))
+        return count
+
+    # --- one pass ---------------------------------------------------------------------------------
+
+    def _pass(self, projections: list[Projection]) -> tuple[int, list[tuple[str, Exception]]]:
+        """One batch for each of `projections`; a failing one does not stop the others."""
+        reads: dict[int, list[RecordedFact]] = {}  # projections at the same position share one read of the log
+        count, errors = 0, []
+        for projection in projections:
+            try:
+                count = max(count, self._advance(projection, reads))
+                self._paused_until.pop(projection.name, None)
+                self._failures.pop(projection.name, None)
+            except Exception as error:
+                errors.append((projection.name, error))
+        if count:
+            self._notify_progress()
+        return count, errors
+
+    def _advance(self, projection: Projection, reads: dict[int, list[RecordedFact]]) -> int:
+        with self._views.write() as conn:
+            position = tracking.lock(conn, projection.name)
+            if position not in reads:
+                reads[position] = self._store.read_log(position, self._batch_size)
+            batch = reads[position]
+            if not batch:
+                return 0
+            apply_facts(conn, projection, [r for r in batch if projection.handles(r.fact.type)])
+            tracking.move(conn, projection.name, batch[-1].notification_id)
+        return len(batch)
+
+    def _notify_progress(self) -> None:
+        with self._progressed:
+            self._progressed.notify_all()
+
+    def _read_parked(self, parked: parking.ParkedFact) -> RecordedFact:
+        found = self._store.read(uuid.UUID(parked.stream_id), after=parked.position - 1, upto=parked.position)
+        if not found:
+            raise LookupError(f"fact {parked.position} of stream {parked.stream_id} is not in the store")
+        return dataclasses.replace(found[0], notification_id=parked.notification_id)
+
+    def _known(self, name: str) -> str:
+        if name not in self._projections:
+            raise KeyError(f"unknown projection {name!r} (known: {', '.join(self._projections)})")
+        return name

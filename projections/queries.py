@@ -3,9 +3,12 @@
 import json
 from dataclasses import dataclass
 
+from sqlalchemy import Select, func, select
+
 from domain.state import BinomeState
 from domain.tasks import StaffTask
-from projections.db import ViewDatabase
+from projections.database import ViewDatabase
+from projections.tables import binomes, persons, programmes, staff_tasks
 from projections.timestamps import from_text
 
 
@@ -26,72 +29,98 @@ class Page:
     total: int
 
 
+_ROW_COLUMNS = [binomes.c[name] for name in ("binome_id", "stage", "mentor_id", "mentee_id", "version", "overdue",
+                                              "next_due_at")]
+
+
 class Views:
     def __init__(self, db: ViewDatabase):
         self._db = db
 
     def binomes(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
-                limit: int, offset: int) -> Page:
-        where, params = [], []
-        for column, value in (("stage", stage), ("mentor_id", mentor_id), ("mentee_id", mentee_id)):
-            if value is not None:
-                where.append(f"{column} = ?")
-                params.append(value)
+                limit: int, offset: int, programme_id: str | None = None) -> Page:
+        conditions = [column == value for column, value in
+                      ((binomes.c.stage, stage), (binomes.c.mentor_id, mentor_id), (binomes.c.mentee_id, mentee_id),
+                       (binomes.c.programme_id, programme_id))
+                      if value is not None]
         if overdue is not None:
-            where.append("overdue = ?")
-            params.append(int(overdue))
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        with self._db.transaction(write=False) as tx:
-            total = tx.one(f"SELECT COUNT(*) AS n FROM binomes {clause}", params)["n"]
-            rows = tx.all(
-                f"""SELECT binome_id, stage, mentor_id, mentee_id, version, overdue, next_due_at FROM binomes {clause}
-                    ORDER BY proposed_at DESC, binome_id LIMIT ? OFFSET ?""", [*params, limit, offset])
+            conditions.append(binomes.c.overdue == int(overdue))
+        query = select(*_ROW_COLUMNS).where(*conditions)
+        with self._db.read() as conn:
+            total = conn.execute(_count(query)).scalar_one()
+            rows = conn.execute(query.order_by(binomes.c.proposed_at.desc(), binomes.c.binome_id)
+                                .limit(limit).offset(offset)).mappings().all()
         return Page([BinomeRow(**{**row, "overdue": bool(row["overdue"])}) for row in rows], total)
 
     def binome(self, binome_id: str) -> tuple[BinomeState, list[StaffTask]] | None:
-        with self._db.transaction(write=False) as tx:
-            row = tx.one("SELECT state FROM binomes WHERE binome_id = ?", (binome_id,))
-            if row is None:
+        with self._db.read() as conn:
+            state = conn.execute(select(binomes.c.state).where(binomes.c.binome_id == binome_id)).scalar()
+            if state is None:
                 return None
-            tasks = tx.all("SELECT * FROM staff_tasks WHERE binome_id = ? ORDER BY since", (binome_id,))
-        return BinomeState.from_dict(json.loads(row["state"])), [_task(t) for t in tasks]
+            tasks = conn.execute(select(staff_tasks).where(staff_tasks.c.binome_id == binome_id)
+                                 .order_by(staff_tasks.c.since)).mappings().all()
+        return BinomeState.from_dict(json.loads(state)), [_task(t) for t in tasks]
 
     def binome_version(self, binome_id: str) -> int:
-        with self._db.transaction(write=False) as tx:
-            row = tx.one("SELECT version FROM binomes WHERE binome_id = ?", (binome_id,))
-        return row["version"] if row else 0
+        with self._db.read() as conn:
+            version = conn.execute(select(binomes.c.version).where(binomes.c.binome_id == binome_id)).scalar()
+        return version or 0
 
-    def tasks(self, overdue: bool | None, kind: str | None, limit: int, offset: int) -> Page:
-        where, params = [], []
+    def tasks(self, overdue: bool | None, kind: str | None, limit: int, offset: int,
+              programme_id: str | None = None) -> Page:
+        conditions = [] if programme_id is None else [staff_tasks.c.programme_id == programme_id]
         if overdue is not None:
-            where.append("overdue_since IS NOT NULL" if overdue else "overdue_since IS NULL")
+            conditions.append(staff_tasks.c.overdue_since.is_not(None) if overdue
+                              else staff_tasks.c.overdue_since.is_(None))
         if kind is not None:
-            where.append("kind = ?")
-            params.append(kind)
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        with self._db.transaction(write=False) as tx:
-            total = tx.one(f"SELECT COUNT(*) AS n FROM staff_tasks {clause}", params)["n"]
-            rows = tx.all(f"SELECT * FROM staff_tasks {clause} ORDER BY since, task_id LIMIT ? OFFSET ?",
-                          [*params, limit, offset])
+            conditions.append(staff_tasks.c.kind == kind)
+        query = select(staff_tasks).where(*conditions)
+        with self._db.read() as conn:
+            total = conn.execute(_count(query)).scalar_one()
+            rows = conn.execute(query.order_by(staff_tasks.c.since, staff_tasks.c.task_id)
+                                .limit(limit).offset(offset)).mappings().all()
         return Page([_task(row) for row in rows], total)
 
     def person(self, person_id: str) -> dict | None:
-        with self._db.transaction(write=False) as tx:
-            row = tx.one("SELECT * FROM persons WHERE person_id = ?", (person_id,))
+        with self._db.read() as conn:
+            row = conn.execute(select(persons).where(persons.c.person_id == person_id)).mappings().first()
         return _person(row) if row else None
 
-    def persons(self, role: str, limit: int, offset: int) -> Page:
-        with self._db.transaction(write=False) as tx:
-            total = tx.one("SELECT COUNT(*) AS n FROM persons WHERE role = ?", (role,))["n"]
-            rows = tx.all("SELECT * FROM persons WHERE role = ? ORDER BY name, person_id LIMIT ? OFFSET ?",
-                          (role, limit, offset))
+    def persons(self, role: str, limit: int, offset: int, programme_id: str | None = None) -> Page:
+        query = select(persons).where(persons.c.role == role)
+        if programme_id is not None:
+            query = query.where(persons.c.programme_id == programme_id)
+        with self._db.read() as conn:
+            total = conn.execute(_count(query)).scalar_one()
+            rows = conn.execute(query.order_by(persons.c.name, persons.c.person_id)
+                                .limit(limit).offset(offset)).mappings().all()
         return Page([_person(row) for row in rows], total)
 
 
-def _task(row: dict) -> StaffTask:
+    def programmes(self) -> list[dict]:
+        with self._db.read() as conn:
+            rows = conn.execute(select(programmes).order_by(programmes.c.programme_id)).mappings().all()
+        return [_programme(row) for row in rows]
+
+    def programme(self, programme_id: str) -> dict | None:
+        with self._db.read() as conn:
+            row = conn.execute(select(programmes).where(programmes.c.programme_id == programme_id)).mappings().first()
+        return _programme(row) if row else None
+
+
+def _programme(row) -> dict:
+    return {"programme_id": row["programme_id"], "name": row["name"], "settings": json.loads(row["settings"]),
+            "version": row["version"], "created_at": from_text(row["created_at"])}
+
+
+def _count(query: Select) -> Select:
+    return select(func.count()).select_from(query.subquery())
+
+
+def _task(row) -> StaffTask:
     return StaffTask(row["task_id"], row["binome_id"], row["kind"], from_text(row["since"]),
                      from_text(row["overdue_since"]), json.loads(row["params"]))
 
 
-def _person(row: dict) -> dict:
+def _person(row) -> dict:
     return {**row, "languages": json.loads(row["languages"]), "registered_at": from_text(row["registered_at"])}

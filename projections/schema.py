@@ -1,49 +1,48 @@
-"""The read views' tables. Dates are stored as fixed-format UTC text, so they sort as text."""
+"""Brings the view database to the latest schema with the Alembic revisions in `migrations/`.
 
-from projections.db import Tx
+A view database made before migrations existed has the first revision's tables but no version table:
+it is stamped at revision 0001, then upgraded like any other.
+"""
 
-TABLES = ("view_tracking", "binomes", "staff_tasks", "persons")
+from pathlib import Path
 
-SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS view_tracking (view TEXT PRIMARY KEY, position BIGINT NOT NULL)",
-    """CREATE TABLE IF NOT EXISTS binomes (
-        binome_id TEXT PRIMARY KEY,
-        stage TEXT NOT NULL,
-        mentor_id TEXT,
-        mentee_id TEXT,
-        version INTEGER NOT NULL,
-        overdue INTEGER NOT NULL DEFAULT 0,
-        proposed_at TEXT,
-        next_due_at TEXT,
-        state TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS binomes_by_stage ON binomes (stage, proposed_at)",
-    "CREATE INDEX IF NOT EXISTS binomes_by_mentee ON binomes (mentee_id)",
-    """CREATE TABLE IF NOT EXISTS staff_tasks (
-        task_id TEXT PRIMARY KEY,
-        binome_id TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        params TEXT NOT NULL,
-        since TEXT NOT NULL,
-        overdue_since TEXT)""",
-    "CREATE INDEX IF NOT EXISTS staff_tasks_by_binome ON staff_tasks (binome_id)",
-    "CREATE INDEX IF NOT EXISTS staff_tasks_by_since ON staff_tasks (since)",
-    """CREATE TABLE IF NOT EXISTS persons (
-        person_id TEXT PRIMARY KEY,
-        role TEXT NOT NULL,
-        name TEXT NOT NULL,
-        email TEXT,
-        phone TEXT,
-        languages TEXT NOT NULL,
-        registered_at TEXT NOT NULL)""",
-    "CREATE INDEX IF NOT EXISTS persons_by_role ON persons (role, name)",
-]
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, inspect, text
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "view_schema_version"  # the database may be shared (the event store's PostgreSQL): not "alembic_version"
+FIRST_REVISION = "0001"
+# Postgres advisory lock key: processes starting together migrate one after the other.
+_MIGRATION_LOCK = 0x6D656E746F726174
 
 
-def create(tx: Tx) -> None:
-    for statement in SCHEMA:
-        tx.execute(statement)
+def upgrade(conn: Connection, revision: str = "head") -> None:
+    """Upgrades inside the caller's transaction (so the schema and what follows commit together)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+    config = _config(conn)
+    tables = set(inspect(conn).get_table_names())
+    if VERSION_TABLE not in tables and "view_tracking" in tables:
+        command.stamp(config, FIRST_REVISION)
+    command.upgrade(config, revision)
 
 
-def drop(tx: Tx) -> None:
-    for table in TABLES:
-        tx.execute(f"DROP TABLE IF EXISTS {table}")
+def only_view_tables(name: str | None, type_: str, _parents: dict) -> bool:
+    """For autogenerate: the database may hold other tables (the event store's); compare only the views'."""
+    from projections.tables import metadata
+
+    return type_ != "table" or name in metadata.tables
+
+
+def current(conn: Connection) -> str | None:
+    row = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).first() \
+        if inspect(conn).has_table(VERSION_TABLE) else None
+    return row[0] if row else None
+
+
+def _config(conn: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config

@@ -1,54 +1,20 @@
-"""The projector follows the notification log exactly once, resumes after a crash, and rebuilds from zero."""
+"""The projector follows the notification log into each named projection exactly once, resumes after a
+crash, and rebuilds one projection or all from zero."""
 
 import logging
 import threading
-import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
-from domain import persons
-from domain.commands import CommandEnvelope
-from domain.decide import decide
-from domain.facts import Actor
-from domain.state import BinomeState, evolve
-from projections import apply as apply_module
+from projections.persons import PersonsBatch
 from projections.projector import Projector
+from tests.projections.recording import (ACCEPTED, PROPOSED, T0, record_binome, record_expired_proposal, register,
+                                         snapshot)
 
-STAFF = Actor("staff", "alice")
-T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
-
-
-def record_binome(store, steps: list[tuple[str, dict]]) -> uuid.UUID:
-    """Appends, through the domain's rules, the facts of `steps` for a new binôme."""
-    binome_id = uuid.uuid4()
-    state = BinomeState(str(binome_id))
-    for number, (name, payload) in enumerate(steps, start=1):
-        at = T0 + timedelta(hours=number)
-        facts = decide(state, CommandEnvelope(name, payload, f"c{number}", STAFF, at), at)
-        store.append(binome_id, facts)
-        for fact in facts:
-            evolve(state, fact)
-    return binome_id
-
-
-def register(store, role: str, name: str) -> uuid.UUID:
-    person_id = uuid.uuid4()
-    person = persons.Person(str(person_id), role, name, None, None, ["fr"])
-    store.append(person_id, [persons.register(person, STAFF, T0, str(person_id), "fp")])
-    return person_id
-
-
-PROPOSED = [("ProposeMentee", {"mentor_id": "m", "mentee_id": "e"})]
-ACCEPTED = PROPOSED + [("AcceptProposal", {})]
-
-
-def snapshot(container) -> tuple:
-    views = container.views
-    binomes = views.binomes(None, None, None, None, 1000, 0)
-    tasks = views.tasks(None, None, 1000, 0)
-    mentors = views.persons("mentor", 1000, 0)
-    return binomes.items, tasks.items, mentors.items
+# The expired proposals of these tests end 7 days after T0: a proposal made after that answers them.
+AFTER_EXPIRY = T0 + timedelta(days=8)
 
 
 def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
@@ -62,39 +28,56 @@ def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
     assert applied == 3 + 2 + 1
     assert container.views.binome_version(str(accepted)) == 2
     assert container.views.binomes("proposed", None, None, None, 10, 0).items[0].binome_id == str(proposed)
-    before = snapshot(container)
+    assert {s.name: s.position for s in container.projector.status()} == {
+        "programmes": applied, "persons": applied, "staff_tasks": applied, "binomes": applied}
+    before = snapshot(container.views)
     progress = []
-    assert container.projector.rebuild(lambda done, total: progress.append((done, total))) == applied
-    assert snapshot(container) == before
+    assert container.projector.rebuild(on_progress=lambda done, total: progress.append((done, total))) == applied
+    assert snapshot(container.views) == before
     assert progress[-1] == (applied, applied)
+
+
+def test_one_view_rebuilds_alone(container):
+    store = container.store
+    register(store, "mentor", "Anne")
+    record_expired_proposal(store, "e1")
+    container.projector.catch_up()
+    before = snapshot(container.views)
+
+    assert container.projector.rebuild("staff_tasks") == store.last_log_position()
+    assert snapshot(container.views) == before
+    with pytest.raises(KeyError):
+        container.projector.rebuild("nothing")
 
 
 def test_a_crash_mid_batch_keeps_neither_rows_nor_position_and_resumes(container, monkeypatch):
     store = container.store
     for n in range(4):
         register(store, "mentor", f"Mentor {n}")
-    real_apply = apply_module.BatchApplier.apply
+    real_apply = PersonsBatch.apply
     calls = {"n": 0}
 
     def failing_apply(self, recorded):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise RuntimeError("view database went away")
+            raise OperationalError("INSERT", {}, Exception("view database went away"))
         return real_apply(self, recorded)
 
-    monkeypatch.setattr(apply_module.BatchApplier, "apply", failing_apply)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(PersonsBatch, "apply", failing_apply)
+    with pytest.raises(OperationalError):
         container.projector.run_once()
-    assert container.projector.position() == 0
+    persons = {s.name: s for s in container.projector.status()}["persons"]
+    assert (persons.position, persons.parked) == (0, 0)  # an outage is not the fact's fault: nothing parked
     assert container.views.persons("mentor", 10, 0).total == 0
 
-    monkeypatch.setattr(apply_module.BatchApplier, "apply", real_apply)
+    monkeypatch.setattr(PersonsBatch, "apply", real_apply)
     assert container.projector.catch_up() == 4
-    # Each person applied once: a second insert of the same person would have failed on its primary key.
+    # Each person applied once: a second insert of the same person would have been refused (and parked).
     assert container.views.persons("mentor", 10, 0).total == 4
+    assert container.projector.parked() == []
 
 
-def test_two_projectors_on_the_same_views_apply_each_fact_once(container, settings_for):
+def test_two_projectors_on_the_same_views_apply_each_fact_once(container):
     store = container.store
     ids = [register(store, "mentor", f"Mentor {n}") for n in range(30)]
     other = Projector(store, container.view_db, batch_size=4)
@@ -113,24 +96,45 @@ def test_two_projectors_on_the_same_views_apply_each_fact_once(container, settin
     for thread in threads:
         thread.join()
     assert errors == []
+    assert container.projector.parked() == []  # a fact applied twice would have been refused, then parked
     assert container.views.persons("mentor", 100, 0).total == len(ids)
     assert container.projector.position() == store.last_log_position()
 
 
-def test_proposing_the_mentee_again_closes_the_expired_proposal_task(container):
-    from domain.schedule import due_facts
-
+@pytest.mark.parametrize("batch_size", [1, 500])
+def test_proposing_the_mentee_again_closes_the_expired_proposal_task(container, batch_size):
     store = container.store
-    expired_id = uuid.uuid4()
-    state = BinomeState(str(expired_id))
-    facts = decide(state, CommandEnvelope("ProposeMentee", {"mentor_id": "m1", "mentee_id": "e1"}, "c1", STAFF, T0), T0)
-    for fact in facts:
-        evolve(state, fact)
-    store.append(expired_id, facts + due_facts(state, T0 + timedelta(days=8)))
+    projector = Projector(store, container.view_db, batch_size=batch_size)
+    expired = record_expired_proposal(store, "e1")
+    projector.catch_up()
+    assert [t.kind for t in container.views.tasks(None, None, 10, 0).items] == ["proposal_expired"]
+
+    record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})], start=AFTER_EXPIRY)
+    projector.catch_up()
+    assert container.views.tasks(None, None, 10, 0).items == []
+    # Proposing another mentee leaves the expired proposal of someone else alone.
+    other = record_expired_proposal(store, "e2")
+    record_binome(store, [("ProposeMentee", {"mentor_id": "m3", "mentee_id": "e3"})], start=AFTER_EXPIRY)
+    projector.catch_up()
+    assert [(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10, 0).items] == [
+        (str(other), "proposal_expired")]
+    assert expired != other
+
+
+def test_a_proposal_made_before_the_expiry_does_not_answer_it(container):
+    """Only a proposal made once the proposal expired answers its task (a rule of the domain's tasks)."""
+    store = container.store
+    record_expired_proposal(store, "e1")
+    record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})])  # dated before the expiry
     container.projector.catch_up()
     assert [t.kind for t in container.views.tasks(None, None, 10, 0).items] == ["proposal_expired"]
 
-    record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})])
+
+def test_the_rule_does_not_depend_on_where_batches_end(container):
+    """The expiry and the new proposal in one batch close the task as they do in two."""
+    store = container.store
+    record_expired_proposal(store, "e1")
+    record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})], start=AFTER_EXPIRY)
     container.projector.catch_up()
     assert container.views.tasks(None, None, 10, 0).items == []
 
@@ -151,11 +155,15 @@ def test_the_rebuild_command_replays_everything_and_shows_progress(tmp_path, mon
 
     try:
         assert cli.main(["rebuild-views"]) == 0
+        out = capsys.readouterr().out
+        assert "7/7 faits (100 %)" in out and "terminé : 7 faits rejoués" in out
+        assert cli.main(["rebuild-views", "--view", "persons"]) == 0
+        assert "terminé : 7 faits rejoués" in capsys.readouterr().out
+        assert cli.main(["rebuild-views", "--view", "nothing"]) == 2
+        assert "vue inconnue : nothing" in capsys.readouterr().err
     finally:
         logging.getLogger().handlers.clear()  # the CLI configured logging onto captured stdout
 
-    out = capsys.readouterr().out
-    assert "7/7 faits (100 %)" in out and "terminé : 7 faits rejoués" in out
     rebuilt = build_container(sqlite_settings(tmp_path / "data"))
     assert rebuilt.views.persons("mentee", 10, 0).total == 5
     assert rebuilt.views.binome_version(rebuilt.views.binomes(None, None, None, None, 1, 0).items[0].binome_id) == 2

@@ -1,0 +1,96 @@
+"""The read views' tables, as SQLAlchemy metadata. Instants are fixed-width UTC text (see timestamps.py),
+so they sort as text on both databases. The Alembic revisions in `migrations/` create exactly these."""
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, text
+
+metadata = MetaData()
+
+# One row per named projection: the last notification of the store's log it has applied.
+view_tracking = Table(
+    "view_tracking", metadata,
+    Column("view", Text, primary_key=True),
+    Column("position", BigInteger, nullable=False),
+)
+
+# Projection "binomes": one row per binôme, with the state the domain folds from its facts.
+binomes = Table(
+    "binomes", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("stage", Text, nullable=False),
+    Column("mentor_id", Text),
+    Column("mentee_id", Text),
+    Column("version", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False, server_default=text("0")),
+    Column("proposed_at", Text),
+    Column("next_due_at", Text),
+    Column("state", Text, nullable=False),
+    Column("programme_id", Text, nullable=False, server_default="default"),
+    Index("binomes_by_stage", "stage", "proposed_at"),
+    Index("binomes_by_mentee", "mentee_id"),
+    Index("binomes_by_programme", "programme_id", "proposed_at"),
+)
+
+# Projection "staff_tasks": the open tasks, and its own copy of each binôme's state (it has its own position).
+staff_tasks = Table(
+    "staff_tasks", metadata,
+    Column("task_id", Text, primary_key=True),
+    Column("binome_id", Text, nullable=False),
+    Column("programme_id", Text, nullable=False, server_default="default"),
+    Column("kind", Text, nullable=False),
+    # The task's params (JSON): its text is rendered per reader from `task.<kind>`.
+    Column("params", Text, nullable=False),
+    Column("since", Text, nullable=False),
+    Column("overdue_since", Text),
+    Index("staff_tasks_by_binome", "binome_id"),
+    Index("staff_tasks_by_since", "since"),
+    Index("staff_tasks_by_programme", "programme_id", "since"),
+)
+
+staff_task_binomes = Table(
+    "staff_task_binomes", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("mentee_id", Text),
+    Column("version", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Index("staff_task_binomes_by_mentee", "mentee_id"),
+)
+
+# Projection "persons".
+persons = Table(
+    "persons", metadata,
+    Column("person_id", Text, primary_key=True),
+    Column("role", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+    Column("languages", Text, nullable=False),
+    Column("registered_at", Text, nullable=False),
+    Column("programme_id", Text, nullable=False, server_default="default"),
+    Column("capacity", Integer),
+    Index("persons_by_role", "role", "name"),
+    Index("persons_by_programme", "programme_id", "role", "name"),
+)
+
+# Projection "programmes": each programme with its settings as they stand.
+programmes = Table(
+    "programmes", metadata,
+    Column("programme_id", Text, primary_key=True),
+    Column("stream_id", Text, nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("settings", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+)
+
+# Facts a projection could not apply, and the later facts of the same stream waiting behind them.
+parked_facts = Table(
+    "parked_facts", metadata,
+    Column("projection", Text, primary_key=True),
+    Column("notification_id", BigInteger, primary_key=True),
+    Column("stream_id", Text, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("fact_type", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("parked_at", Text, nullable=False),
+    Index("parked_facts_by_stream", "projection", "stream_id"),
+)
