@@ -208,6 +208,8 @@ async def test_the_largest_offset_is_an_empty_page_on_both_stores(client):
     for path in ("/mentors", "/binomes", "/tasks"):
         answer = await client.get(path, params={"offset": 2 ** 31 - 1})
         assert answer.status_code == 200 and answer.json()["items"] == [], answer.text
+    history = await client.get(f"/binomes/{SOME_BINOME}/history", params={"after": 2 ** 31 - 1, "limit": 10000})
+    assert history.status_code == 200 and history.json()["facts"] == [], history.text
 
 
 # --- 5. X-Request-ID ------------------------------------------------------------------------------------------
