@@ -3,7 +3,7 @@
 Every string of every input is a `line` (one line: no control character at all) or a `text` (may hold
 tabs and line breaks, no other control character), and no string holds an unpaired surrogate: PostgreSQL
 refuses NUL, JSON cannot carry lone surrogates, and a stored fact must be readable by every view forever.
-Dates are time-zoned, in UTC once read, and between 2000 and 2100.
+Moments are time-zoned, in UTC once read, from 2000 on; days (due dates) are between 2000 and 2100.
 """
 
 import re
@@ -60,26 +60,24 @@ def _plain_email(value: Any) -> Any:
 
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
-_DATE_RANGE = {"earliest": EARLIEST_DAY.isoformat(), "latest": LATEST_DAY.isoformat()}
-
-
-def _out_of_range() -> PydanticCustomError:
-    return PydanticCustomError("date_out_of_range", "date outside {earliest} .. {latest}", _DATE_RANGE)
 
 
 def _moment_in_utc(value: datetime) -> datetime:
+    """In UTC, from 2000 on. The future is the domain's to refuse (it knows the time: the workflow's clock)."""
     try:
-        utc = value.astimezone(timezone.utc)  # overflows for year 1 or 9999 with an offset
-    except OverflowError:
-        raise _out_of_range() from None
-    if not EARLIEST_DAY <= utc.date() <= LATEST_DAY:
-        raise _out_of_range()
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 pushed over the edge by its offset
+        raise PydanticCustomError("date_out_of_range", "date cannot be converted to UTC") from None
+    if utc.date() < EARLIEST_DAY:
+        raise PydanticCustomError("date_too_early", "date before {earliest}", {"earliest": EARLIEST_DAY.isoformat()})
     return utc
 
 
 def _day_in_range(value: date) -> date:
-    if not EARLIEST_DAY <= value <= LATEST_DAY:
-        raise _out_of_range()
+    if value < EARLIEST_DAY:
+        raise PydanticCustomError("date_too_early", "date before {earliest}", {"earliest": EARLIEST_DAY.isoformat()})
+    if value > LATEST_DAY:
+        raise PydanticCustomError("date_too_late", "date after {latest}", {"latest": LATEST_DAY.isoformat()})
     return value
 
 
