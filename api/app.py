@@ -1,5 +1,6 @@
 """Builds the FastAPI application around a Container (see mentorat.bootstrap)."""
 
+import re
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -10,10 +11,13 @@ from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.gateway import CommandGateway
+from api.middleware import install_middleware
 from api.routes import binome_commands, binome_reads, persons, system
 from mentorat.bootstrap import Container
 
 access_log = structlog.get_logger("mentorat.api")
+# A caller's X-Request-ID is kept only if it is plain and short (it goes into every log line and back out).
+SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def create_app(container: Container, run_projector: bool | None = None) -> FastAPI:
@@ -41,6 +45,7 @@ def create_app(container: Container, run_projector: bool | None = None) -> FastA
     install_error_handlers(app)
     for module in (persons, binome_commands, binome_reads, system):
         app.include_router(module.router)
+    install_middleware(app, container.settings)
     app.add_middleware(RequestContext)
     return app
 
@@ -55,7 +60,8 @@ class RequestContext:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode() or uuid.uuid4().hex
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if SAFE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         structlog.contextvars.clear_contextvars()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = {"code": 500}

@@ -1,16 +1,99 @@
-"""Request and response bodies. Inputs are strict (unknown fields refused, lengths bounded); outputs never expose internals."""
+"""Request and response bodies. Inputs are strict (unknown fields refused, lengths bounded); outputs never expose internals.
 
-from datetime import date, datetime
+Every string of every input is a `line` (one line: no control character at all) or a `text` (may hold
+tabs and line breaks, no other control character), and no string holds an unpaired surrogate: PostgreSQL
+refuses NUL, JSON cannot carry lone surrogates, and a stored fact must be readable by every view forever.
+Moments are time-zoned, in UTC once read, from 2000 on; days (due dates) are between 2000 and 2100.
+"""
+
+import re
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, \
+    StringConstraints
+from pydantic_core import PydanticCustomError
 
 from domain import commands as c
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-RequiredText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Language = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=40)]
+# Unicode category Cc is U+0000-U+001F and U+007F-U+009F; surrogates are U+D800-U+DFFF.
+_NOT_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _refuse(pattern: re.Pattern[str]):
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is None:
+            return value
+        if "\ud800" <= found.group() <= "\udfff":
+            raise PydanticCustomError("string_unicode", "string holds an unpaired surrogate")
+        raise PydanticCustomError("control_characters", "string holds control characters")
+
+    return check
+
+
+_plain_line = _refuse(_NOT_IN_LINE)
+_plain_text = _refuse(_NOT_IN_TEXT)
+
+
+def line(max_length: int, min_length: int = 0) -> Any:
+    """One line of text (names, e-mails, ids, keys): trimmed, bounded, no control character."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+                     AfterValidator(_plain_line)]
+
+
+def text(max_length: int, min_length: int = 0) -> Any:
+    """Free text (notes, reasons): trimmed, bounded; tabs and line breaks allowed, no other control character."""
+    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
+                     AfterValidator(_plain_text)]
+
+
+def _plain_email(value: Any) -> Any:
+    # Checked before the e-mail parser, so a NUL gets its own code and a huge value is not parsed at all.
+    if isinstance(value, str):
+        if len(value) > 254:
+            raise PydanticCustomError("string_too_long", "string too long", {"max_length": 254})
+        _plain_line(value)
+    return value
+
+
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2100, 12, 31)
+
+
+def _moment_in_utc(value: datetime) -> datetime:
+    """In UTC, from 2000 on. The future is the domain's to refuse (it knows the time: the workflow's clock)."""
+    try:
+        utc = value.astimezone(timezone.utc)
+    except OverflowError:  # year 1 or 9999 pushed over the edge by its offset
+        raise PydanticCustomError("date_out_of_range", "date cannot be converted to UTC") from None
+    if utc.date() < EARLIEST_DAY:
+        raise PydanticCustomError("date_too_early", "date before {earliest}", {"earliest": EARLIEST_DAY.isoformat()})
+    return utc
+
+
+def _day_in_range(value: date) -> date:
+    if value < EARLIEST_DAY:
+        raise PydanticCustomError("date_too_early", "date before {earliest}", {"earliest": EARLIEST_DAY.isoformat()})
+    if value > LATEST_DAY:
+        raise PydanticCustomError("date_too_late", "date after {latest}", {"latest": LATEST_DAY.isoformat()})
+    return value
+
+
+# Offsets and positions in query parameters: bounded, so no database is asked for a number it cannot hold.
+MAX_INDEX = 2 ** 31 - 1
+
+Text = text(5000)
+RequiredText = text(5000, min_length=1)
+Name = line(200, min_length=1)
+Language = line(40, min_length=2)
+Phone = line(40)
+Id = line(64, min_length=1)
+Key = line(100, min_length=1)
+Email = Annotated[EmailStr, BeforeValidator(_plain_email)]
+Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_utc)]
+Day = Annotated[date, AfterValidator(_day_in_range)]
 
 MeetingMode = Literal[c.MEETING_MODES]
 ContactChannel = Literal[c.CONTACT_CHANNELS]
@@ -26,7 +109,7 @@ class Input(BaseModel):
 
 
 class CommandInput(Input):
-    occurred_at: datetime | None = Field(
+    occurred_at: Moment | None = Field(
         None, description="Quand c'est arrivé (par défaut : maintenant). Une saisie tardive garde sa vraie date.")
 
 
@@ -34,8 +117,8 @@ class CommandInput(Input):
 
 class PersonIn(Input):
     name: Name
-    email: EmailStr | None = None
-    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    email: Email | None = None
+    phone: Phone | None = None
     languages: list[Language] = Field(default_factory=list, max_length=20)
 
 
@@ -59,8 +142,8 @@ class PersonPage(BaseModel):
 # --- binôme commands -----------------------------------------------------------------------------
 
 class ProposalIn(CommandInput):
-    mentor_id: str = Field(min_length=1, max_length=64)
-    mentee_id: str = Field(min_length=1, max_length=64)
+    mentor_id: Id
+    mentee_id: Id
     note: Text = ""
 
 
@@ -74,7 +157,7 @@ class AcceptIn(CommandInput):
 
 class FirstMeetingIn(CommandInput):
     mode: MeetingMode
-    checklist: list[str] = Field(default_factory=list, max_length=50)
+    checklist: list[Key] = Field(default_factory=list, max_length=50)
     duration_minutes: Minutes | None = None
     notes: Text = ""
 
@@ -95,9 +178,9 @@ class AnalysisIn(CommandInput):
 
 
 class ActionIn(Input):
-    title: RequiredText
+    title: line(500, min_length=1)
     owner: Owner
-    due_on: date | None = None
+    due_on: Day | None = None
 
 
 class ActionPlanIn(CommandInput):
@@ -110,7 +193,7 @@ class NewActionIn(CommandInput, ActionIn):
 
 class ActionChangeIn(CommandInput):
     status: ActionStatus | None = None
-    due_on: date | None = None
+    due_on: Day | None = None
     note: Text = ""
 
 
@@ -118,7 +201,7 @@ class MeetingIn(CommandInput):
     mode: MeetingMode
     duration_minutes: Minutes | None = None
     notes: Text = ""
-    actions_progressed: list[str] = Field(default_factory=list, max_length=100)
+    actions_progressed: list[Id] = Field(default_factory=list, max_length=100)
 
 
 class ContactIn(CommandInput):
@@ -147,7 +230,7 @@ class ClosureMeetingIn(CommandInput):
 
 class EvaluationIn(CommandInput):
     side: Side
-    answers: dict[str, Text] = Field(min_length=1, max_length=50)
+    answers: dict[Key, Text] = Field(min_length=1, max_length=50)
     rating: Annotated[int, Field(ge=1, le=5)]
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from psycopg.conninfo import make_conninfo
-from pydantic import model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,6 +47,12 @@ class Settings(BaseSettings):
     # A command with no answer by then gets a 503 (it may still be recorded: resend with the same key).
     command_timeout_seconds: float = 30.0
 
+    # Guards at the edge: the largest request body, and the requests allowed per client address (limits'
+    # notation: "1000/second", "50/second;2000/minute"; empty = no limit). The load benchmark's 16 clients all
+    # come from 127.0.0.1, so the default leaves room for them.
+    max_body_bytes: int = Field(1_048_576, gt=0)
+    rate_limit: str = "1000/second"
+
     # Workflow tuning (carried in each workflow's input, so a change applies to new runs only).
     append_timeout_seconds: float = 30.0
     continue_as_new_after_events: int = 4000
@@ -56,6 +63,13 @@ class Settings(BaseSettings):
         if isinstance(values, dict) and values.get("trust_actor_header") in (None, ""):
             values = {**values, "trust_actor_header": values.get("environment", "development") == "development"}
         return values
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _readable_rate(cls, value: str) -> str:
+        if value.strip():
+            parse_many(value)  # raises ValueError on a rate it cannot read
+        return value
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":

@@ -14,13 +14,14 @@ from projections.timestamps import from_text
 
 router = APIRouter(tags=["binômes : lecture"])
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=s.MAX_INDEX)]
+PersonId = Annotated[str | None, Query(max_length=64)]
 
 
 @router.get("/binomes", response_model=s.BinomePage, summary="Liste des binômes")
 async def list_binomes(container: ContainerDep, language: LanguageDep, stage: Stage | None = None,
                        overdue: Annotated[bool | None, Query(description="Seulement ceux avec une tâche en retard")] = None,
-                       mentor_id: str | None = None, mentee_id: str | None = None,
+                       mentor_id: PersonId = None, mentee_id: PersonId = None,
                        limit: Limit = 50, offset: Offset = 0) -> s.BinomePage:
     page = await asyncio.to_thread(container.views.binomes, stage.value if stage else None, overdue,
                                    mentor_id, mentee_id, limit, offset)
@@ -41,7 +42,7 @@ async def get_binome(binome_id: BinomeIdDep, container: ContainerDep, language: 
 @router.get("/binomes/{binome_id}/history", response_model=s.History,
             summary="Historique complet (audit) : chaque fait, dans l'ordre, lu dans le journal des événements")
 async def history(binome_id: BinomeIdDep, container: ContainerDep,
-                  after: Annotated[int, Query(ge=0, description="Position après laquelle lire")] = 0,
+                  after: Annotated[int, Query(ge=0, le=s.MAX_INDEX, description="Position après laquelle lire")] = 0,
                   limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> s.History:
     facts = await asyncio.to_thread(container.store.read, binome_id, after, after + limit)
     if not facts and after == 0:
@@ -51,6 +52,7 @@ async def history(binome_id: BinomeIdDep, container: ContainerDep,
 
 @router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
 async def tasks(container: ContainerDep, language: LanguageDep, overdue: bool | None = None,
-                kind: str | None = None, limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
+                kind: Annotated[str | None, Query(max_length=100)] = None,
+                limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
     page = await asyncio.to_thread(container.views.tasks, overdue, kind, limit, offset)
     return s.TaskPage(items=[task_out(t, language) for t in page.items], total=page.total, limit=limit, offset=offset)

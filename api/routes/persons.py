@@ -50,7 +50,7 @@ async def _get(container, role: str, person_id: str) -> s.PersonOut:
 
 def _list(role: str):
     async def list_persons(container: ContainerDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                           offset: Annotated[int, Query(ge=0)] = 0) -> s.PersonPage:
+                           offset: Annotated[int, Query(ge=0, le=s.MAX_INDEX)] = 0) -> s.PersonPage:
         page = await asyncio.to_thread(container.views.persons, role, limit, offset)
         return s.PersonPage(items=[s.PersonOut(**p) for p in page.items], total=page.total, limit=limit, offset=offset)
 
