@@ -1,32 +1,38 @@
-"""Builds the FastAPI application around a Container (see mentorat.bootstrap)."""
+"""Builds the FastAPI application around the application's services (built by mentorat.bootstrap)."""
 
 import time
 import uuid
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 import structlog
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.gateway import CommandGateway
 from api.routes import binome_commands, binome_reads, persons, system
-from mentorat.bootstrap import Container
+from application.services import Services
 
 access_log = structlog.get_logger("mentorat.api")
 
 
-def create_app(container: Container, run_projector: bool | None = None) -> FastAPI:
-    follow = container.settings.run_projector if run_projector is None else run_projector
+class ProvidesServices(Protocol):
+    """What the composition root hands over when it is not the services themselves (its container)."""
+
+    def services(self) -> Services: ...
+
+
+def create_app(source: Services | ProvidesServices) -> FastAPI:
+    services = source if isinstance(source, Services) else source.services()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if follow:
-            container.projector.start()
+        for start in services.on_start:
+            start()
         try:
             yield
         finally:
-            if follow:
-                container.projector.stop()
+            for stop in services.on_stop:
+                stop()
 
     app = FastAPI(
         title="Mentorat",
@@ -34,8 +40,7 @@ def create_app(container: Container, run_projector: bool | None = None) -> FastA
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.container = container
-    app.state.gateway = CommandGateway(container)
+    app.state.services = services
     install_error_handlers(app)
     for module in (persons, binome_commands, binome_reads, system):
         app.include_router(module.router)

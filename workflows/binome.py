@@ -28,12 +28,13 @@ with workflow.unsafe.imports_passed_through():
         APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
     )
 
-APPEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["AppendConflict"],
-)
+def append_retry(first_retry_seconds: float) -> RetryPolicy:
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=first_retry_seconds),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=1),
+        non_retryable_error_types=["AppendConflict"],
+    )
 
 
 def refusal(error: DomainError) -> ApplicationError:
@@ -135,7 +136,7 @@ class BinomeWorkflow:
             APPEND_FACTS,
             AppendFacts(self._state.binome_id, facts),
             start_to_close_timeout=timedelta(seconds=self._options.append_timeout_seconds),
-            retry_policy=APPEND_RETRY,
+            retry_policy=append_retry(self._options.append_first_retry_seconds),
         )
         for fact in facts:
             evolve(self._state, fact)
