@@ -16,6 +16,7 @@ from uuid import UUID
 
 import structlog
 
+from application.errors import CommandPending
 from application.idempotency import SharedDeliveries, fingerprint
 from application.temporal_gateway import BinomeWorkflows, WorkflowGone
 from domain.commands import CommandEnvelope
@@ -110,7 +111,12 @@ class BinomeCommands:
             outcome = await self._workflows.execute(binome_id, envelope, self._settings.command_timeout_seconds)
         except WorkflowGone:
             return await self._answer_from_store(binome_id, envelope)
-        facts = await asyncio.to_thread(self._read_positions, binome_id, outcome.positions)
+        try:
+            facts = await asyncio.to_thread(self._read_positions, binome_id, outcome.positions)
+        except Exception:
+            # Recorded, but it cannot be shown now: say so (a resend with the same key gets the first answer).
+            log.exception("recorded_facts_unreadable", command=envelope.name, command_id=envelope.command_id)
+            raise CommandPending(envelope.command_id) from None
         await self._wait_until_visible(str(binome_id), outcome.version)
         log.info("command_accepted", command=envelope.name, repeated=outcome.repeated,
                  facts=[f.fact.type for f in facts], version=outcome.version)

@@ -45,7 +45,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _serve_api(container: Container) -> None:
-    config = uvicorn.Config(create_app(container.services()), host=container.settings.api_host, port=container.settings.api_port,
+    settings = container.settings
+    config = uvicorn.Config(create_app(container.services()), host=settings.api_host, port=settings.api_port,
                             log_config=None, lifespan="on")
     await uvicorn.Server(config).serve()
 

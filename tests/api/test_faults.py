@@ -76,7 +76,7 @@ async def test_without_temporal_the_api_serves_what_it_can_and_commands_say_retr
     assert container.store.read(uuid.UUID(binome)) == []
 
 
-async def test_when_temporal_goes_away_commands_answer_pending_then_resending_is_safe(container, task_queue):
+async def test_when_temporal_goes_away_a_command_answers_pending_and_records_nothing(container, task_queue):
     env = await WorkflowEnvironment.start_local(dev_server_existing_path=binary("temporal"),
                                                 dev_server_log_level="error")
     container.temporal = env.client
