@@ -8,7 +8,7 @@ the edge chooses the status.
 
 import asyncio
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -93,22 +93,27 @@ class BinomeCommands:
         envelope = envelope_for(name, payload, actor, key, occurred_at)
         return await self._once(binome_id, envelope, lambda: self._send(binome_id, envelope))
 
-    async def _once(self, binome_id: UUID, envelope: CommandEnvelope, call) -> Accepted:
+    async def _once(self, binome_id: UUID, envelope: CommandEnvelope,
+                    call: Callable[[], Awaitable[Accepted]]) -> Accepted:
         """Deliveries of one command that overlap in this process share the first one's outcome."""
         accepted, shared = await self._in_flight.run((binome_id, envelope.command_id, envelope.fingerprint), call)
         return replace(accepted, repeated=True) if shared else accepted
 
     async def _propose(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.command_timeout_seconds
         started = await self._workflows.start(
             binome_id, BinomeInput(str(binome_id), self._programme().to_dict(), self._workflow_options()),
-            timeout=self._settings.command_timeout_seconds)
+            timeout=deadline - loop.time())
         if not started:
             return await self._answer_from_store(binome_id, envelope)
-        return await self._send(binome_id, envelope)
+        return await self._send(binome_id, envelope, budget=deadline - loop.time())
 
-    async def _send(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
+    async def _send(self, binome_id: UUID, envelope: CommandEnvelope, budget: float | None = None) -> Accepted:
+        """Sends `envelope` within `budget` seconds (the command's whole time by default)."""
         try:
-            outcome = await self._workflows.execute(binome_id, envelope, self._settings.command_timeout_seconds)
+            outcome = await self._workflows.execute(
+                binome_id, envelope, self._settings.command_timeout_seconds if budget is None else budget)
         except WorkflowGone:
             return await self._answer_from_store(binome_id, envelope)
         try:
