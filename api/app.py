@@ -1,37 +1,46 @@
-"""Builds the FastAPI application around a Container (see mentorat.bootstrap)."""
+"""Builds the FastAPI application around the application's services (built by mentorat.bootstrap)."""
 
 import re
 import time
 import uuid
 from contextlib import asynccontextmanager
+from typing import Protocol
 
 import structlog
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
-from api.gateway import CommandGateway
 from api.middleware import install_middleware
 from api.routes import binome_commands, binome_reads, persons, system
-from mentorat.bootstrap import Container
+from application.services import Services
+from mentorat.settings import Settings
 
 access_log = structlog.get_logger("mentorat.api")
 # A caller's X-Request-ID is kept only if it is plain and short (it goes into every log line and back out).
 SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
-def create_app(container: Container, run_projector: bool | None = None) -> FastAPI:
-    follow = container.settings.run_projector if run_projector is None else run_projector
+class ProvidesServices(Protocol):
+    """What the composition root hands over when it is not the services themselves (its container)."""
+
+    def services(self) -> Services: ...
+
+
+def create_app(source: Services | ProvidesServices, settings: Settings | None = None) -> FastAPI:
+    """`settings` tunes the edge (limits, who may say who acts); a container brings its own."""
+    services = source if isinstance(source, Services) else source.services()
+    settings = settings or getattr(source, "settings", None) or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if follow:
-            container.projector.start()
+        for start in services.on_start:
+            start()
         try:
             yield
         finally:
-            if follow:
-                container.projector.stop()
+            for stop in services.on_stop:
+                stop()
 
     # /docs and /redoc load their scripts and styles from this application, not from a CDN.
     app = FastAPIOffline(
@@ -40,12 +49,12 @@ def create_app(container: Container, run_projector: bool | None = None) -> FastA
         version="0.1.0",
         lifespan=lifespan,
     )
-    app.state.container = container
-    app.state.gateway = CommandGateway(container)
+    app.state.services = services
+    app.state.settings = settings
     install_error_handlers(app)
     for module in (persons, binome_commands, binome_reads, system):
         app.include_router(module.router)
-    install_middleware(app, container.settings)
+    install_middleware(app, settings)
     app.add_middleware(RequestContext)
     return app
 

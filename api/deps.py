@@ -1,4 +1,5 @@
-"""Request-scoped pieces shared by the routes: the container, who acts, the reader's language, the Idempotency-Key."""
+"""Request-scoped pieces shared by the routes: the application's services, who acts, the reader's language, the
+Idempotency-Key."""
 
 from typing import Annotated
 from uuid import UUID
@@ -7,19 +8,33 @@ import structlog
 from fastapi import Depends, Header, Path, Request
 
 import i18n
-from api.gateway import CommandGateway
 from api.principal import Principal, resolve_principal
+from application.binomes import BinomeCommands, BinomeQueries
+from application.persons import PersonService
+from application.services import Services
+from application.system import SystemStatus
 from domain.facts import Actor
-from mentorat.bootstrap import Container
 from workflows.types import workflow_id
 
 
-def get_container(request: Request) -> Container:
-    return request.app.state.container
+def get_services(request: Request) -> Services:
+    return request.app.state.services
 
 
-def get_gateway(request: Request) -> CommandGateway:
-    return request.app.state.gateway
+def get_persons(request: Request) -> PersonService:
+    return get_services(request).persons
+
+
+def get_binome_commands(request: Request) -> BinomeCommands:
+    return get_services(request).binomes
+
+
+def get_binome_queries(request: Request) -> BinomeQueries:
+    return get_services(request).binome_queries
+
+
+def get_system(request: Request) -> SystemStatus:
+    return get_services(request).system
 
 
 def get_actor(principal: Annotated[Principal, Depends(resolve_principal)]) -> Actor:
@@ -45,8 +60,11 @@ async def bind_binome(binome_id: Annotated[UUID, Path(description="Identifiant d
     return binome_id
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
-GatewayDep = Annotated[CommandGateway, Depends(get_gateway)]
+ServicesDep = Annotated[Services, Depends(get_services)]
+PersonsDep = Annotated[PersonService, Depends(get_persons)]
+BinomeCommandsDep = Annotated[BinomeCommands, Depends(get_binome_commands)]
+BinomeQueriesDep = Annotated[BinomeQueries, Depends(get_binome_queries)]
+SystemDep = Annotated[SystemStatus, Depends(get_system)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
 LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]

@@ -37,7 +37,7 @@ def resolve_principal(request: Request, x_actor: Annotated[str | None, Header(
         description="Qui agit : 'staff:<id>', 'mentor:<id>', 'mentee:<id>' ou 'integration:<nom>' "
                     "(en développement seulement).")] = None) -> Principal:
     """The request's principal, resolved once per request (FastAPI caches a dependency within a request)."""
-    if not request.app.state.container.settings.trust_actor_header:
+    if not request.app.state.settings.trust_actor_header:
         raise Unauthenticated("authentication_required")
     if x_actor is None:
         return Principal(ANONYMOUS.kind, ANONYMOUS.id)

@@ -1,4 +1,5 @@
-"""The composition root: builds the store, views, projector, Temporal client, worker and API from one Settings.
+"""The composition root: builds the store, views, projector, Temporal client, worker and the application's
+services (which the API is given) from one Settings.
 
 Tests and tools call the same functions with other settings (another database, a test Temporal server).
 """
@@ -8,6 +9,11 @@ from dataclasses import dataclass, field
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from application.binomes import BinomeCommands, BinomeQueries
+from application.persons import PersonService
+from application.services import Services
+from application.system import SystemStatus
+from application.temporal_gateway import BinomeWorkflows
 from domain.programme import DEFAULT_PROGRAMME, Programme
 from eventstore import FactStore
 from mentorat.database import ensure_database
@@ -35,6 +41,9 @@ class Container:
             append_timeout_seconds=self.settings.append_timeout_seconds,
             continue_as_new_after_events=self.settings.continue_as_new_after_events,
         )
+
+    def services(self, run_projector: bool | None = None) -> Services:
+        return build_services(self, run_projector)
 
     def close(self) -> None:
         self.projector.stop()
@@ -67,8 +76,30 @@ def build_container(settings: Settings, temporal: Client | None = None) -> Conta
     return Container(settings, store, view_db, Views(view_db), projector, temporal=temporal)
 
 
-async def connect_temporal(settings: Settings, address: str | None = None) -> Client:
-    return await Client.connect(address or settings.temporal_address, namespace=settings.temporal_namespace)
+def build_services(container: Container, run_projector: bool | None = None) -> Services:
+    """The application's services over this container; the projector runs with them unless told otherwise."""
+    settings = container.settings
+    workflows = BinomeWorkflows(container.temporal, settings)
+    follow = settings.run_projector if run_projector is None else run_projector
+    return Services(
+        persons=PersonService(container.store, container.views, container.projector,
+                              settings.read_your_writes_seconds),
+        binomes=BinomeCommands(workflows, container.store, container.views, container.projector, settings,
+                               programme=lambda: container.programme,
+                               workflow_options=lambda: container.workflow_options),
+        binome_queries=BinomeQueries(container.views, container.store),
+        system=SystemStatus(container.store, container.projector, workflows),
+        programme=lambda: container.programme,
+        on_start=[container.projector.start] if follow else [],
+        on_stop=[container.projector.stop] if follow else [],
+    )
+
+
+async def connect_temporal(settings: Settings, address: str | None = None, lazy: bool = False) -> Client:
+    """With `lazy`, nothing is dialled before the first call: the API starts (and says so in /health) while
+    Temporal is unreachable, and reconnects at the first call that finds it back."""
+    return await Client.connect(address or settings.temporal_address, namespace=settings.temporal_namespace,
+                                lazy=lazy)
 
 
 def build_temporal_worker(container: Container, **worker_options) -> Worker:

@@ -59,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _serve_api(container: Container) -> None:
-    config = uvicorn.Config(create_app(container), host=container.settings.api_host, port=container.settings.api_port,
+    settings = container.settings
+    config = uvicorn.Config(create_app(container.services()), host=settings.api_host, port=settings.api_port,
                             log_config=None, lifespan="on")
     await uvicorn.Server(config).serve()
 
@@ -102,7 +103,8 @@ async def serve(settings: Settings) -> None:
 
 async def run_api(settings: Settings) -> None:
     _on_stop_signals(lambda: None)
-    container = build_container(settings, await connect_temporal(settings))
+    # Lazily: the API starts while Temporal is unreachable (reads work, /health says so, commands answer 503).
+    container = build_container(settings, await connect_temporal(settings, lazy=True))
     try:
         await _serve_api(container)
     finally:

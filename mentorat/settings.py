@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     rate_limit: str = "1000/second"
 
     # Workflow tuning (carried in each workflow's input, so a change applies to new runs only).
-    append_timeout_seconds: float = 30.0
+    append_timeout_seconds: float = 5.0
     continue_as_new_after_events: int = 4000
 
     @model_validator(mode="before")

@@ -1,6 +1,7 @@
 """Builds the Temporal worker that runs binôme workflows with their store activities."""
 
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
 from temporalio.client import Client
 from temporalio.worker import Worker
@@ -11,10 +12,14 @@ from workflows.binome import BinomeWorkflow
 
 
 ACTIVITY_THREADS = 8
+# A workflow's next task waits this long on the queue of the worker that has it cached before any worker may
+# take it: after that worker died, this (not the SDK's default 10 s) is what the binôme waits.
+STICKY_TIMEOUT = timedelta(seconds=3)
 
 
 def build_worker(client: Client, store: FactStore, task_queue: str, **worker_options) -> Worker:
     activities = StoreActivities(store)
+    worker_options.setdefault("sticky_queue_schedule_to_start_timeout", STICKY_TIMEOUT)
     return Worker(
         client,
         task_queue=task_queue,

@@ -30,12 +30,13 @@ with workflow.unsafe.imports_passed_through():
         APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
     )
 
-APPEND_RETRY = RetryPolicy(
-    initial_interval=timedelta(seconds=1),
-    backoff_coefficient=2.0,
-    maximum_interval=timedelta(minutes=1),
-    non_retryable_error_types=["AppendConflict"],
-)
+def append_retry(first_retry_seconds: float) -> RetryPolicy:
+    return RetryPolicy(
+        initial_interval=timedelta(seconds=first_retry_seconds),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=1),
+        non_retryable_error_types=["AppendConflict"],
+    )
 
 
 @workflow.defn(name=WORKFLOW_NAME)
@@ -134,7 +135,7 @@ class BinomeWorkflow:
                 APPEND_FACTS,
                 AppendFacts(self._state.binome_id, facts, engagement),
                 start_to_close_timeout=timedelta(seconds=self._options.append_timeout_seconds),
-                retry_policy=APPEND_RETRY,
+                retry_policy=append_retry(self._options.append_first_retry_seconds),
             )
         except ActivityError as failed:
             # A rule across binômes said no (the mentee was proposed elsewhere first): the command is refused.

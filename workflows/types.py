@@ -26,7 +26,10 @@ def update_id(command_id: str) -> str:
 
 @dataclass
 class WorkflowOptions:
-    append_timeout_seconds: float = 30.0
+    # An append takes milliseconds: a worker that died holding one frees its binôme after this, not 30 s later.
+    append_timeout_seconds: float = 5.0
+    # The first retry of a failed append comes this soon (then doubles, up to a minute).
+    append_first_retry_seconds: float = 0.2
     continue_as_new_after_events: int = 4000
     # A started workflow that never gets its proposal (the caller vanished) ends after this.
     proposal_wait_seconds: float = 3600.0

@@ -1,29 +1,22 @@
-"""Every lifecycle command of a binôme, from the proposal to the evaluations."""
+"""Every lifecycle command of a binôme, from the proposal to the evaluations: parse, call the service, present."""
 
-import asyncio
 from uuid import UUID
 
 from fastapi import APIRouter, Response
 
 from api import schemas as s
-from api.deps import ActorDep, BinomeIdDep, ContainerDep, GatewayDep, IdempotencyKeyDep
-from api.gateway import Accepted, CommandGateway, envelope_for, new_binome_id
+from api.deps import ActorDep, BinomeCommandsDep, BinomeIdDep, IdempotencyKeyDep
 from api.presenters import fact_out
-from domain.commands import CommandEnvelope
-from domain.errors import InvalidInput
+from application.binomes import Accepted, BinomeCommands
 from domain.facts import Actor
 
 router = APIRouter(prefix="/binomes", tags=["binômes : commandes"])
 
 
-def _envelope(name: str, body: s.CommandInput, actor: Actor, key: str | None, **extra) -> CommandEnvelope:
-    payload = {**body.model_dump(mode="json", exclude={"occurred_at"}), **extra}
-    return envelope_for(name, payload, actor, key, body.occurred_at)
-
-
-async def _run(gateway: CommandGateway, binome_id: UUID, name: str, body: s.CommandInput, actor: Actor,
+async def _run(commands: BinomeCommands, binome_id: UUID, name: str, body: s.CommandInput, actor: Actor,
                key: str | None, response: Response, **extra) -> s.CommandResult:
-    accepted = await gateway.send(binome_id, _envelope(name, body, actor, key, **extra))
+    payload = {**body.model_dump(mode="json", exclude={"occurred_at"}), **extra}
+    accepted = await commands.send(binome_id, name, payload, actor, key, body.occurred_at)
     return _result(accepted, response)
 
 
@@ -34,23 +27,19 @@ def _result(accepted: Accepted, response: Response) -> s.CommandResult:
 
 
 @router.post("", status_code=201, response_model=s.CommandResult, summary="Proposer un mentee à un mentor")
-async def propose(body: s.ProposalIn, container: ContainerDep, gateway: GatewayDep, actor: ActorDep,
-                  key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
-    for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
-        person = await asyncio.to_thread(container.views.person, getattr(body, field))
-        if person is None or person["role"] != role:
-            raise InvalidInput(f"{role}_not_found", field=field)
-    binome_id = new_binome_id(key)
-    accepted = await gateway.propose(binome_id, _envelope("ProposeMentee", body, actor, key))
-    response.headers["Location"] = f"/binomes/{binome_id}"
+async def propose(body: s.ProposalIn, commands: BinomeCommandsDep, actor: ActorDep, key: IdempotencyKeyDep,
+                  response: Response) -> s.CommandResult:
+    payload = body.model_dump(mode="json", exclude={"occurred_at"})
+    accepted = await commands.propose(payload, actor, key, body.occurred_at)
+    response.headers["Location"] = f"/binomes/{accepted.binome_id}"
     return _result(accepted, response)
 
 
 def _command(path: str, name: str, body_type: type, summary: str) -> None:
     """Registers POST `path`: the body becomes the domain command `name`."""
-    async def endpoint(binome_id: BinomeIdDep, body: body_type, gateway: GatewayDep, actor: ActorDep,  # type: ignore[valid-type]
-                       key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
-        return await _run(gateway, binome_id, name, body, actor, key, response)
+    async def endpoint(binome_id: BinomeIdDep, body: body_type, commands: BinomeCommandsDep,  # type: ignore[valid-type]
+                       actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
+        return await _run(commands, binome_id, name, body, actor, key, response)
 
     endpoint.__name__ = name
     router.post(path, status_code=201, response_model=s.CommandResult, summary=summary)(endpoint)
@@ -76,6 +65,6 @@ _command("/{binome_id}/evaluations", "RecordEvaluation", s.EvaluationIn, "Évalu
 
 
 @router.patch("/{binome_id}/actions/{action_id}", response_model=s.CommandResult, summary="Mettre à jour une action")
-async def update_action(binome_id: BinomeIdDep, action_id: str, body: s.ActionChangeIn, gateway: GatewayDep,
+async def update_action(binome_id: BinomeIdDep, action_id: str, body: s.ActionChangeIn, commands: BinomeCommandsDep,
                         actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
-    return await _run(gateway, binome_id, "UpdateAction", body, actor, key, response, action_id=action_id)
+    return await _run(commands, binome_id, "UpdateAction", body, actor, key, response, action_id=action_id)

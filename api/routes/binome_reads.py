@@ -1,14 +1,12 @@
 """Reading binômes: the list (filters, paging), one binôme, its full history for audits, staff tasks."""
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from api import schemas as s
-from api.deps import BinomeIdDep, ContainerDep, LanguageDep
+from api.deps import BinomeIdDep, BinomeQueriesDep, LanguageDep
 from api.presenters import binome_out, fact_out, stage_label, task_out
-from domain.errors import NotFound
 from domain.stages import Stage
 from projections.timestamps import from_text
 
@@ -16,15 +14,16 @@ router = APIRouter(tags=["binômes : lecture"])
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=s.MAX_INDEX)]
 PersonId = Annotated[str | None, Query(max_length=64)]
+ProgrammeId = Annotated[str | None, Query(max_length=40, description="Seulement ce programme")]
 
 
 @router.get("/binomes", response_model=s.BinomePage, summary="Liste des binômes")
-async def list_binomes(container: ContainerDep, language: LanguageDep, stage: Stage | None = None,
+async def list_binomes(queries: BinomeQueriesDep, language: LanguageDep, stage: Stage | None = None,
                        overdue: Annotated[bool | None, Query(description="Seulement ceux avec une tâche en retard")] = None,
-                       mentor_id: PersonId = None, mentee_id: PersonId = None,
+                       mentor_id: PersonId = None, mentee_id: PersonId = None, programme_id: ProgrammeId = None,
                        limit: Limit = 50, offset: Offset = 0) -> s.BinomePage:
-    page = await asyncio.to_thread(container.views.binomes, stage.value if stage else None, overdue,
-                                   mentor_id, mentee_id, limit, offset)
+    page = await queries.page(stage.value if stage else None, overdue, mentor_id, mentee_id, limit, offset,
+                              programme_id)
     items = [s.BinomeSummary(binome_id=row.binome_id, stage=row.stage, stage_label=stage_label(row.stage, language),
                              mentor_id=row.mentor_id, mentee_id=row.mentee_id, overdue=row.overdue,
                              next_due_at=from_text(row.next_due_at), version=row.version) for row in page.items]
@@ -32,27 +31,22 @@ async def list_binomes(container: ContainerDep, language: LanguageDep, stage: St
 
 
 @router.get("/binomes/{binome_id}", response_model=s.BinomeOut, summary="Un binôme : étape, échéances, plan d'actions")
-async def get_binome(binome_id: BinomeIdDep, container: ContainerDep, language: LanguageDep) -> s.BinomeOut:
-    found = await asyncio.to_thread(container.views.binome, str(binome_id))
-    if found is None:
-        raise NotFound("binome_not_found")
-    return binome_out(*found, language)
+async def get_binome(binome_id: BinomeIdDep, queries: BinomeQueriesDep, language: LanguageDep) -> s.BinomeOut:
+    return binome_out(*await queries.get(binome_id), language)
 
 
 @router.get("/binomes/{binome_id}/history", response_model=s.History,
             summary="Historique complet (audit) : chaque fait, dans l'ordre, lu dans le journal des événements")
-async def history(binome_id: BinomeIdDep, container: ContainerDep,
+async def history(binome_id: BinomeIdDep, queries: BinomeQueriesDep,
                   after: Annotated[int, Query(ge=0, le=s.MAX_INDEX, description="Position après laquelle lire")] = 0,
                   limit: Annotated[int, Query(ge=1, le=10000)] = 1000) -> s.History:
-    facts = await asyncio.to_thread(container.store.read, binome_id, after, after + limit)
-    if not facts and after == 0:
-        raise NotFound("binome_not_found")
+    facts = await queries.history(binome_id, after, limit)
     return s.History(binome_id=str(binome_id), facts=[fact_out(f) for f in facts])
 
 
 @router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
-async def tasks(container: ContainerDep, language: LanguageDep, overdue: bool | None = None,
-                kind: Annotated[str | None, Query(max_length=100)] = None,
+async def tasks(queries: BinomeQueriesDep, language: LanguageDep, overdue: bool | None = None,
+                kind: Annotated[str | None, Query(max_length=100)] = None, programme_id: ProgrammeId = None,
                 limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
-    page = await asyncio.to_thread(container.views.tasks, overdue, kind, limit, offset)
+    page = await queries.tasks(overdue, kind, limit, offset, programme_id)
     return s.TaskPage(items=[task_out(t, language) for t in page.items], total=page.total, limit=limit, offset=offset)

@@ -7,11 +7,13 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from application.temporal_gateway import WORKFLOW_TASK_TIMEOUT
 from domain.state import fold
 from eventstore import FactStore
 from mentorat.bootstrap import build_store
@@ -31,15 +33,25 @@ class WorkerProcess:
         self.process: subprocess.Popen | None = None
         self.started = 0
 
-    def start(self, crash_after_append: int = 0) -> None:
+    def start(self, crash_after_append: int = 0, cached: bool = False) -> None:
         self.started += 1
         log = open(self.log_dir / f"worker-{self.started}.log", "w")
         command = [sys.executable, "-m", "tests.support.worker_process", "--address", self.address,
                    "--task-queue", self.task_queue]
         if crash_after_append:
             command += ["--crash-after-append", str(crash_after_append)]
+        if cached:
+            command.append("--cached")
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
                                         stderr=subprocess.STDOUT)
+
+    async def ready(self, timeout: float = 60) -> None:
+        """Waits until the last worker started says it is ready (connected, about to poll)."""
+        log = self.log_dir / f"worker-{self.started}.log"
+        give_up = time.monotonic() + timeout
+        while "worker ready" not in log.read_text():
+            assert self.process.poll() is None and time.monotonic() < give_up, self.logs()
+            await asyncio.sleep(0.05)
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
@@ -153,3 +165,29 @@ async def test_workers_killed_again_and_again_during_a_lifecycle(harness):
     assert result["stage"] == "completed" and result["version"] == len(facts)
     assert types_of(facts).count("MeetingHeld") == 8 and types_of(facts).count("ContactLogged") == 1
     assert_workflow_agrees_with_store(store, driver, await driver.state())
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["replaying", "cached"])
+async def test_a_binome_answers_again_soon_after_its_worker_died_in_an_append(harness, cached):
+    """With the options new binômes get (the API's), not the short ones above: the append's own timeout, its first
+    retry, the workflow task timeout and the sticky queue together hold a binôme less than 10 s once a worker is
+    back (a worker kept workflows cached: its sticky queue is waited for too)."""
+    client, store, workers = harness
+    workers.start(crash_after_append=3, cached=cached)  # dies right after committing the first meeting
+    driver = BinomeDriver(client, workers.task_queue, WorkflowOptions())
+    await driver.start(task_timeout=WORKFLOW_TASK_TIMEOUT)
+    await driver.send("AcceptProposal")
+    first_meeting = asyncio.ensure_future(driver.send("RecordFirstMeeting", {"mode": "video"}))
+    while workers.process.poll() is None:
+        await asyncio.sleep(0.05)
+    assert workers.process.returncode == 3
+
+    workers.start(cached=cached)
+    await workers.ready()  # a loaded machine takes seconds to start a Python process: not Temporal's doing
+    back = time.monotonic()
+    outcome = await asyncio.wait_for(first_meeting, timeout=10)
+    await asyncio.wait_for(driver.send("RecordValidation", {"side": "mentor", "decision": "validated"}), timeout=10)
+    assert time.monotonic() - back < 10
+    assert outcome.positions == [3]
+    facts = assert_each_fact_once(store, driver)
+    assert types_of(facts) == ["MentorshipProposed", "ProposalAccepted", "FirstMeetingHeld", "BinomeValidated"]

@@ -1,10 +1,11 @@
 """A real worker in its own process, for tests that kill it. Optionally dies right after a store commit.
 
-    python -m tests.support.worker_process --address 127.0.0.1:7233 --task-queue q [--crash-after-append N]
+    python -m tests.support.worker_process --address 127.0.0.1:7233 --task-queue q [--crash-after-append N] [--cached]
 
 Store settings come from MENTORAT_* variables, as for `mentorat worker`. With --crash-after-append N the
 process exits abruptly just after its N-th append has committed, before Temporal hears of it: the
-"crash between the store and Temporal".
+"crash between the store and Temporal". Without --cached every workflow task replays from history; with it the
+worker keeps workflows cached as in production, so Temporal sends their tasks to its sticky queue first.
 """
 
 import argparse
@@ -48,6 +49,7 @@ async def main() -> None:
     parser.add_argument("--address", required=True)
     parser.add_argument("--task-queue", required=True)
     parser.add_argument("--crash-after-append", type=int, default=0)
+    parser.add_argument("--cached", action="store_true")
     args = parser.parse_args()
     settings = Settings()
     configure_logging("json", "INFO")
@@ -55,7 +57,7 @@ async def main() -> None:
     if args.crash_after_append:
         store = CrashingStore(store, args.crash_after_append)
     client = await Client.connect(args.address)
-    worker = build_worker(client, store, args.task_queue, max_cached_workflows=0)
+    worker = build_worker(client, store, args.task_queue, **({} if args.cached else {"max_cached_workflows": 0}))
     print("worker ready", flush=True)
     await worker.run()
 

@@ -1,0 +1,189 @@
+"""Binômes: the commands (propose, then every step, each a workflow update) and the queries (views and store).
+
+A command's answer lists the facts it recorded, read back from the store, so a repeated delivery gets exactly
+the first answer. Before answering, it waits (bounded, best effort) until the read views show those facts, so a
+client reading right after its command sees it. Errors are raised by kind (domain errors, application errors);
+the edge chooses the status.
+"""
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any, Protocol
+from uuid import UUID
+
+import structlog
+
+from application.errors import CommandPending
+from application.idempotency import SharedDeliveries, fingerprint
+from application.temporal_gateway import BinomeWorkflows, WorkflowGone
+from domain.catalogue import BINOME
+from domain.commands import CommandEnvelope
+from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed, NotFound
+from domain.facts import Actor
+from domain.programme import Programme
+from domain.state import BinomeState
+from domain.tasks import StaffTask
+from eventstore import FactStore, RecordedFact
+from projections.projector import Projector
+from projections.queries import Page, Views
+from workflows.types import BinomeInput, WorkflowOptions
+
+log = structlog.get_logger("mentorat.binomes")
+# Binôme ids derived from an Idempotency-Key: the same key always names the same binôme.
+BINOME_NAMESPACE = uuid.UUID("6f1c2b0e-5d4a-4a8e-9a57-3f0b7c1d2e90")
+
+
+class CommandSettings(Protocol):
+    # Read at each call: a setting changed at run time (tests do) applies to the next command.
+    command_timeout_seconds: float
+    read_your_writes_seconds: float
+
+
+@dataclass(frozen=True)
+class Accepted:
+    binome_id: str
+    facts: list[RecordedFact]
+    repeated: bool
+
+
+def new_binome_id(idempotency_key: str | None) -> UUID:
+    return uuid.uuid5(BINOME_NAMESPACE, idempotency_key) if idempotency_key else uuid.uuid4()
+
+
+def envelope_for(name: str, body: dict[str, Any], actor: Actor, idempotency_key: str | None,
+                 occurred_at: datetime | None) -> CommandEnvelope:
+    return CommandEnvelope(
+        name=name,
+        payload=body,
+        command_id=idempotency_key or str(uuid.uuid4()),
+        actor=actor,
+        occurred_at=occurred_at.astimezone(timezone.utc) if occurred_at else None,
+        fingerprint=fingerprint(name, {**body, "occurred_at": occurred_at.isoformat() if occurred_at else None}),
+    )
+
+
+class BinomeCommands:
+    def __init__(self, workflows: BinomeWorkflows, store: FactStore, views: Views, projector: Projector,
+                 settings: CommandSettings, programme: Callable[[], Programme],
+                 workflow_options: Callable[[], WorkflowOptions]):
+        self._workflows = workflows
+        self._store = store
+        self._views = views
+        self._projector = projector
+        self._settings = settings
+        self._programme = programme
+        self._workflow_options = workflow_options
+        self._in_flight: SharedDeliveries[Accepted] = SharedDeliveries()
+
+    async def propose(self, payload: dict[str, Any], actor: Actor, key: str | None,
+                      occurred_at: datetime | None = None) -> Accepted:
+        """Proposes a mentee to a mentor: starts the binôme's workflow, then sends it the proposal."""
+        for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
+            person = await asyncio.to_thread(self._views.person, payload[field])
+            if person is None or person["role"] != role:
+                raise InvalidInput(f"{role}_not_found", field=field)
+        binome_id = new_binome_id(key)
+        envelope = envelope_for("ProposeMentee", payload, actor, key, occurred_at)
+        return await self._once(binome_id, envelope, lambda: self._propose(binome_id, envelope))
+
+    async def send(self, binome_id: UUID, name: str, payload: dict[str, Any], actor: Actor, key: str | None,
+                   occurred_at: datetime | None = None) -> Accepted:
+        envelope = envelope_for(name, payload, actor, key, occurred_at)
+        return await self._once(binome_id, envelope, lambda: self._send(binome_id, envelope))
+
+    async def _once(self, binome_id: UUID, envelope: CommandEnvelope,
+                    call: Callable[[], Awaitable[Accepted]]) -> Accepted:
+        """Deliveries of one command that overlap in this process share the first one's outcome."""
+        accepted, shared = await self._in_flight.run((binome_id, envelope.command_id, envelope.fingerprint), call)
+        return replace(accepted, repeated=True) if shared else accepted
+
+    async def _propose(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.command_timeout_seconds
+        started = await self._workflows.start(
+            binome_id, BinomeInput(str(binome_id), self._programme().to_dict(), self._workflow_options()),
+            timeout=deadline - loop.time())
+        if not started:
+            return await self._answer_from_store(binome_id, envelope)
+        return await self._send(binome_id, envelope, budget=deadline - loop.time())
+
+    async def _send(self, binome_id: UUID, envelope: CommandEnvelope, budget: float | None = None) -> Accepted:
+        """Sends `envelope` within `budget` seconds (the command's whole time by default)."""
+        try:
+            outcome = await self._workflows.execute(
+                binome_id, envelope, self._settings.command_timeout_seconds if budget is None else budget)
+        except WorkflowGone:
+            return await self._answer_from_store(binome_id, envelope)
+        try:
+            facts = await asyncio.to_thread(self._read_positions, binome_id, outcome.positions)
+        except Exception:
+            # Recorded, but it cannot be shown now: say so (a resend with the same key gets the first answer).
+            log.exception("recorded_facts_unreadable", command=envelope.name, command_id=envelope.command_id)
+            raise CommandPending(envelope.command_id) from None
+        await self._wait_until_visible(str(binome_id), outcome.version)
+        log.info("command_accepted", command=envelope.name, repeated=outcome.repeated,
+                 facts=[f.fact.type for f in facts], version=outcome.version)
+        return Accepted(str(binome_id), facts, outcome.repeated)
+
+    async def _answer_from_store(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
+        """The workflow is closed (or absent): answer a repeat of an earlier command from the store, else refuse."""
+        facts = await asyncio.to_thread(self._store.read, binome_id)
+        if not facts:
+            raise NotFound("binome_not_found", binome_id=str(binome_id))
+        mine = [f for f in facts if f.fact.command_id == envelope.command_id]
+        if mine and mine[0].fact.fingerprint == envelope.fingerprint:
+            return Accepted(str(binome_id), mine, True)
+        if mine:
+            raise IdempotencyConflict()
+        raise NotAllowed("binome_closed")
+
+    def _read_positions(self, binome_id: UUID, positions: list[int]) -> list[RecordedFact]:
+        if not positions:
+            return []
+        facts = self._store.read(binome_id, after=min(positions) - 1, upto=max(positions))
+        wanted = set(positions)
+        return [f for f in facts if f.fact.position in wanted]
+
+    async def _wait_until_visible(self, binome_id: str, version: int) -> None:
+        """Read-your-writes, best effort: the command is recorded whatever happens here."""
+        try:
+            visible = await asyncio.to_thread(
+                self._projector.wait_until,
+                lambda: self._views.binome_version(binome_id) >= version,
+                self._settings.read_your_writes_seconds,
+            )
+        except Exception:
+            log.exception("read_view_wait_failed", binome_id=binome_id, version=version)
+            return
+        if not visible:
+            log.warning("read_view_lagging", binome_id=binome_id, version=version)
+
+
+class BinomeQueries:
+    def __init__(self, views: Views, store: FactStore):
+        self._views = views
+        self._store = store
+
+    async def page(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
+                   limit: int, offset: int, programme_id: str | None = None) -> Page:
+        return await asyncio.to_thread(self._views.binomes, stage, overdue, mentor_id, mentee_id, limit, offset,
+                                       programme_id)
+
+    async def get(self, binome_id: UUID) -> tuple[BinomeState, list[StaffTask]]:
+        found = await asyncio.to_thread(self._views.binome, str(binome_id))
+        if found is None:
+            raise NotFound("binome_not_found")
+        return found
+
+    async def history(self, binome_id: UUID, after: int, limit: int) -> list[RecordedFact]:
+        facts = await asyncio.to_thread(self._store.read, binome_id, after, after + limit, BINOME)
+        if not facts and after == 0:
+            raise NotFound("binome_not_found")
+        return facts
+
+    async def tasks(self, overdue: bool | None, kind: str | None, limit: int, offset: int,
+                    programme_id: str | None = None) -> Page:
+        return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, offset, programme_id)

@@ -1,0 +1,22 @@
+"""What the application offers its edges (the HTTP API, pages, background jobs): one object, built by the
+composition root (`mentorat.bootstrap`), so no edge builds or reaches into the infrastructure itself."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from application.binomes import BinomeCommands, BinomeQueries
+from application.persons import PersonService
+from application.system import SystemStatus
+from domain.programme import Programme
+
+
+@dataclass
+class Services:
+    persons: PersonService
+    binomes: BinomeCommands
+    binome_queries: BinomeQueries
+    system: SystemStatus
+    programme: Callable[[], Programme]
+    # Background work that lives as long as the edge serving them (the read-view projector in the API).
+    on_start: list[Callable[[], None]] = field(default_factory=list)
+    on_stop: list[Callable[[], None]] = field(default_factory=list)
