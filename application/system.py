@@ -14,19 +14,21 @@ class SystemStatus:
         self._projector = projector
         self._workflows = workflows
 
-    async def views(self) -> dict[str, Any]:
-        """The store's last log position; each projection's position, lag and parked facts. Raises if the store
-        or the views cannot be read."""
-        last = await asyncio.to_thread(self._store.last_log_position)
+    async def store(self) -> dict[str, Any]:
+        """The store's last log position. Raises if the store cannot be read."""
+        return {"event_store": "ok", "log_position": await asyncio.to_thread(self._store.last_log_position)}
+
+    async def views(self, last: int | None) -> dict[str, Any]:
+        """Each projection's position, lag behind `last` and parked facts. Raises if the views cannot be read."""
         statuses = await asyncio.to_thread(self._projector.status)
-        lag = {status.name: max(last - status.position, 0) for status in statuses}
-        return {
-            "event_store": "ok",
-            "log_position": last,
+        lag = {s.name: max(last - s.position, 0) if last is not None else None for s in statuses}
+        checks: dict[str, Any] = {
             "views": {s.name: {"position": s.position, "lag": lag[s.name], "parked": s.parked} for s in statuses},
-            "views_lag": max(lag.values(), default=0),
             "parked_facts": sum(status.parked for status in statuses),
         }
+        if last is not None:
+            checks["views_lag"] = max(lag.values(), default=0)
+        return checks
 
     async def temporal(self) -> str:
         """"ok", or "unreachable": commands then answer 503 until it is back (the API itself keeps serving reads)."""

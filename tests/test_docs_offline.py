@@ -20,7 +20,7 @@ EXPECTED_TYPE = {".js": "javascript", ".css": "text/css", ".png": "image/png", "
 async def http(tmp_path):
     container = build_container(sqlite_settings(tmp_path / "data"))
     try:
-        transport = httpx.ASGITransport(app=create_app(container, run_projector=False))
+        transport = httpx.ASGITransport(app=create_app(container.services(run_projector=False), container.settings))
         async with httpx.AsyncClient(transport=transport, base_url=BASE) as client:
             yield client
     finally:

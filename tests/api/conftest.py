@@ -15,7 +15,7 @@ from mentorat.bootstrap import build_temporal_worker
 class Api:
     http: httpx.AsyncClient
     env: WorkflowEnvironment
-    app: FastAPI
+    app: FastAPI | None = None
 
     async def post(self, path: str, body: dict | None = None, **headers) -> httpx.Response:
         return await self.http.post(path, json=body or {}, headers=headers)

@@ -29,7 +29,7 @@ def edge(settings_for, task_queue):
         container = build_container(settings_for(task_queue=task_queue, **overrides))
         container.projector.start()
         try:
-            transport = httpx.ASGITransport(app=create_app(container, run_projector=False))
+            transport = httpx.ASGITransport(app=create_app(container.services(run_projector=False), container.settings))
             async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=30) as http:
                 yield http
         finally:

@@ -70,7 +70,7 @@ def mentors(tmp_path: Path):
     container = build_container(sqlite_settings(tmp_path / "data", rate_limit=""))
     container.projector.start()
     try:
-        yield TestClient(create_app(container, run_projector=False), raise_server_exceptions=False)
+        yield TestClient(create_app(container.services(run_projector=False), container.settings), raise_server_exceptions=False)
     finally:
         container.close()
 
