@@ -174,7 +174,7 @@ async def test_a_binome_answers_again_soon_after_its_worker_died_in_an_append(ha
     back (a worker kept workflows cached: its sticky queue is waited for too)."""
     client, store, workers = harness
     workers.start(crash_after_append=3, cached=cached)  # dies right after committing the first meeting
-    driver = BinomeDriver(client, workers.task_queue, WorkflowOptions())
+    driver = BinomeDriver(client, workers.task_queue, WorkflowOptions(), store=store)
     await driver.start(task_timeout=WORKFLOW_TASK_TIMEOUT)
     await driver.send("AcceptProposal")
     first_meeting = asyncio.ensure_future(driver.send("RecordFirstMeeting", {"mode": "video"}))
