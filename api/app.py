@@ -12,7 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
-from api.routes import binome_commands, binome_reads, persons, system
+from api.routes import binome_commands, binome_reads, persons, programmes, system
 from application.services import Services
 from mentorat.settings import Settings
 
@@ -52,7 +52,7 @@ def create_app(source: Services | ProvidesServices, settings: Settings | None = 
     app.state.services = services
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (persons, binome_commands, binome_reads, system):
+    for module in (programmes, persons, binome_commands, binome_reads, system):
         app.include_router(module.router)
     install_middleware(app, settings)
     app.add_middleware(RequestContext)

@@ -11,6 +11,7 @@ import i18n
 from api.principal import Principal, resolve_principal
 from application.binomes import BinomeCommands, BinomeQueries
 from application.persons import PersonService
+from application.programmes import ProgrammeService
 from application.services import Services
 from application.system import SystemStatus
 from domain.facts import Actor
@@ -31,6 +32,10 @@ def get_binome_commands(request: Request) -> BinomeCommands:
 
 def get_binome_queries(request: Request) -> BinomeQueries:
     return get_services(request).binome_queries
+
+
+def get_programmes(request: Request) -> ProgrammeService:
+    return get_services(request).programmes
 
 
 def get_system(request: Request) -> SystemStatus:
@@ -65,6 +70,7 @@ PersonsDep = Annotated[PersonService, Depends(get_persons)]
 BinomeCommandsDep = Annotated[BinomeCommands, Depends(get_binome_commands)]
 BinomeQueriesDep = Annotated[BinomeQueries, Depends(get_binome_queries)]
 SystemDep = Annotated[SystemStatus, Depends(get_system)]
+ProgrammesDep = Annotated[ProgrammeService, Depends(get_programmes)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
 LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]

@@ -115,11 +115,27 @@ class CommandInput(Input):
 
 # --- persons --------------------------------------------------------------------------------------
 
+ProgrammeId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+Capacity = Annotated[int, Field(ge=1, le=10, description="Mentors : nombre de binômes ouverts à la fois.")]
+
+
 class PersonIn(Input):
     name: Name
     email: Email | None = None
     phone: Phone | None = None
     languages: list[Language] = Field(default_factory=list, max_length=20)
+    programme_id: ProgrammeId = Field("default", description="Le programme de la personne.")
+    capacity: Capacity | None = None
+
+
+class PersonChangeIn(Input):
+    """Only the fields given change; each change is a fact on the person's stream."""
+
+    name: Name | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    languages: list[Language] | None = Field(None, max_length=20)
+    capacity: Capacity | None = None
 
 
 class PersonOut(BaseModel):
@@ -130,6 +146,42 @@ class PersonOut(BaseModel):
     phone: str | None
     languages: list[str]
     registered_at: datetime
+    programme_id: str = "default"
+    capacity: int | None = None
+
+
+# --- programmes -----------------------------------------------------------------------------------
+
+Days = Annotated[int, Field(ge=0, le=180)]
+Labels = Annotated[dict[Key, text(500, min_length=1)], Field(min_length=1, max_length=30)]
+
+
+class ProgrammeSettingsIn(Input):
+    """A programme's settings; only those given are set (the others keep the programme's defaults)."""
+
+    name: Name | None = None
+    proposal_response_days: Days | None = None
+    first_meeting_days: Days | None = None
+    first_meeting_minutes: Minutes | None = None
+    meeting_minutes: Minutes | None = None
+    period_months: Annotated[int, Field(ge=1, le=24)] | None = None
+    min_meetings_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
+    cadence_grace_days: Days | None = None
+    monitoring_interval_weeks: Annotated[int, Field(ge=1, le=26)] | None = None
+    monitoring_grace_days: Days | None = None
+    evaluation_days: Days | None = None
+    evaluation_questions: Labels | None = None
+    first_meeting_checklist: Labels | None = None
+
+
+class ProgrammeIn(ProgrammeSettingsIn):
+    programme_id: ProgrammeId
+
+
+class ProgrammeOut(BaseModel):
+    programme_id: str
+    name: str
+    settings: dict[str, Any]
 
 
 class PersonPage(BaseModel):

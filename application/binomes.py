@@ -18,6 +18,7 @@ import structlog
 
 from application.errors import CommandPending
 from application.idempotency import SharedDeliveries, fingerprint
+from application.programmes import ProgrammeService
 from application.temporal_gateway import BinomeWorkflows, WorkflowGone
 from domain.catalogue import BINOME
 from domain.commands import CommandEnvelope
@@ -67,27 +68,31 @@ def envelope_for(name: str, body: dict[str, Any], actor: Actor, idempotency_key:
 
 class BinomeCommands:
     def __init__(self, workflows: BinomeWorkflows, store: FactStore, views: Views, projector: Projector,
-                 settings: CommandSettings, programme: Callable[[], Programme],
+                 settings: CommandSettings, programmes: ProgrammeService,
                  workflow_options: Callable[[], WorkflowOptions]):
         self._workflows = workflows
         self._store = store
         self._views = views
         self._projector = projector
         self._settings = settings
-        self._programme = programme
+        self._programmes = programmes
         self._workflow_options = workflow_options
         self._in_flight: SharedDeliveries[Accepted] = SharedDeliveries()
 
     async def propose(self, payload: dict[str, Any], actor: Actor, key: str | None,
                       occurred_at: datetime | None = None) -> Accepted:
         """Proposes a mentee to a mentor: starts the binôme's workflow, then sends it the proposal."""
+        found = {}
         for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
             person = await asyncio.to_thread(self._views.person, payload[field])
             if person is None or person["role"] != role:
                 raise InvalidInput(f"{role}_not_found", field=field)
+            found[role] = person
+        # The binôme runs under its programme's settings as they are now, for its whole life.
+        programme = await asyncio.to_thread(self._programmes.get, found["mentee"]["programme_id"])
         binome_id = new_binome_id(key)
         envelope = envelope_for("ProposeMentee", payload, actor, key, occurred_at)
-        return await self._once(binome_id, envelope, lambda: self._propose(binome_id, envelope))
+        return await self._once(binome_id, envelope, lambda: self._propose(binome_id, envelope, programme))
 
     async def send(self, binome_id: UUID, name: str, payload: dict[str, Any], actor: Actor, key: str | None,
                    occurred_at: datetime | None = None) -> Accepted:
@@ -100,11 +105,11 @@ class BinomeCommands:
         accepted, shared = await self._in_flight.run((binome_id, envelope.command_id, envelope.fingerprint), call)
         return replace(accepted, repeated=True) if shared else accepted
 
-    async def _propose(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
+    async def _propose(self, binome_id: UUID, envelope: CommandEnvelope, programme: Programme) -> Accepted:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._settings.command_timeout_seconds
         started = await self._workflows.start(
-            binome_id, BinomeInput(str(binome_id), self._programme().to_dict(), self._workflow_options()),
+            binome_id, BinomeInput(str(binome_id), programme.to_dict(), self._workflow_options()),
             timeout=deadline - loop.time())
         if not started:
             return await self._answer_from_store(binome_id, envelope)

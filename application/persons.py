@@ -17,14 +17,19 @@ import structlog
 
 from application.idempotency import fingerprint
 from domain import persons
-from domain.errors import IdempotencyConflict, NotFound
+from application.errors import Saturated
+from application.programmes import ProgrammeService
+from domain.catalogue import PERSON
+from domain.errors import IdempotencyConflict, InvalidInput, NotFound
 from domain.facts import Actor, Fact
-from eventstore import AppendConflict, FactStore, RecordedFact
+from eventstore import AppendConflict, FactStore
 from projections.projector import Projector
 from projections.queries import Page, Views
 
 log = structlog.get_logger("mentorat.persons")
 PERSON_NAMESPACE = uuid.UUID("0b9e8f7a-3c2d-4e1f-8a6b-5d4c3b2a1f0e")
+# Concurrent changes of one person: each loser reads again and is judged on the winner's facts.
+RACES = 20
 
 
 @dataclass(frozen=True)
@@ -34,21 +39,52 @@ class Registered:
 
 
 class PersonService:
-    def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float):
+    def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
+                 programmes: ProgrammeService):
         self._store = store
         self._views = views
         self._projector = projector
         self._read_your_writes_seconds = read_your_writes_seconds
+        self._programmes = programmes
 
     async def register(self, role: str, name: str, email: str | None, phone: str | None, languages: list[str],
-                       actor: Actor, key: str | None) -> Registered:
+                       actor: Actor, key: str | None, programme_id: str = persons.DEFAULT_PROGRAMME_ID,
+                       capacity: int | None = None) -> Registered:
+        if capacity is not None and role != "mentor":
+            raise InvalidInput("capacity_for_mentors_only", field="capacity")
+        if not await asyncio.to_thread(lambda: self._programmes.state(programme_id).exists):
+            raise InvalidInput("programme_not_found", field="programme_id", programme_id=programme_id)
         person_id = uuid.uuid5(PERSON_NAMESPACE, f"{role}/{key}") if key else uuid.uuid4()
-        body = {"name": name, "email": email, "phone": phone, "languages": languages}
-        person = persons.Person(str(person_id), role, name, email, phone, languages)
+        body = {"name": name, "email": email, "phone": phone, "languages": languages, "programme_id": programme_id,
+                "capacity": capacity}
+        person = persons.Person(str(person_id), role, name, email, phone, languages, programme_id,
+                                capacity or persons.DEFAULT_CAPACITY)
         fact = persons.register(person, actor, datetime.now(timezone.utc), key or str(person_id),
                                 fingerprint(role, body))
         repeated = not await self._append_or_recognise(person_id, fact)
         return Registered(await self._as_recorded(role, person_id), repeated)
+
+    async def change(self, role: str, person_id: str, changes: dict[str, Any], actor: Actor,
+                     key: str | None) -> Registered:
+        """A profile change, recorded as a fact on the person's stream; the same key and body again records nothing."""
+        stream_id = _stream_id(person_id, role)
+        command_id = key or str(uuid.uuid4())
+        body_fingerprint = fingerprint(f"{role}/change", changes)
+        for _ in range(RACES):
+            recorded = await asyncio.to_thread(self._store.read, stream_id, None, None, PERSON)
+            state = persons.fold(str(stream_id), [r.fact for r in recorded])
+            if state.role != role:
+                raise NotFound(f"{role}_not_found")
+            facts = persons.change_profile(state, changes, actor, datetime.now(timezone.utc), command_id,
+                                           body_fingerprint)
+            if not facts:
+                return Registered(await self._as_recorded(role, stream_id, changes), True)
+            try:
+                await asyncio.to_thread(self._store.append, stream_id, facts)
+            except AppendConflict:
+                continue  # a proposal or another change took the position first: judge again on it
+            return Registered(await self._as_recorded(role, stream_id, changes), False)
+        raise Saturated("person_busy")
 
     async def get(self, role: str, person_id: str) -> dict[str, Any]:
         found = await asyncio.to_thread(self._views.person, person_id)
@@ -56,8 +92,8 @@ class PersonService:
             raise NotFound(f"{role}_not_found")
         return found
 
-    async def page(self, role: str, limit: int, offset: int) -> Page:
-        return await asyncio.to_thread(self._views.persons, role, limit, offset)
+    async def page(self, role: str, limit: int, offset: int, programme_id: str | None = None) -> Page:
+        return await asyncio.to_thread(self._views.persons, role, limit, offset, programme_id)
 
     async def _append_or_recognise(self, person_id: UUID, fact: Fact) -> bool:
         """True if `fact` was written now; False if the same registration (same key and body) was already there."""
@@ -71,21 +107,30 @@ class PersonService:
             return False
         raise IdempotencyConflict()
 
-    async def _as_recorded(self, role: str, person_id: UUID) -> dict[str, Any]:
-        """The person as the views show it once they caught up (best effort, bounded); else from the store."""
+    async def _as_recorded(self, role: str, person_id: UUID, changes: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The person as the views show it once they show `changes` (or the registration): a bounded, best-effort
+        wait; else as folded from the store."""
+        def shown() -> bool:
+            row = self._views.person(str(person_id))
+            return row is not None and all(row.get(name) == value for name, value in (changes or {}).items())
+
         try:
-            visible = await asyncio.to_thread(self._projector.wait_until,
-                                              lambda: self._views.person(str(person_id)) is not None,
-                                              self._read_your_writes_seconds)
-            if visible:
+            if await asyncio.to_thread(self._projector.wait_until, shown, self._read_your_writes_seconds):
                 return await self.get(role, str(person_id))
         except Exception:
             log.exception("read_view_wait_failed", person_id=str(person_id))
         stored = await asyncio.to_thread(self._store.read, person_id)
-        return _from_recorded(person_id, stored[0])
+        return _from_state(persons.fold(str(person_id), [r.fact for r in stored]))
 
 
-def _from_recorded(person_id: UUID, recorded: RecordedFact) -> dict[str, Any]:
-    person = persons.from_fact(str(person_id), recorded.fact)
-    return {"person_id": person.person_id, "role": person.role, "name": person.name, "email": person.email,
-            "phone": person.phone, "languages": person.languages, "registered_at": recorded.fact.occurred_at}
+def _stream_id(person_id: str, role: str) -> UUID:
+    try:
+        return UUID(person_id)
+    except ValueError:
+        raise NotFound(f"{role}_not_found") from None
+
+
+def _from_state(state: persons.PersonState) -> dict[str, Any]:
+    return {"person_id": state.person_id, "role": state.role, "name": state.name, "email": state.email,
+            "phone": state.phone, "languages": state.languages, "registered_at": state.registered_at,
+            "programme_id": state.programme_id, "capacity": state.capacity if state.role == "mentor" else None}

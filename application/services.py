@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from application.binomes import BinomeCommands, BinomeQueries
 from application.persons import PersonService
+from application.programmes import ProgrammeService
 from application.system import SystemStatus
-from domain.programme import Programme
 
 
 @dataclass
@@ -16,7 +16,7 @@ class Services:
     binomes: BinomeCommands
     binome_queries: BinomeQueries
     system: SystemStatus
-    programme: Callable[[], Programme]
+    programmes: ProgrammeService
     # Background work that lives as long as the edge serving them (the read-view projector in the API).
     on_start: list[Callable[[], None]] = field(default_factory=list)
     on_stop: list[Callable[[], None]] = field(default_factory=list)

@@ -139,6 +139,7 @@ def _propose(state: BinomeState, cmd: c.ProposeMentee, new: _NewFacts) -> None:
         "mentee_id": mentee_id,
         "note": cmd.note.strip(),
         "programme": programme.to_dict(),
+        "programme_id": programme.id,
         "response_due_at": iso(new.occurred_at + programme.proposal_response_delay),
     })
 

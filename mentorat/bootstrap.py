@@ -11,10 +11,10 @@ from temporalio.worker import Worker
 
 from application.binomes import BinomeCommands, BinomeQueries
 from application.persons import PersonService
+from application.programmes import ProgrammeService
 from application.services import Services
 from application.system import SystemStatus
 from application.temporal_gateway import BinomeWorkflows
-from domain.programme import DEFAULT_PROGRAMME, Programme
 from eventstore import FactStore
 from mentorat.database import ensure_database
 from mentorat.settings import Settings
@@ -32,7 +32,6 @@ class Container:
     view_db: ViewDatabase
     views: Views
     projector: Projector
-    programme: Programme = field(default_factory=lambda: DEFAULT_PROGRAMME)
     temporal: Client | None = None
 
     @property
@@ -73,6 +72,7 @@ def build_container(settings: Settings, temporal: Client | None = None) -> Conta
     view_db = build_view_db(settings)
     projector = Projector(store, view_db, poll_seconds=settings.projection_poll_seconds)
     projector.setup()
+    ProgrammeService(store).ensure_default()
     return Container(settings, store, view_db, Views(view_db), projector, temporal=temporal)
 
 
@@ -81,15 +81,16 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
     settings = container.settings
     workflows = BinomeWorkflows(container.temporal, settings)
     follow = settings.run_projector if run_projector is None else run_projector
+    programmes = ProgrammeService(container.store, container.views, container.projector,
+                                  settings.read_your_writes_seconds)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
-                              settings.read_your_writes_seconds),
+                              settings.read_your_writes_seconds, programmes),
         binomes=BinomeCommands(workflows, container.store, container.views, container.projector, settings,
-                               programme=lambda: container.programme,
-                               workflow_options=lambda: container.workflow_options),
+                               programmes=programmes, workflow_options=lambda: container.workflow_options),
         binome_queries=BinomeQueries(container.views, container.store),
         system=SystemStatus(container.store, container.projector, workflows),
-        programme=lambda: container.programme,
+        programmes=programmes,
         on_start=[container.projector.start] if follow else [],
         on_stop=[container.projector.stop] if follow else [],
     )

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 
 from api import schemas as s
 from api.deps import ActorDep, IdempotencyKeyDep, PersonsDep
@@ -14,7 +14,8 @@ router = APIRouter(tags=["mentors et mentees"])
 def _register(role: str):
     async def create(body: s.PersonIn, service: PersonsDep, actor: ActorDep, key: IdempotencyKeyDep,
                      response: Response) -> s.PersonOut:
-        registered = await service.register(role, body.name, body.email, body.phone, body.languages, actor, key)
+        registered = await service.register(role, body.name, body.email, body.phone, body.languages, actor, key,
+                                            body.programme_id, body.capacity)
         if registered.repeated:
             response.headers["Idempotent-Replayed"] = "true"
         response.headers["Location"] = f"/{role}s/{registered.person['person_id']}"
@@ -23,10 +24,22 @@ def _register(role: str):
     return create
 
 
+def _change(role: str):
+    async def change(person_id: Annotated[str, Path(max_length=64)], body: s.PersonChangeIn, service: PersonsDep,
+                     actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
+        changed = await service.change(role, person_id, body.model_dump(mode="json", exclude_unset=True), actor, key)
+        if changed.repeated:
+            response.headers["Idempotent-Replayed"] = "true"
+        return s.PersonOut(**changed.person)
+
+    return change
+
+
 def _list(role: str):
     async def list_persons(service: PersonsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                           offset: Annotated[int, Query(ge=0, le=s.MAX_INDEX)] = 0) -> s.PersonPage:
-        page = await service.page(role, limit, offset)
+                           offset: Annotated[int, Query(ge=0, le=s.MAX_INDEX)] = 0,
+                           programme_id: Annotated[str | None, Query(max_length=40)] = None) -> s.PersonPage:
+        page = await service.page(role, limit, offset, programme_id)
         return s.PersonPage(items=[s.PersonOut(**p) for p in page.items], total=page.total, limit=limit, offset=offset)
 
     return list_persons
@@ -43,3 +56,5 @@ for _role in persons.ROLES:
     router.post(f"/{_role}s", status_code=201, response_model=s.PersonOut, summary=f"Inscrire un {_role}")(_register(_role))
     router.get(f"/{_role}s", response_model=s.PersonPage, summary=f"Liste des {_role}s")(_list(_role))
     router.get(f"/{_role}s/{{person_id}}", response_model=s.PersonOut, summary=f"Un {_role}")(_one(_role))
+    router.patch(f"/{_role}s/{{person_id}}", response_model=s.PersonOut,
+                 summary=f"Changer le profil d'un {_role} (un fait sur son flux)")(_change(_role))

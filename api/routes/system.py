@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from api.deps import ServicesDep, SystemDep
+from api.deps import SystemDep
 
 router = APIRouter(tags=["système"])
 
@@ -28,8 +28,3 @@ async def health(system: SystemDep) -> JSONResponse:
     # Parked facts degrade the views of some streams only: reported, but the service still answers (200).
     status = "ok" if healthy and not checks.get("parked_facts") else "degraded"
     return JSONResponse({"status": status, **checks}, status_code=200 if healthy else 503)
-
-
-@router.get("/programmes/default", summary="Réglages du programme (délais, cadences, durées)")
-async def programme(services: ServicesDep) -> dict:
-    return services.programme().to_dict()

@@ -71,3 +71,18 @@ async def api(time_skipping_env, container, task_queue):
                 yield Api(http, time_skipping_env, app)
     finally:
         container.projector.stop()
+
+
+@pytest.fixture
+async def live_api(dev_server_env, container):
+    """The API on the real dev server (it enforces Temporal's limits, e.g. 10 in-flight updates per workflow)."""
+    container.temporal = dev_server_env.client
+    app = create_app(container)
+    container.projector.start()
+    try:
+        async with build_temporal_worker(container):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=120) as http:
+                yield Api(http, dev_server_env)
+    finally:
+        container.projector.stop()

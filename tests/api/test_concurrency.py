@@ -6,29 +6,10 @@ import asyncio
 import uuid
 from collections import Counter
 
-import httpx
 import pytest
-
-from api.app import create_app
-from mentorat.bootstrap import build_temporal_worker
-from tests.api.conftest import Api
 
 pytestmark = pytest.mark.slow
 DELIVERIES = 100
-
-
-@pytest.fixture
-async def live_api(dev_server_env, container):
-    container.temporal = dev_server_env.client
-    app = create_app(container)
-    container.projector.start()
-    try:
-        async with build_temporal_worker(container):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=120) as http:
-                yield Api(http, dev_server_env)
-    finally:
-        container.projector.stop()
 
 
 def meetings_by_command(container, binome: str) -> Counter:
