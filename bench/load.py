@@ -358,8 +358,9 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     for outcome in outcomes:
         if outcome.failure:
             failures[outcome.failure] += 1
-    # Each person is one fact; each binôme's facts are its history (as last read).
-    expected_facts = sum(o.history_length + o.persons for o in outcomes)
+    # Each binôme's facts are its history (as last read); each of its persons has three on their own stream:
+    # registered, joined the binôme at the proposal, left it when it completed.
+    expected_facts = sum(o.history_length + o.persons * (3 if o.completed else 2) for o in outcomes)
     meeting_clients = sorted({c for o in outcomes for c in o.meeting_clients})
     return {
         "url": args.url,

@@ -119,7 +119,7 @@ def test_the_commands_list_and_retry_parked_facts(tmp_path, monkeypatch, capsys)
     try:
         assert cli.main(["parked-facts"]) == 0
         out = capsys.readouterr().out
-        assert f"staff_tasks\t2\t{bad}\t2\tProposalAccepted\t" in out and "ValueError: no rule" in out
+        assert f"staff_tasks\t3\t{bad}\t2\tProposalAccepted\t" in out and "ValueError: no rule" in out
         assert cli.main(["retry-parked"]) == 1
         assert "0 fait(s) appliqué(s), 1 encore mis de côté" in capsys.readouterr().out
         bug.fix()

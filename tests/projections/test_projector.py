@@ -25,7 +25,7 @@ def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
     proposed = record_binome(store, PROPOSED)
 
     applied = container.projector.catch_up()
-    assert applied == 3 + 2 + 1
+    assert applied == 1 + 3 + 2 + 1  # the default programme, three persons, two binômes
     assert container.views.binome_version(str(accepted)) == 2
     assert container.views.binomes("proposed", None, None, None, 10, 0).items[0].binome_id == str(proposed)
     assert {s.name: s.position for s in container.projector.status()} == {
@@ -71,7 +71,7 @@ def test_a_crash_mid_batch_keeps_neither_rows_nor_position_and_resumes(container
     assert container.views.persons("mentor", 10, 0).total == 0
 
     monkeypatch.setattr(PersonsBatch, "apply", real_apply)
-    assert container.projector.catch_up() == 4
+    assert container.projector.catch_up() == 4 + 1  # and the default programme
     # Each person applied once: a second insert of the same person would have been refused (and parked).
     assert container.views.persons("mentor", 10, 0).total == 4
     assert container.projector.parked() == []
@@ -156,9 +156,9 @@ def test_the_rebuild_command_replays_everything_and_shows_progress(tmp_path, mon
     try:
         assert cli.main(["rebuild-views"]) == 0
         out = capsys.readouterr().out
-        assert "7/7 faits (100 %)" in out and "terminé : 7 faits rejoués" in out
+        assert "8/8 faits (100 %)" in out and "terminé : 8 faits rejoués" in out
         assert cli.main(["rebuild-views", "--view", "persons"]) == 0
-        assert "terminé : 7 faits rejoués" in capsys.readouterr().out
+        assert "terminé : 8 faits rejoués" in capsys.readouterr().out
         assert cli.main(["rebuild-views", "--view", "nothing"]) == 2
         assert "vue inconnue : nothing" in capsys.readouterr().err
     finally:
