@@ -20,7 +20,8 @@ from application.errors import CommandPending
 from application.idempotency import SharedDeliveries, fingerprint
 from application.programmes import ProgrammeService
 from application.temporal_gateway import BinomeWorkflows, WorkflowGone
-from domain.catalogue import BINOME
+from domain import persons
+from domain.catalogue import BINOME, PERSON
 from domain.commands import CommandEnvelope
 from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed, NotFound
 from domain.facts import Actor
@@ -82,14 +83,15 @@ class BinomeCommands:
     async def propose(self, payload: dict[str, Any], actor: Actor, key: str | None,
                       occurred_at: datetime | None = None) -> Accepted:
         """Proposes a mentee to a mentor: starts the binôme's workflow, then sends it the proposal."""
+        # Read from the store, not the views: a person registered a moment ago is known at once.
         found = {}
         for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
-            person = await asyncio.to_thread(self._views.person, payload[field])
-            if person is None or person["role"] != role:
+            person = await asyncio.to_thread(self._person, payload[field])
+            if person.role != role:
                 raise InvalidInput(f"{role}_not_found", field=field)
             found[role] = person
         # The binôme runs under its programme's settings as they are now, for its whole life.
-        programme = await asyncio.to_thread(self._programmes.get, found["mentee"]["programme_id"])
+        programme = await asyncio.to_thread(self._programmes.get, found["mentee"].programme_id)
         binome_id = new_binome_id(key)
         envelope = envelope_for("ProposeMentee", payload, actor, key, occurred_at)
         return await self._once(binome_id, envelope, lambda: self._propose(binome_id, envelope, programme))
@@ -98,6 +100,13 @@ class BinomeCommands:
                    occurred_at: datetime | None = None) -> Accepted:
         envelope = envelope_for(name, payload, actor, key, occurred_at)
         return await self._once(binome_id, envelope, lambda: self._send(binome_id, envelope))
+
+    def _person(self, person_id: str) -> persons.PersonState:
+        try:
+            stream_id = UUID(person_id)
+        except ValueError:
+            return persons.PersonState(person_id)
+        return persons.fold(person_id, [r.fact for r in self._store.read(stream_id, category=PERSON)])
 
     async def _once(self, binome_id: UUID, envelope: CommandEnvelope,
                     call: Callable[[], Awaitable[Accepted]]) -> Accepted:

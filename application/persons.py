@@ -50,15 +50,14 @@ class PersonService:
     async def register(self, role: str, name: str, email: str | None, phone: str | None, languages: list[str],
                        actor: Actor, key: str | None, programme_id: str = persons.DEFAULT_PROGRAMME_ID,
                        capacity: int | None = None) -> Registered:
-        if capacity is not None and role != "mentor":
-            raise InvalidInput("capacity_for_mentors_only", field="capacity")
+        mentor_capacity = persons.capacity_of(role, capacity)
         if not await asyncio.to_thread(lambda: self._programmes.state(programme_id).exists):
             raise InvalidInput("programme_not_found", field="programme_id", programme_id=programme_id)
         person_id = uuid.uuid5(PERSON_NAMESPACE, f"{role}/{key}") if key else uuid.uuid4()
         body = {"name": name, "email": email, "phone": phone, "languages": languages, "programme_id": programme_id,
                 "capacity": capacity}
         person = persons.Person(str(person_id), role, name, email, phone, languages, programme_id,
-                                capacity or persons.DEFAULT_CAPACITY)
+                                mentor_capacity)
         fact = persons.register(person, actor, datetime.now(timezone.utc), key or str(person_id),
                                 fingerprint(role, body))
         repeated = not await self._append_or_recognise(person_id, fact)

@@ -8,7 +8,7 @@ from typing import Any
 import structlog
 
 from application.errors import Saturated
-from domain import programmes
+from domain import persons, programmes
 from domain.errors import NotFound
 from domain.facts import SYSTEM, Actor
 from domain.programme import Programme
@@ -21,7 +21,7 @@ from projections.queries import Views
 RACES = 20
 log = structlog.get_logger("mentorat.programmes")
 PROGRAMME_NAMESPACE = uuid.UUID("3d6f0a52-8c1e-4b7a-9f25-6e0d4c3b2a19")
-DEFAULT_PROGRAMME_ID = "default"
+DEFAULT_PROGRAMME_ID = persons.DEFAULT_PROGRAMME_ID
 
 
 def stream_id(programme_id: str) -> uuid.UUID:
@@ -86,10 +86,15 @@ class ProgrammeService:
     def create(self, programme_id: str, settings: dict[str, Any], actor: Actor, command_id: str,
                fingerprint: str | None) -> tuple[Programme, bool]:
         """The programme, and whether this call created it (False: a repeat of the same command)."""
-        state = ProgrammeState(programme_id) if not _is_slug(programme_id) else self.state(programme_id)
-        facts = programmes.create(state, settings, actor, _now(), command_id, fingerprint)
-        written = bool(facts) and self._store.append(stream_id(programme_id), facts)
-        return self.get(programme_id), written
+        for _ in range(RACES):
+            state = ProgrammeState(programme_id) if not _is_slug(programme_id) else self.state(programme_id)
+            facts = programmes.create(state, settings, actor, _now(), command_id, fingerprint)
+            try:
+                written = bool(facts) and self._store.append(stream_id(programme_id), facts)
+            except AppendConflict:
+                continue  # created meanwhile: judged again, a repeat of this command is recognised as one
+            return self.get(programme_id), written
+        raise Saturated("programme_busy")
 
     def change_settings(self, programme_id: str, changes: dict[str, Any], actor: Actor, command_id: str,
                         fingerprint: str | None) -> tuple[Programme, bool]:

@@ -91,15 +91,6 @@ def leave(engagement: Engagement, persons: list[PersonState]) -> list[tuple[str,
     ]
 
 
-def answered_tasks(mentee_before: PersonState, joined: Engagement) -> list[str]:
-    """Proposing the mentee again answers the "proposal expired" task of each earlier binôme whose proposal expired."""
-    return [
-        f"{binome_id}/proposal_expired/1"
-        for binome_id, reason in mentee_before.ended_binomes.items()
-        if reason == "proposal_expired" and binome_id != joined.binome_id
-    ]
-
-
 def _fact(fact_type: str, person: PersonState, engagement: Engagement, actor: Actor, **data: str | None) -> Fact:
     return Fact(fact_type, person.version + 1, engagement.occurred_at, actor,
                 {"binome_id": engagement.binome_id, **data})

@@ -58,6 +58,15 @@ class PersonState:
                       self.programme_id, self.capacity)
 
 
+def capacity_of(role: str, capacity: int | None) -> int:
+    """The capacity a registration gives: a mentor's own (one by default); a mentee has none to give."""
+    if capacity is None:
+        return DEFAULT_CAPACITY
+    if role != "mentor":
+        raise InvalidInput("capacity_for_mentors_only", field="capacity")
+    return capacity
+
+
 def register(person: Person, actor: Actor, at: datetime, command_id: str, fingerprint: str | None) -> Fact:
     data: dict[str, Any] = {"name": person.name, "email": person.email, "phone": person.phone,
                             "languages": list(person.languages), "programme_id": person.programme_id}

@@ -62,6 +62,8 @@ class FactStore:
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_MAX_OVERFLOW": str(pool_size),
             "CREATE_TABLE": "y",
+            # A pooled connection is checked before use: after a PostgreSQL restart, dead ones are replaced.
+            "POSTGRES_PRE_PING": "y",
         })
 
     def close(self) -> None:

@@ -45,6 +45,10 @@ class StoreActivities:
         stream_id = UUID(request.binome_id)
         if request.engagement is None:
             return self._store.append(stream_id, request.facts)
+        if self._already_recorded(stream_id, request.facts):
+            # An earlier attempt committed (it outlived its timeout): judging again would see this binôme's own
+            # place taken and refuse it.
+            return False
         for _ in range(MAX_RACES):
             try:
                 others = self._person_facts(request.engagement, request.facts[0])
@@ -52,6 +56,11 @@ class StoreActivities:
             except StaleStreams:
                 continue
         raise StaleStreams(request.binome_id)
+
+    def _already_recorded(self, stream_id: UUID, facts: list[Fact]) -> bool:
+        first, last = facts[0].position, facts[-1].position
+        stored = self._store.read(stream_id, after=first - 1, upto=last)
+        return len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts))
 
     def _person_facts(self, engagement: Engagement, first: Fact) -> list[tuple[UUID, Fact]]:
         mentor = self._person(engagement.mentor_id, "mentor_id")

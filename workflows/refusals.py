@@ -1,8 +1,9 @@
-"""A domain refusal as it crosses Temporal (an update's or an activity's failure) and back, code and all."""
+"""A domain refusal as it crosses Temporal (an update's or an activity's failure), code and all; the gateway
+rebuilds it on the other side (`application.temporal_gateway`)."""
 
 from temporalio.exceptions import ApplicationError
 
-from domain.errors import ERROR_TYPES, DomainError, error_from
+from domain.errors import ERROR_TYPES, DomainError
 
 
 def refusal(error: DomainError) -> ApplicationError:
@@ -13,8 +14,3 @@ def refusal(error: DomainError) -> ApplicationError:
 def is_refusal(failure: BaseException | None) -> bool:
     return isinstance(failure, ApplicationError) and failure.type in ERROR_TYPES and bool(failure.details)
 
-
-def error_of(failure: ApplicationError) -> DomainError:
-    details = failure.details[0] if failure.details and isinstance(failure.details[0], dict) else {}
-    return error_from(failure.type or "DomainError", details.get("code") or failure.message, details.get("field"),
-                      details.get("params") or {})

@@ -135,4 +135,3 @@ def test_leaving_frees_the_places_and_the_mentee_can_be_proposed_again():
     assert engagements.leave(ended, [mentor, mentee]) == []
     again = Engagement("b2", "mentor-1", "mentee-1", "join", PROPOSED_AT + timedelta(days=8))
     assert len(engagements.join(again, mentor, mentee, STAFF)) == 2
-    assert engagements.answered_tasks(mentee, again) == ["b1/proposal_expired/1"]

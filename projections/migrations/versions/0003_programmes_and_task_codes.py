@@ -43,6 +43,8 @@ def upgrade() -> None:
     op.create_index("staff_tasks_by_programme", "staff_tasks", ["programme_id", "since"])
     op.execute("DELETE FROM staff_task_binomes")
     op.execute("DELETE FROM binomes")
+    # Facts set aside by those two are applied again from zero: nothing stays parked behind them.
+    op.execute("DELETE FROM parked_facts WHERE projection IN ('staff_tasks', 'binomes')")
     op.execute("UPDATE view_tracking SET position = 0 WHERE view IN ('staff_tasks', 'binomes')")
     op.create_table(
         "programmes",
