@@ -94,3 +94,12 @@ def leave(engagement: Engagement, persons: list[PersonState]) -> list[tuple[str,
 def _fact(fact_type: str, person: PersonState, engagement: Engagement, actor: Actor, **data: str | None) -> Fact:
     return Fact(fact_type, person.version + 1, engagement.occurred_at, actor,
                 {"binome_id": engagement.binome_id, **data})
+
+
+def held_before_recorded(binome: BinomeState, person: PersonState, partner_id: str) -> Fact | None:
+    """For a binôme opened before places were recorded on persons' streams: the place it already holds, recorded
+    as it stands (no rule judged: it is what happened), dated at its proposal. None if already recorded or ended."""
+    if binome.stage is None or binome.finished or binome.binome_id in person.open_binomes:
+        return None
+    engagement = Engagement(binome.binome_id, binome.mentor_id, binome.mentee_id, "join", binome.proposed_at)
+    return _fact("BinomeJoined", person, engagement, SYSTEM, partner_id=partner_id)

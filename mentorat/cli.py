@@ -13,6 +13,7 @@ import structlog
 import uvicorn
 
 from api.app import create_app
+from application import backfill
 from mentorat.bootstrap import Container, build_container, build_temporal_worker, connect_temporal
 from mentorat.database import DatabaseSetupError
 from mentorat.devserver import DevServer, dev_server_address
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
     rebuild = commands.add_parser("rebuild-views", help="rebuild the read views (or one) from the event store")
     rebuild.add_argument("--view", help="only this view (binomes, staff_tasks, persons)")
     commands.add_parser("parked-facts", help="list the facts a view could not apply, set aside")
+    commands.add_parser("record-held-places",
+                        help="once, after upgrading: record the places binômes opened before programmes hold")
     retry = commands.add_parser("retry-parked", help="apply the parked facts again, in order")
     retry.add_argument("--view", help="only this view's parked facts")
     check = commands.add_parser("healthcheck", help="exit 0 when the API / worker's dependencies answer")
@@ -45,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         "worker": lambda: asyncio.run(run_worker(settings)),
         "rebuild-views": lambda: rebuild_views(settings, args.view),
         "parked-facts": lambda: parked_facts(settings),
+        "record-held-places": lambda: record_held_places(settings),
         "retry-parked": lambda: retry_parked(settings, args.view),
         "healthcheck": lambda: _exit_now(asyncio.run(healthcheck(settings, args.what))),
     }
@@ -155,6 +159,20 @@ def _exit_now(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def record_held_places(settings: Settings) -> int:
+    container = build_container(settings)
+
+    def progress(position: int) -> None:
+        print(f"\rjournal lu jusqu'à {position}", end="", flush=True)
+
+    try:
+        count = backfill.record_held_places(container.store, progress)
+    finally:
+        container.close()
+    print(f"\n{count} place(s) de binôme enregistrée(s)")
+    return 0
 
 
 def parked_facts(settings: Settings) -> int:
