@@ -53,7 +53,7 @@ class PersonService:
         if capacity is not None and role != "mentor":
             raise InvalidInput("capacity_for_mentors_only", field="capacity")
         if not await asyncio.to_thread(lambda: self._programmes.state(programme_id).exists):
-            raise InvalidInput("programme_not_found", field="programme_id", programme_id=programme_id)
+            raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
         person_id = uuid.uuid5(PERSON_NAMESPACE, f"{role}/{key}") if key else uuid.uuid4()
         body = {"name": name, "email": email, "phone": phone, "languages": languages, "programme_id": programme_id,
                 "capacity": capacity}
