@@ -10,6 +10,7 @@ the same Idempotency-Key" (`command_interrupted`); any other exception is logged
 503 `service_unavailable` (the bug still shows in the logs).
 """
 
+import functools
 import re
 import sqlite3
 from typing import Any
@@ -110,8 +111,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = error.detail if isinstance(error.detail, str) and " " not in error.detail else f"http.{error.status_code}"
         headers = getattr(error, "headers", None)
-        if error.status_code == 405:
-            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        if error.status_code == 405 and (documented := allowed_methods(request)):
+            headers = {**(headers or {}), "Allow": ", ".join(documented)}
         return error_response(request, error.status_code, code, headers=headers)
 
     async def database_failed(request: Request, error: Exception) -> JSONResponse:
@@ -125,13 +126,16 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """Every method some route offers at this path (routes of one path may be declared apart: GET and PATCH)."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches({**request.scope, "method": "GET"})
-        if match.name != "NONE" and getattr(route, "methods", None):
-            methods |= set(route.methods)
-    return sorted(methods)
+    """Every method the API documents at this path (routes of one path may be declared apart: GET and PATCH)."""
+    path = request.url.path
+    return sorted({method.upper() for template, operations in request.app.openapi()["paths"].items()
+                   if _template(template).fullmatch(path) for method in operations})
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    """/mentors/{person_id} -> a pattern matching /mentors/<one segment>."""
+    return re.compile(re.sub(r"\\{[^}]*\\}", "[^/]+", re.escape(path)))
 
 
 class LastResort:

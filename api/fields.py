@@ -35,17 +35,15 @@ PLAIN = rf"^[^{LINE_FORBIDS}]*$"
 KEY_PATTERN = rf"^[^{LINE_FORBIDS}]*[^{LINE_FORBIDS}{WHITE_SPACE}][^{LINE_FORBIDS}]*$"
 
 
-@dataclass(frozen=True)
-class JsonPattern:
-    """Writes `pattern` into the JSON Schema of the value it annotates (validation is left to the validators)."""
+class Documented:
+    """Writes `keywords` into the JSON Schema of the value it annotates; validation is left to the validators."""
 
-    pattern: str
+    def __init__(self, **keywords: Any):
+        self.keywords = keywords
 
     def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        json_schema = handler(schema)
-        json_schema["pattern"] = self.pattern
-        return json_schema
+        return {**handler(schema), **self.keywords}
 
 
 @dataclass(frozen=True)
@@ -108,14 +106,14 @@ def line(max_length: int, min_length: int = 0) -> Any:
     """One line of text (names, e-mails, ids, keys): trimmed, bounded, no control character."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
                      AfterValidator(_plain_line), BeforeValidator(_at_most(max_length)),
-                     JsonPattern(trimmed_pattern(LINE_FORBIDS, min_length))]
+                     Documented(pattern=trimmed_pattern(LINE_FORBIDS, min_length))]
 
 
 def text(max_length: int, min_length: int = 0) -> Any:
     """Free text (notes, reasons): trimmed, bounded; tabs and line breaks allowed, no other control character."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
                      AfterValidator(_plain_text), BeforeValidator(_at_most(max_length)),
-                     JsonPattern(trimmed_pattern(TEXT_FORBIDS, min_length))]
+                     Documented(pattern=trimmed_pattern(TEXT_FORBIDS, min_length))]
 
 
 def _integral(value: Any) -> Any:
@@ -147,13 +145,6 @@ def _any_case(word: str) -> str:
 # The e-mail validator refuses addresses at special-use domains (RFC 6761: "x@y.test", "x@localhost").
 _SPECIAL_USE = "|".join(_any_case(name) for name in email_validator.SPECIAL_USE_DOMAIN_NAMES)
 EMAIL_PATTERN = rf"^(?!.*[@.](?:{_SPECIAL_USE})$)"
-
-
-@dataclass(frozen=True)
-class _EmailSchema:
-    def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> dict[str, Any]:
-        return {**handler(schema), "maxLength": MAX_EMAIL_LENGTH, "pattern": EMAIL_PATTERN}
 
 
 EARLIEST_DAY = date(2000, 1, 1)
@@ -199,9 +190,10 @@ def _day_in_range(value: date) -> date:
     return value
 
 
-Email = Annotated[EmailStr, BeforeValidator(_plain_email), _EmailSchema()]
+Email = Annotated[EmailStr, BeforeValidator(_plain_email),
+                  Documented(maxLength=MAX_EMAIL_LENGTH, pattern=EMAIL_PATTERN)]
 # Not strict (a strict date is a Python object), but strings only.
 Moment = Annotated[AwareDatetime, Strict(False), AfterValidator(_moment_in_utc),
-                   BeforeValidator(_written("datetime")), JsonPattern(MOMENT_PATTERN)]
+                   BeforeValidator(_written("datetime")), Documented(pattern=MOMENT_PATTERN)]
 Day = Annotated[date, Strict(False), AfterValidator(_day_in_range), BeforeValidator(_written("date")),
-                JsonPattern(DAY_PATTERN)]
+                Documented(pattern=DAY_PATTERN)]

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from api.fields import Day, Email, KeysAsNames, Moment, line, text, whole
+from api.fields import Day, Documented, Email, KeysAsNames, Moment, line, text, whole
 from domain import commands as c
 from domain.programme import DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST
 from domain.programmes import _BOUNDS as SETTING_BOUNDS
@@ -97,7 +97,8 @@ class MenteeChangeIn(Input):
     """Only the fields given change; each change is a fact on the person's stream. `null` removes an e-mail or a
     phone number."""
 
-    model_config = examples({"phone": "+32 470 65 43 21"}, {"email": None}, minProperties=1)
+    model_config = examples({"phone": "+32 470 65 43 21"}, {"name": "Bilal Amrani", "languages": ["fr", "ar", "nl"]},
+                            minProperties=1)
 
     name: Name = optional()
     email: Email | None = optional()
@@ -130,8 +131,9 @@ class PersonOut(BaseModel):
 # --- programmes -----------------------------------------------------------------------------------
 
 def _setting(name: str) -> Any:
+    """The domain's bounds, in the schema; the domain checks them (and says `setting_out_of_range`, min to max)."""
     low, high = SETTING_BOUNDS[name]
-    return whole(ge=low, le=high)
+    return Annotated[whole(), Documented(minimum=low, maximum=high)]
 
 
 Labels = Annotated[dict[Key, text(500, min_length=1)], Field(min_length=1, max_length=30), KeysAsNames()]
