@@ -12,6 +12,7 @@ from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
+from api.openapi import install_openapi
 from api.routes import binome_commands, binome_reads, persons, programmes, system
 from application.services import Services
 from mentorat.settings import Settings
@@ -56,6 +57,7 @@ def create_app(source: Services | ProvidesServices, settings: Settings | None = 
         app.include_router(module.router)
     install_middleware(app, settings)
     app.add_middleware(RequestContext)
+    install_openapi(app)
     return app
 
 

@@ -52,8 +52,12 @@ def get_language(accept_language: Annotated[str | None, Header(
     return i18n.negotiate(accept_language)
 
 
+# Visible ASCII, spaces inside only (HTTP trims a header value, so a leading or trailing space never arrives).
+IDEMPOTENCY_KEY = r"^[!-~](?:[ -~]*[!-~])?$"
+
+
 def get_idempotency_key(idempotency_key: Annotated[str | None, Header(
-    min_length=1, max_length=200,
+    min_length=1, max_length=200, pattern=IDEMPOTENCY_KEY, examples=["agenda-2025-03-04-rdv-118"],
     description="Même clé et même corps : la première réponse est renvoyée, rien de nouveau n'est enregistré.")] = None,
 ) -> str | None:
     return idempotency_key

@@ -3,19 +3,43 @@
 Body, for every 4xx and 503: `{"code", "message", "params", "field", "errors"}` — `message` rendered from the
 catalogues in the language of `Accept-Language` (French by default); `errors` lists every field at fault for
 a 422 (the first is repeated at the top). Input is never echoed back.
+
+No request gets a 500: a database that fails during a request (the event store or the views: a restart, a lost
+connection, a full pool) is a 503 with Retry-After — for a command, "it may have been recorded: resend it with
+the same Idempotency-Key" (`command_interrupted`); any other exception is logged with its traceback and answered
+503 `service_unavailable` (the bug still shows in the logs).
 """
 
+import functools
 import re
+import sqlite3
 from typing import Any
 
+import eventsourcing.persistence
+import psycopg
+import sqlalchemy.exc
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import i18n
 from application.errors import ServiceError
 from domain.errors import DomainError
+
+log = structlog.get_logger("mentorat.api")
+# What the store (eventsourcing over SQLite or psycopg) and the views (SQLAlchemy) raise when their database fails.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    eventsourcing.persistence.PersistenceError,
+    sqlalchemy.exc.DBAPIError,
+    sqlalchemy.exc.TimeoutError,  # no pooled connection in time
+    psycopg.Error,
+    sqlite3.Error,
+)
+COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RETRY_AFTER_SECONDS = 5
 
 STATUS_BY_KIND = {
     "invalid": 422,
@@ -53,6 +77,12 @@ def response_for(request: Request, error: DomainError) -> JSONResponse:
     return error_response(request, status, error.code, field=error.field, params=error.params, headers=headers)
 
 
+def unavailable_response(request: Request) -> JSONResponse:
+    """503: a command may have been recorded before the failure (resend it with the same key); a read may retry."""
+    code = "command_interrupted" if request.method in COMMAND_METHODS else "service_unavailable"
+    return error_response(request, 503, code, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def field_of(loc: tuple | list) -> str:
     """('body', 'actions', 0, 'title') -> 'actions.0.title'; ('header', 'idempotency-key') -> 'Idempotency-Key'."""
     where, *path = list(loc) or ["body"]
@@ -80,7 +110,60 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         code = error.detail if isinstance(error.detail, str) and " " not in error.detail else f"http.{error.status_code}"
-        return error_response(request, error.status_code, code, headers=getattr(error, "headers", None))
+        headers = getattr(error, "headers", None)
+        if error.status_code == 405 and (documented := allowed_methods(request)):
+            headers = {**(headers or {}), "Allow": ", ".join(documented)}
+        return error_response(request, error.status_code, code, headers=headers)
+
+    async def database_failed(request: Request, error: Exception) -> JSONResponse:
+        log.error("database_unavailable", method=request.method, path=request.url.path,
+                  error_type=type(error).__name__, exc_info=error)
+        return unavailable_response(request)
+
+    for error_type in DATABASE_ERRORS:
+        app.add_exception_handler(error_type, database_failed)
+    app.add_middleware(LastResort)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API documents at this path (routes of one path may be declared apart: GET and PATCH)."""
+    path = request.url.path
+    return sorted({method.upper() for template, operations in request.app.openapi()["paths"].items()
+                   if _template(template).fullmatch(path) for method in operations})
+
+
+@functools.cache
+def _template(path: str) -> re.Pattern[str]:
+    """/mentors/{person_id} -> a pattern matching /mentors/<one segment>."""
+    return re.compile(re.sub(r"\\{[^}]*\\}", "[^/]+", re.escape(path)))
+
+
+class LastResort:
+    """Any exception nothing else answered: logged with its traceback, and a 503 rather than a bare 500."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as error:
+            log.error("unexpected_error", method=scope["method"], path=scope["path"],
+                      error_type=type(error).__name__, exc_info=error)
+            if started:  # the answer is on its way: nothing else can be said
+                raise
+            request = Request(scope)
+            await error_response(request, 503, "service_unavailable",
+                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})(scope, receive, send)
 
 
 # Pydantic's own English explanation (and, for a custom validator, maybe the input): not a param of ours.

@@ -1,85 +1,19 @@
-"""Request and response bodies. Inputs are strict (unknown fields refused, lengths bounded); outputs never expose internals.
+"""Request and response bodies. Inputs are strict (JSON types as the schema says, unknown fields refused, lengths
+bounded); outputs never expose internals. The strings, moments and days inputs are made of: `api.fields`.
 
-Every string of every input is a `line` (one line: no control character at all) or a `text` (may hold
-tabs and line breaks, no other control character), and no string holds an unpaired surrogate: PostgreSQL
-refuses NUL, JSON cannot carry lone surrogates, and a stored fact must be readable by every view forever.
-Moments are time-zoned, in UTC once read, from 2000 on; days (due dates) are between 2000 and 2100.
+A field that may be left out is not nullable unless null means something (an e-mail or a phone number removed):
+leaving it out keeps the value, and the schema says which of the two a field allows.
 """
 
-import re
-from datetime import date, datetime, timezone
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, EmailStr, Field, \
-    StringConstraints
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from api.fields import Day, Documented, Email, KeysAsNames, Moment, line, text, whole
 from domain import commands as c
-
-# Unicode category Cc is U+0000-U+001F and U+007F-U+009F; surrogates are U+D800-U+DFFF.
-_NOT_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_NOT_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def _refuse(pattern: re.Pattern[str]):
-    def check(value: str) -> str:
-        found = pattern.search(value)
-        if found is None:
-            return value
-        if "\ud800" <= found.group() <= "\udfff":
-            raise PydanticCustomError("string_unicode", "string holds an unpaired surrogate")
-        raise PydanticCustomError("control_characters", "string holds control characters")
-
-    return check
-
-
-_plain_line = _refuse(_NOT_IN_LINE)
-_plain_text = _refuse(_NOT_IN_TEXT)
-
-
-def line(max_length: int, min_length: int = 0) -> Any:
-    """One line of text (names, e-mails, ids, keys): trimmed, bounded, no control character."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-                     AfterValidator(_plain_line)]
-
-
-def text(max_length: int, min_length: int = 0) -> Any:
-    """Free text (notes, reasons): trimmed, bounded; tabs and line breaks allowed, no other control character."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),
-                     AfterValidator(_plain_text)]
-
-
-def _plain_email(value: Any) -> Any:
-    # Checked before the e-mail parser, so a NUL gets its own code and a huge value is not parsed at all.
-    if isinstance(value, str):
-        if len(value) > 254:
-            raise PydanticCustomError("string_too_long", "string too long", {"max_length": 254})
-        _plain_line(value)
-    return value
-
-
-EARLIEST_DAY = date(2000, 1, 1)
-LATEST_DAY = date(2100, 12, 31)
-
-
-def _moment_in_utc(value: datetime) -> datetime:
-    """In UTC, from 2000 on. The future is the domain's to refuse (it knows the time: the workflow's clock)."""
-    try:
-        utc = value.astimezone(timezone.utc)
-    except OverflowError:  # year 1 or 9999 pushed over the edge by its offset
-        raise PydanticCustomError("date_out_of_range", "date cannot be converted to UTC") from None
-    if utc.date() < EARLIEST_DAY:
-        raise PydanticCustomError("date_too_early", "date before {earliest}", {"earliest": EARLIEST_DAY.isoformat()})
-    return utc
-
-
-def _day_in_range(value: date) -> date:
-    if value < EARLIEST_DAY:
-        raise PydanticCustomError("date_too_early", "date before {earliest}", {"earliest": EARLIEST_DAY.isoformat()})
-    if value > LATEST_DAY:
-        raise PydanticCustomError("date_too_late", "date after {latest}", {"latest": LATEST_DAY.isoformat()})
-    return value
-
+from domain.programme import DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST
+from domain.programmes import _BOUNDS as SETTING_BOUNDS
 
 # Offsets and positions in query parameters: bounded, so no database is asked for a number it cannot hold.
 MAX_INDEX = 2 ** 31 - 1
@@ -91,9 +25,6 @@ Language = line(40, min_length=2)
 Phone = line(40)
 Id = line(64, min_length=1)
 Key = line(100, min_length=1)
-Email = Annotated[EmailStr, BeforeValidator(_plain_email)]
-Moment = Annotated[AwareDatetime, AfterValidator(_moment_in_utc)]
-Day = Annotated[date, AfterValidator(_day_in_range)]
 
 MeetingMode = Literal[c.MEETING_MODES]
 ContactChannel = Literal[c.CONTACT_CHANNELS]
@@ -101,11 +32,35 @@ Owner = Literal[c.ACTION_OWNERS]
 ActionStatus = Literal[c.ACTION_STATUSES]
 Side = Literal["mentor", "mentee"]
 Party = Literal["mentor", "mentee", "programme"]
-Minutes = Annotated[int, Field(gt=0, le=480)]
+Minutes = whole(gt=0, le=480)
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional(**kwargs: Any) -> Any:
+    """A field that may be left out (its value is then kept) but is never null."""
+    return Field(None, json_schema_extra=_no_default, **kwargs)
+
+
+def _keys_described(keys: dict[str, str], what: str) -> str:
+    listed = "; ".join(f"`{key}` ({label})" for key, label in keys.items())
+    return f"{what} Programme par défaut : {listed}. Un autre programme définit ses propres clés."
+
+
+CHECKLIST_KEYS = _keys_described(DEFAULT_FIRST_MEETING_CHECKLIST, "Les points de la grille abordés, par leur clé.")
+QUESTION_KEYS = _keys_described(DEFAULT_EVALUATION_QUESTIONS, "Les réponses, par clé de question.")
+
+
+def examples(*given: dict[str, Any], **schema: Any) -> ConfigDict:
+    """A model's examples in the OpenAPI (and more of its JSON Schema, e.g. `minProperties`)."""
+    return ConfigDict(json_schema_extra={**schema, "examples": list(given)})
 
 
 class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Strict: a JSON value of another type than the schema's is refused (no "3" for 3, no 1 for true).
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class CommandInput(Input):
@@ -116,26 +71,49 @@ class CommandInput(Input):
 # --- persons --------------------------------------------------------------------------------------
 
 ProgrammeId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-Capacity = Annotated[int, Field(ge=1, le=10, description="Mentors : nombre de binômes ouverts à la fois.")]
+Capacity = Annotated[whole(ge=1, le=10), Field(description="Nombre de binômes ouverts à la fois.")]
+Languages = Annotated[list[Language], Field(max_length=20)]
 
 
-class PersonIn(Input):
+class MenteeIn(Input):
+    model_config = examples(
+        {"name": "Bilal Amrani", "email": "bilal@example.org", "phone": "+32 470 12 34 56", "languages": ["fr", "ar"]})
+
     name: Name
     email: Email | None = None
     phone: Phone | None = None
-    languages: list[Language] = Field(default_factory=list, max_length=20)
+    languages: Languages = Field(default_factory=list)
     programme_id: ProgrammeId = Field("default", description="Le programme de la personne.")
-    capacity: Capacity | None = None
 
 
-class PersonChangeIn(Input):
-    """Only the fields given change; each change is a fact on the person's stream."""
+class MentorIn(MenteeIn):
+    model_config = examples({"name": "Anne Peeters", "email": "anne@example.org", "languages": ["fr", "nl"],
+                             "capacity": 2})
 
-    name: Name | None = None
-    email: Email | None = None
-    phone: Phone | None = None
-    languages: list[Language] | None = Field(None, max_length=20)
-    capacity: Capacity | None = None
+    capacity: Capacity = optional()
+
+
+class MenteeChangeIn(Input):
+    """Only the fields given change; each change is a fact on the person's stream. `null` removes an e-mail or a
+    phone number."""
+
+    model_config = examples({"phone": "+32 470 65 43 21"}, {"name": "Bilal Amrani", "languages": ["fr", "ar", "nl"]},
+                            minProperties=1)
+
+    name: Name = optional()
+    email: Email | None = optional()
+    phone: Phone | None = optional()
+    languages: Languages = optional()
+
+
+class MentorChangeIn(MenteeChangeIn):
+    model_config = examples({"capacity": 3}, {"languages": ["fr", "en"]}, minProperties=1)
+
+    capacity: Capacity = optional()
+
+
+PERSON_IN: dict[str, type[MenteeIn]] = {"mentor": MentorIn, "mentee": MenteeIn}
+PERSON_CHANGE_IN: dict[str, type[MenteeChangeIn]] = {"mentor": MentorChangeIn, "mentee": MenteeChangeIn}
 
 
 class PersonOut(BaseModel):
@@ -152,29 +130,44 @@ class PersonOut(BaseModel):
 
 # --- programmes -----------------------------------------------------------------------------------
 
-Days = Annotated[int, Field(ge=0, le=180)]
-Labels = Annotated[dict[Key, text(500, min_length=1)], Field(min_length=1, max_length=30)]
+def _setting(name: str) -> Any:
+    """The domain's bounds, in the schema; the domain checks them (and says `setting_out_of_range`, min to max)."""
+    low, high = SETTING_BOUNDS[name]
+    return Annotated[whole(), Documented(minimum=low, maximum=high)]
 
 
-class ProgrammeSettingsIn(Input):
+Labels = Annotated[dict[Key, text(500, min_length=1)], Field(min_length=1, max_length=30), KeysAsNames()]
+
+
+class ProgrammeSettings(Input):
     """A programme's settings; only those given are set (the others keep the programme's defaults)."""
 
-    name: Name | None = None
-    proposal_response_days: Days | None = None
-    first_meeting_days: Days | None = None
-    first_meeting_minutes: Minutes | None = None
-    meeting_minutes: Minutes | None = None
-    period_months: Annotated[int, Field(ge=1, le=24)] | None = None
-    min_meetings_per_month: Annotated[int, Field(ge=0, le=31)] | None = None
-    cadence_grace_days: Days | None = None
-    monitoring_interval_weeks: Annotated[int, Field(ge=1, le=26)] | None = None
-    monitoring_grace_days: Days | None = None
-    evaluation_days: Days | None = None
-    evaluation_questions: Labels | None = None
-    first_meeting_checklist: Labels | None = None
+    name: Name = optional()
+    proposal_response_days: _setting("proposal_response_days") = optional()
+    first_meeting_days: _setting("first_meeting_days") = optional()
+    first_meeting_minutes: _setting("first_meeting_minutes") = optional()
+    meeting_minutes: _setting("meeting_minutes") = optional()
+    period_months: _setting("period_months") = optional()
+    min_meetings_per_month: _setting("min_meetings_per_month") = optional()
+    cadence_grace_days: _setting("cadence_grace_days") = optional()
+    monitoring_interval_weeks: _setting("monitoring_interval_weeks") = optional()
+    monitoring_grace_days: _setting("monitoring_grace_days") = optional()
+    evaluation_days: _setting("evaluation_days") = optional()
+    evaluation_questions: Labels = optional(
+        description="Les questions de l'évaluation, par clé.", examples=[DEFAULT_EVALUATION_QUESTIONS])
+    first_meeting_checklist: Labels = optional(
+        description="Les points de la grille de la première rencontre, par clé.",
+        examples=[DEFAULT_FIRST_MEETING_CHECKLIST])
 
 
-class ProgrammeIn(ProgrammeSettingsIn):
+class ProgrammeSettingsIn(ProgrammeSettings):
+    model_config = examples({"proposal_response_days": 10}, {"name": "Mentorat Wallonie", "period_months": 9},
+                            minProperties=1)
+
+
+class ProgrammeIn(ProgrammeSettings):
+    model_config = examples({"programme_id": "bruxelles", "name": "Mentorat Bruxelles", "proposal_response_days": 10})
+
     programme_id: ProgrammeId
 
 
@@ -194,37 +187,53 @@ class PersonPage(BaseModel):
 # --- binôme commands -----------------------------------------------------------------------------
 
 class ProposalIn(CommandInput):
+    model_config = examples({"mentor_id": "1b4e28ba-2fa1-4d3b-883f-0016d3cca427",
+                             "mentee_id": "6ecd8c99-4036-403d-bf84-cf8400f67836", "note": "Même secteur (logistique)"})
+
     mentor_id: Id
     mentee_id: Id
     note: Text = ""
 
 
 class RefusalIn(CommandInput):
+    model_config = examples({"reason": "Indisponible jusqu'en septembre"})
+
     reason: RequiredText
 
 
 class AcceptIn(CommandInput):
-    pass
+    model_config = examples({}, {"occurred_at": "2025-03-03T09:30:00+01:00"})
 
 
 class FirstMeetingIn(CommandInput):
+    model_config = examples({"mode": "in_person", "checklist": ["expectations", "availability"],
+                             "duration_minutes": 90, "notes": "Bon contact"})
+
     mode: MeetingMode
-    checklist: list[Key] = Field(default_factory=list, max_length=50)
+    checklist: list[Key] = Field(default_factory=list, max_length=50, description=CHECKLIST_KEYS,
+                                 examples=[list(DEFAULT_FIRST_MEETING_CHECKLIST)])
     duration_minutes: Minutes | None = None
     notes: Text = ""
 
 
 class ValidationIn(CommandInput):
+    model_config = examples({"side": "mentor", "decision": "validated"},
+                            {"side": "mentee", "decision": "refused", "reason": "Horaires incompatibles"})
+
     side: Side
     decision: Literal[c.VALIDATION_DECISIONS]
     reason: Text = ""
 
 
 class SignatureIn(CommandInput):
+    model_config = examples({"party": "programme"})
+
     party: Party
 
 
 class AnalysisIn(CommandInput):
+    model_config = examples({"strengths": ["Réseau dans la logistique"], "weaknesses": ["CV daté"]})
+
     strengths: list[RequiredText] = Field(min_length=1, max_length=50)
     weaknesses: list[RequiredText] = Field(min_length=1, max_length=50)
 
@@ -236,54 +245,80 @@ class ActionIn(Input):
 
 
 class ActionPlanIn(CommandInput):
+    model_config = examples({"actions": [{"title": "Refaire le CV", "owner": "mentee", "due_on": "2025-04-30"},
+                                         {"title": "Présenter deux contacts", "owner": "mentor"}]})
+
     actions: list[ActionIn] = Field(min_length=1, max_length=100)
 
 
 class NewActionIn(CommandInput, ActionIn):
-    pass
+    model_config = examples({"title": "Préparer l'entretien chez Logistix", "owner": "both", "due_on": "2025-05-15"})
 
 
 class ActionChangeIn(CommandInput):
-    status: ActionStatus | None = None
-    due_on: Day | None = None
+    """A status, a due date, or both."""
+
+    model_config = examples({"status": "done", "note": "CV envoyé"}, {"due_on": "2025-06-30"},
+                            anyOf=[{"required": ["status"]}, {"required": ["due_on"]}])
+
+    status: ActionStatus = optional()
+    due_on: Day = optional()
     note: Text = ""
 
 
 class MeetingIn(CommandInput):
+    model_config = examples({"mode": "video", "duration_minutes": 60, "notes": "Préparation d'entretien"})
+
     mode: MeetingMode
     duration_minutes: Minutes | None = None
     notes: Text = ""
-    actions_progressed: list[Id] = Field(default_factory=list, max_length=100)
+    actions_progressed: list[Id] = Field(default_factory=list, max_length=100,
+                                         description="Les actions du plan qui ont avancé, par leur action_id.")
 
 
 class ContactIn(CommandInput):
+    model_config = examples({"channel": "phone", "notes": "Point sur les candidatures"})
+
     channel: ContactChannel
     notes: Text = ""
 
 
 class MonitoringContactIn(CommandInput):
+    model_config = examples({"channel": "phone", "outcome": "Le binôme se voit toutes les deux semaines"})
+
     channel: Literal[c.CONTACT_CHANNELS + ("in_person", "video")] = "phone"
     outcome: RequiredText
 
 
 class PositiveExitIn(CommandInput):
+    model_config = examples({"outcome": "job", "details": "CDI de magasinier"})
+
     outcome: Literal[c.POSITIVE_OUTCOMES]
     details: Text = ""
 
 
 class EarlyStopIn(CommandInput):
+    model_config = examples({"by": "mentee", "reason": "Déménagement"})
+
     by: Literal[c.EARLY_STOP_BY]
     reason: RequiredText
 
 
 class ClosureMeetingIn(CommandInput):
+    model_config = examples({"notes": "Bilan positif"})
+
     notes: Text = ""
 
 
 class EvaluationIn(CommandInput):
+    model_config = examples({"side": "mentee", "rating": 5, "answers": {
+        "objectives_reached": "Oui, j'ai trouvé un emploi", "recommend": "Oui"}})
+
     side: Side
-    answers: dict[Key, Text] = Field(min_length=1, max_length=50)
-    rating: Annotated[int, Field(ge=1, le=5)]
+    answers: Annotated[dict[Key, Text], KeysAsNames()] = Field(
+        min_length=1, max_length=50, description=QUESTION_KEYS,
+        examples=[{key: "…" for key in DEFAULT_EVALUATION_QUESTIONS}])
+    rating: whole(ge=1, le=5)
 
 
 # --- outputs -------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from application.temporal_gateway import BinomeWorkflows, WorkflowGone
 from domain import persons
 from domain.catalogue import BINOME, PERSON
 from domain.commands import CommandEnvelope
-from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed, NotFound
+from domain.errors import IdempotencyConflict, NotAllowed, NotFound
 from domain.facts import Actor
 from domain.programme import Programme
 from domain.state import BinomeState
@@ -88,7 +88,7 @@ class BinomeCommands:
         for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
             person = await asyncio.to_thread(self._person, payload[field])
             if person.role != role:
-                raise InvalidInput(f"{role}_not_found", field=field)
+                raise NotFound(f"{role}_not_found", field=field)
             found[role] = person
         # The binôme runs under its programme's settings as they are now, for its whole life.
         programme = await asyncio.to_thread(self._programmes.get, found["mentee"].programme_id)

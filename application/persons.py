@@ -52,7 +52,7 @@ class PersonService:
                        capacity: int | None = None) -> Registered:
         mentor_capacity = persons.capacity_of(role, capacity)
         if not await asyncio.to_thread(lambda: self._programmes.state(programme_id).exists):
-            raise InvalidInput("programme_not_found", field="programme_id", programme_id=programme_id)
+            raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
         person_id = uuid.uuid5(PERSON_NAMESPACE, f"{role}/{key}") if key else uuid.uuid4()
         body = {"name": name, "email": email, "phone": phone, "languages": languages, "programme_id": programme_id,
                 "capacity": capacity}

@@ -9,7 +9,7 @@ proposals racing for one mentee cannot both be recorded: the loser is judged aga
 from dataclasses import dataclass
 from datetime import datetime
 
-from domain.errors import InvalidInput, NotAllowed
+from domain.errors import NotAllowed, NotFound
 from domain.facts import SYSTEM, Actor, Fact
 from domain.persons import PersonState
 from domain.stages import Stage
@@ -62,9 +62,9 @@ def join(engagement: Engagement, mentor: PersonState, mentee: PersonState, actor
     """The facts that take the pair's places, or why not. Already joined (a retry): nothing more."""
     binome_id = engagement.binome_id
     if mentor.role != "mentor":
-        raise InvalidInput("mentor_not_found", field="mentor_id")
+        raise NotFound("mentor_not_found", field="mentor_id")
     if mentee.role != "mentee":
-        raise InvalidInput("mentee_not_found", field="mentee_id")
+        raise NotFound("mentee_not_found", field="mentee_id")
     if binome_id in mentee.open_binomes and binome_id in mentor.open_binomes:
         return []
     if mentor.programme_id != mentee.programme_id:

@@ -1,16 +1,19 @@
 """Every lifecycle command of a binôme, from the proposal to the evaluations: parse, call the service, present."""
 
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 
 from api import schemas as s
 from api.deps import ActorDep, BinomeCommandsDep, BinomeIdDep, IdempotencyKeyDep
+from api.fields import PLAIN
 from api.presenters import fact_out
 from application.binomes import Accepted, BinomeCommands
 from domain.facts import Actor
 
 router = APIRouter(prefix="/binomes", tags=["binômes : commandes"])
+ActionId = Annotated[str, Path(max_length=64, pattern=PLAIN, description="L'action du plan (son action_id)")]
 
 
 async def _run(commands: BinomeCommands, binome_id: UUID, name: str, body: s.CommandInput, actor: Actor,
@@ -65,6 +68,7 @@ _command("/{binome_id}/evaluations", "RecordEvaluation", s.EvaluationIn, "Évalu
 
 
 @router.patch("/{binome_id}/actions/{action_id}", response_model=s.CommandResult, summary="Mettre à jour une action")
-async def update_action(binome_id: BinomeIdDep, action_id: str, body: s.ActionChangeIn, commands: BinomeCommandsDep,
-                        actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
+async def update_action(binome_id: BinomeIdDep, action_id: ActionId, body: s.ActionChangeIn,
+                        commands: BinomeCommandsDep, actor: ActorDep, key: IdempotencyKeyDep,
+                        response: Response) -> s.CommandResult:
     return await _run(commands, binome_id, "UpdateAction", body, actor, key, response, action_id=action_id)

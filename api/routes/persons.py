@@ -5,17 +5,19 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from api import schemas as s
+from api.fields import PLAIN
 from api.deps import ActorDep, IdempotencyKeyDep, PersonsDep
 from domain import persons
 
 router = APIRouter(tags=["mentors et mentees"])
+PersonId = Annotated[str, Path(max_length=64, pattern=PLAIN, description="Identifiant de la personne")]
 
 
 def _register(role: str):
-    async def create(body: s.PersonIn, service: PersonsDep, actor: ActorDep, key: IdempotencyKeyDep,
-                     response: Response) -> s.PersonOut:
+    async def create(body: s.PERSON_IN[role], service: PersonsDep, actor: ActorDep,  # type: ignore[name-defined]
+                     key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
         registered = await service.register(role, body.name, body.email, body.phone, body.languages, actor, key,
-                                            body.programme_id, body.capacity)
+                                            body.programme_id, getattr(body, "capacity", None))
         if registered.repeated:
             response.headers["Idempotent-Replayed"] = "true"
         response.headers["Location"] = f"/{role}s/{registered.person['person_id']}"
@@ -25,8 +27,8 @@ def _register(role: str):
 
 
 def _change(role: str):
-    async def change(person_id: Annotated[str, Path(max_length=64)], body: s.PersonChangeIn, service: PersonsDep,
-                     actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
+    async def change(person_id: PersonId, body: s.PERSON_CHANGE_IN[role],  # type: ignore[name-defined]
+                     service: PersonsDep, actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
         changed = await service.change(role, person_id, body.model_dump(mode="json", exclude_unset=True), actor, key)
         if changed.repeated:
             response.headers["Idempotent-Replayed"] = "true"
@@ -38,7 +40,7 @@ def _change(role: str):
 def _list(role: str):
     async def list_persons(service: PersonsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                            offset: Annotated[int, Query(ge=0, le=s.MAX_INDEX)] = 0,
-                           programme_id: Annotated[str | None, Query(max_length=40)] = None) -> s.PersonPage:
+                           programme_id: Annotated[str | None, Query(max_length=40, pattern=PLAIN)] = None) -> s.PersonPage:
         page = await service.page(role, limit, offset, programme_id)
         return s.PersonPage(items=[s.PersonOut(**p) for p in page.items], total=page.total, limit=limit, offset=offset)
 
@@ -46,7 +48,7 @@ def _list(role: str):
 
 
 def _one(role: str):
-    async def get_person(person_id: str, service: PersonsDep) -> s.PersonOut:
+    async def get_person(person_id: PersonId, service: PersonsDep) -> s.PersonOut:
         return s.PersonOut(**await service.get(role, person_id))
 
     return get_person

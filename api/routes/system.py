@@ -1,14 +1,27 @@
 """Health and programme settings."""
 
+from typing import Literal
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 
 from api.deps import SystemDep
 
 router = APIRouter(tags=["système"])
 
 
-@router.get("/health", summary="État du service (magasin d'événements, Temporal, vues)")
+class Health(BaseModel):
+    """`status`, then each check: the store's log position, each view's position and lag, Temporal."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: Literal["ok", "degraded"]
+    temporal: Literal["ok", "unreachable"]
+
+
+@router.get("/health", summary="État du service (magasin d'événements, Temporal, vues)", response_model=Health,
+            responses={503: {"model": Health, "description": "Une dépendance ne répond pas : `status` vaut degraded."}})
 async def health(system: SystemDep) -> JSONResponse:
     checks: dict[str, object] = {}
     healthy = True

@@ -85,7 +85,7 @@ async def test_refused_commands_say_why_and_record_nothing(api):
 async def test_a_proposal_needs_a_known_mentor_and_mentee(api):
     mentee = await api.person("mentee", "Chloé")
     answer = await api.post("/binomes", {"mentor_id": mentee, "mentee_id": mentee})
-    assert answer.status_code == 422
+    assert answer.status_code == 404  # well formed, but names nobody: the body's reference is not found
     assert (answer.json()["code"], answer.json()["field"]) == ("mentor_not_found", "mentor_id")
     assert (await api.get("/binomes"))["total"] == 0
 

@@ -51,7 +51,7 @@ async def test_an_unknown_programme_is_not_found_and_cannot_take_persons(api):
     assert (missing.status_code, missing.json()["code"]) == (404, "programme_not_found")
     refused = await api.post("/mentors", {"name": "Anne", "programme_id": "nulle-part"})
     assert (refused.status_code, refused.json()["code"], refused.json()["field"]) == (
-        422, "programme_not_found", "programme_id")
+        404, "programme_not_found", "programme_id")
 
 
 async def test_two_programmes_with_different_delays_run_side_by_side(api):

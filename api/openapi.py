@@ -1,0 +1,119 @@
+"""The OpenAPI document tells the truth about errors: every operation lists the error answers it can give.
+
+Written once for all routes, from what an operation is: a command (POST/PATCH: the edge's guards on bodies, the
+rules, the store and Temporal) or a read; with an id in its path (404) or a caller who must say who acts (401).
+Every error answer has the body `api.errors` renders (ErrorBody); 429 and 503 say when to come back (Retry-After);
+a command's success may be a repeat (Idempotent-Replayed).
+"""
+
+from typing import Any
+
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
+
+COMMAND_METHODS = frozenset({"post", "put", "patch", "delete"})
+ERROR_BODY = "ErrorBody"
+
+
+class ErrorItem(BaseModel):
+    code: str = Field(description="Ce qui ne va pas, comme code stable (la clé du message).")
+    message: str = Field(description="Le message, dans la langue d'Accept-Language (fr par défaut, nl, en).")
+    params: dict[str, Any] = Field(description="Les valeurs que le message cite.")
+    field: str | None = Field(description="Le champ, paramètre ou en-tête en cause, s'il y en a un.")
+
+
+class ErrorBody(ErrorItem):
+    errors: list[ErrorItem] = Field(description="Pour un 422 : chaque champ en cause (le premier est repris au-dessus).")
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "code": "contract_before_validations",
+        "message": "Le contrat ne peut pas être signé avant les deux validations.",
+        "params": {}, "field": None, "errors": []}]}}
+
+
+ERRORS: dict[int, str] = {
+    401: "Personne de confiance ne dit qui agit : authentification requise.",
+    404: "Ce que l'adresse ou le corps désigne n'existe pas.",
+    409: "Une règle du programme refuse la commande maintenant (l'étape du binôme, une autre inscription, …).",
+    413: "Corps trop grand.",
+    415: "Le corps n'est pas du JSON.",
+    422: "Entrée invalide : `field` nomme le champ en cause, `errors` les liste tous.",
+    429: "Trop de requêtes : rien n'a été enregistré ; réessayer après Retry-After secondes (même Idempotency-Key).",
+    503: "Service momentanément indisponible (base de données, Temporal) : réessayer après Retry-After secondes. "
+         "Pour une commande (code `command_pending`), elle a peut-être été enregistrée : la renvoyer avec la même "
+         "Idempotency-Key ne l'enregistre qu'une fois.",
+}
+COMMAND_ERRORS = (404, 409, 413, 415, 422, 429, 503)
+READ_ERRORS = (422, 429, 503)
+RETRY_AFTER = {"Retry-After": {"description": "Dans combien de secondes réessayer.",
+                               "schema": {"type": "integer", "minimum": 1}}}
+REPLAYED = {"Idempotent-Replayed": {
+    "description": "`true` quand la réponse est celle d'une requête déjà reçue (même Idempotency-Key et même corps) : "
+                   "rien de nouveau n'a été enregistré.",
+    "schema": {"type": "string", "enum": ["true"]}}}
+LOCATION = {"Location": {"description": "L'adresse de ce qui a été créé.", "schema": {"type": "string"}}}
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """A parameter is left out, never null: FastAPI's `anyOf: [X, null]` for an optional one becomes X."""
+    branches = [b for b in schema.get("anyOf", []) if b.get("type") != "null"]
+    if len(branches) != 1 or len(schema["anyOf"]) != 2:
+        return schema
+    rest = {key: value for key, value in schema.items() if key != "anyOf"}
+    return {**branches[0], **rest}
+
+
+def install_openapi(app: FastAPI) -> None:
+    """`app.openapi()` returns FastAPI's document with the error answers written in (built once)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if not getattr(app.state, "openapi_documented", False):
+            document_errors(generate())
+            app.state.openapi_documented = True
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    body = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(body.pop("$defs", {}))
+    components[ERROR_BODY] = body
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            _document(path, method, operation)
+    # FastAPI's own 422 body ({"detail": [...]}) is never sent: every 422 is an ErrorBody.
+    for unused in ("HTTPValidationError", "ValidationError"):
+        components.pop(unused, None)
+    return schema
+
+
+def _document(path: str, method: str, operation: dict[str, Any]) -> None:
+    parameters = operation.get("parameters", [])
+    for parameter in parameters:
+        parameter["schema"] = _not_null(parameter["schema"])
+    command = method in COMMAND_METHODS
+    statuses = set(COMMAND_ERRORS if command else READ_ERRORS)
+    if any(p["in"] == "path" for p in parameters):
+        statuses.add(404)
+    if any(p["in"] == "header" and p["name"].lower() == "x-actor" for p in parameters):
+        statuses.add(401)
+    responses = operation.setdefault("responses", {})
+    for status in sorted(statuses):
+        answer = {"description": ERRORS[status],
+                  "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_BODY}"}}}}
+        if status in (429, 503):
+            answer["headers"] = dict(RETRY_AFTER)
+        if status == 422 or str(status) not in responses:  # FastAPI's 422 describes a body we never send
+            responses[str(status)] = answer
+    operation["responses"] = responses = dict(sorted(responses.items()))
+    if command:
+        for status, answer in responses.items():
+            if status.startswith("2"):
+                headers = answer.setdefault("headers", {})
+                if any(p["in"] == "header" and p["name"].lower() == "idempotency-key" for p in parameters):
+                    headers.update(REPLAYED)
+                if status == "201" and "{" not in path:
+                    headers.update(LOCATION)

@@ -1,0 +1,34 @@
+"""Hooks for the schemathesis run of tests/test_openapi_contract.py (`st` loads them through SCHEMATHESIS_HOOKS).
+
+An Idempotency-Key names one request: the same key with another body is refused (422), as the API documents. A
+schema cannot say "a key of its own for each request", so generated requests would reuse keys ("0", the
+header's example) across different bodies. Each request that carries a valid key gets a fresh one instead;
+invalid keys (negative tests) are left as generated.
+
+The X-Actor header's values are drawn from its pattern through its format ("actor"): schemathesis' coverage phase
+draws header values only from letters and digits, and the pattern needs a ':'.
+"""
+
+import re
+import uuid
+
+import schemathesis
+from hypothesis import strategies as st
+
+from api.deps import IDEMPOTENCY_KEY
+from api.principal import ACTOR_FORMAT, ACTOR_PATTERN
+
+MAX_KEY_LENGTH = 200
+
+schemathesis.openapi.format(ACTOR_FORMAT, st.from_regex(ACTOR_PATTERN, fullmatch=True))
+
+
+def _valid(key: object) -> bool:
+    return isinstance(key, str) and len(key) <= MAX_KEY_LENGTH and re.fullmatch(IDEMPOTENCY_KEY, key) is not None
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    for name, value in list((case.headers or {}).items()):
+        if name.lower() == "idempotency-key" and _valid(value):
+            case.headers[name] = f"st-{uuid.uuid4()}"
