@@ -8,7 +8,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain import engagements, persons
 from domain.engagements import Engagement
-from domain.errors import DomainError, InvalidInput
+from domain.errors import DomainError, NotFound
 from domain.facts import Fact
 from domain.persons import PersonState
 from eventstore import AppendConflict, FactStore, StaleStreams
@@ -75,6 +75,6 @@ class StoreActivities:
         try:
             stream_id = UUID(person_id)
         except ValueError:
-            raise InvalidInput(f"{field.removesuffix('_id')}_not_found", field=field) from None
+            raise NotFound(f"{field.removesuffix('_id')}_not_found", field=field) from None
         facts = self._store.read(stream_id, category="person")
         return persons.fold(str(stream_id), [recorded.fact for recorded in facts])

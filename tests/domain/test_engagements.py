@@ -6,7 +6,7 @@ import pytest
 
 from domain import engagements, persons
 from domain.engagements import Engagement
-from domain.errors import InvalidInput, NotAllowed
+from domain.errors import NotAllowed, NotFound
 from domain.facts import Fact
 from domain.persons import Person, PersonState
 from domain.state import BinomeState, fold as fold_binome
@@ -87,10 +87,10 @@ def test_joining_again_for_the_same_binome_records_nothing():
 
 def test_roles_and_programmes_are_checked():
     mentor, mentee = registered("mentor-1", "mentor"), registered("mentee-1", "mentee")
-    with pytest.raises(InvalidInput) as wrong_role:
+    with pytest.raises(NotFound) as wrong_role:
         engagements.join(joining("b1"), mentee, mentee, STAFF)
     assert (wrong_role.value.code, wrong_role.value.field) == ("mentor_not_found", "mentor_id")
-    with pytest.raises(InvalidInput) as unknown:
+    with pytest.raises(NotFound) as unknown:
         engagements.join(joining("b1"), mentor, PersonState("nobody"), STAFF)
     assert (unknown.value.code, unknown.value.field) == ("mentee_not_found", "mentee_id")
 

@@ -67,5 +67,5 @@ async def test_a_proposal_of_unknown_persons_is_refused_and_records_nothing(time
     driver = new_driver(time_skipping_env, task_queue, store)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await driver.start(mentor_id=str(uuid.uuid4()), mentee_id=driver.register("mentee"))
-    assert (refused.value.cause.type, refused.value.cause.details[0]["field"]) == ("InvalidInput", "mentor_id")
+    assert (refused.value.cause.type, refused.value.cause.details[0]["field"]) == ("NotFound", "mentor_id")
     assert store.read(driver.stream_id) == []
