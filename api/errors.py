@@ -122,7 +122,6 @@ def install_error_handlers(app: FastAPI) -> None:
 
     for error_type in DATABASE_ERRORS:
         app.add_exception_handler(error_type, database_failed)
-    app.add_middleware(LastResort)
 
 
 def allowed_methods(request: Request) -> list[str]:
@@ -139,7 +138,8 @@ def _template(path: str) -> re.Pattern[str]:
 
 
 class LastResort:
-    """Any exception nothing else answered: logged with its traceback, and a 503 rather than a bare 500."""
+    """Any exception nothing else answered (a route's or a guard's): logged with its traceback, and a 503 rather
+    than a bare 500. Installed by api.middleware, outside every guard."""
 
     def __init__(self, app: ASGIApp):
         self.app = app

@@ -1,7 +1,8 @@
 """The guards at the edge, one per concern, as plain ASGI middleware. Each refusal uses the API's error body.
 
-A request meets them in this order: security headers on every answer, the rate per client, the body's
-size, control characters in the URL and headers, then a strict reading of the JSON body. They run before FastAPI reads
+A request meets them in this order: security headers on every answer, the last resort for any exception
+(api.errors.LastResort: 503, never 500), the rate per client, the body's size, control characters in the URL
+and headers, then a strict reading of the JSON body. They run before FastAPI reads
 anything, so what they refuse never reaches a route, the store or a workflow.
 """
 
@@ -21,7 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import error_response
+from api.errors import LastResort, error_response
 from mentorat.settings import Settings
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -39,6 +40,7 @@ def install_middleware(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.rate_limit.strip():
         app.add_middleware(RateLimit, rate=settings.rate_limit)
+    app.add_middleware(LastResort)
     app.add_middleware(SecurityHeaders)
 
 

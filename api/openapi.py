@@ -23,7 +23,8 @@ class ErrorItem(BaseModel):
 
 
 class ErrorBody(ErrorItem):
-    errors: list[ErrorItem] = Field(description="Pour un 422 : chaque champ en cause (le premier est repris au-dessus).")
+    errors: list[ErrorItem] = Field(
+        description="Pour un 422 : chaque champ en cause (le premier est repris au-dessus).")
 
     model_config = {"json_schema_extra": {"examples": [{
         "code": "contract_before_validations",

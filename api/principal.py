@@ -43,7 +43,8 @@ class Principal:
 def resolve_principal(request: Request, x_actor: Annotated[str | None, Header(
         description="Qui agit : 'staff:<id>', 'mentor:<id>', 'mentee:<id>' ou 'integration:<nom>' "
                     "(en développement seulement).",
-        json_schema_extra={"format": ACTOR_FORMAT, "pattern": ACTOR_PATTERN}, examples=["staff:claire"])] = None) -> Principal:
+        json_schema_extra={"format": ACTOR_FORMAT, "pattern": ACTOR_PATTERN},
+        examples=["staff:claire"])] = None) -> Principal:
     """The request's principal, resolved once per request (FastAPI caches a dependency within a request)."""
     if not request.app.state.settings.trust_actor_header:
         raise Unauthenticated("authentication_required")

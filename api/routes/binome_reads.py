@@ -5,8 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api import schemas as s
-from api.fields import PLAIN
 from api.deps import BinomeIdDep, BinomeQueriesDep, LanguageDep
+from api.fields import PLAIN
 from api.presenters import binome_out, fact_out, stage_label, task_out
 from domain.stages import Stage
 from projections.timestamps import from_text
@@ -47,7 +47,7 @@ async def history(binome_id: BinomeIdDep, queries: BinomeQueriesDep,
 
 @router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
 async def tasks(queries: BinomeQueriesDep, language: LanguageDep, overdue: bool | None = None,
-                kind: Annotated[str | None, Query(max_length=100, pattern=PLAIN)] = None, programme_id: ProgrammeId = None,
-                limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
+                kind: Annotated[str | None, Query(max_length=100, pattern=PLAIN)] = None,
+                programme_id: ProgrammeId = None, limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
     page = await queries.tasks(overdue, kind, limit, offset, programme_id)
     return s.TaskPage(items=[task_out(t, language) for t in page.items], total=page.total, limit=limit, offset=offset)

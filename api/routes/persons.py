@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from api import schemas as s
-from api.fields import PLAIN
 from api.deps import ActorDep, IdempotencyKeyDep, PersonsDep
+from api.fields import PLAIN
 from domain import persons
 
 router = APIRouter(tags=["mentors et mentees"])
 PersonId = Annotated[str, Path(max_length=64, pattern=PLAIN, description="Identifiant de la personne")]
+ProgrammeFilter = Annotated[str | None, Query(max_length=40, pattern=PLAIN, description="Seulement ce programme")]
 
 
 def _register(role: str):
@@ -40,7 +41,7 @@ def _change(role: str):
 def _list(role: str):
     async def list_persons(service: PersonsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                            offset: Annotated[int, Query(ge=0, le=s.MAX_INDEX)] = 0,
-                           programme_id: Annotated[str | None, Query(max_length=40, pattern=PLAIN)] = None) -> s.PersonPage:
+                           programme_id: ProgrammeFilter = None) -> s.PersonPage:
         page = await service.page(role, limit, offset, programme_id)
         return s.PersonPage(items=[s.PersonOut(**p) for p in page.items], total=page.total, limit=limit, offset=offset)
 

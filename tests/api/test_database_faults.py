@@ -165,6 +165,17 @@ async def test_any_other_exception_is_logged_and_answered_503_not_500(served, lo
     assert {line["status"] for line in lines if line.get("event") == "request"} == {503}
 
 
+@pytest.mark.parametrize("store_kind", ["sqlite"])
+async def test_an_exception_in_a_guard_at_the_edge_is_a_503_too(served, monkeypatch):
+    _, http = served
+    monkeypatch.setattr("api.middleware.json_fault", raising(lambda: RecursionError("a guard's bug")))
+
+    answer = await http.post("/mentors", json={"name": "Anne"})
+
+    assert_retry_later(answer, "service_unavailable")
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+
+
 # --- for real, on PostgreSQL ----------------------------------------------------------------------------------
 
 @contextlib.contextmanager
