@@ -64,6 +64,8 @@ class FactStore:
             "CREATE_TABLE": "y",
             # A pooled connection is checked before use: after a PostgreSQL restart, dead ones are replaced.
             "POSTGRES_PRE_PING": "y",
+            # A server that does not answer fails a request in seconds (503, resend), not after 30 s per attempt.
+            "POSTGRES_CONNECT_TIMEOUT": "10",
         })
 
     def close(self) -> None:
