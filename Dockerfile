@@ -30,6 +30,8 @@ COPY domain/ domain/
 COPY workflows/ workflows/
 COPY projections/ projections/
 COPY api/ api/
+COPY application/ application/
+COPY i18n/ i18n/
 COPY worker/ worker/
 COPY eventstore/ eventstore/
 COPY mentorat/ mentorat/
