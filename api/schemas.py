@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from api.fields import Day, Documented, Email, KeysAsNames, Moment, line, text, whole
 from domain import commands as c
 from domain.programme import DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST
-from domain.programmes import _BOUNDS as SETTING_BOUNDS  # the domain's own bounds: one source
+from domain.programmes import SETTING_BOUNDS  # the domain's own bounds: one source
 
 # Offsets and positions in query parameters: bounded, so no database is asked for a number it cannot hold.
 MAX_INDEX = 2 ** 31 - 1

@@ -15,7 +15,7 @@ PROGRAMME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Settings a programme may change (the id is its name for ever).
 SETTINGS = tuple(f.name for f in dataclasses.fields(Programme) if f.name != "id")
 # Bounds for the numeric settings: a delay of zero or of ten years is a typo.
-_BOUNDS = {
+SETTING_BOUNDS = {
     "proposal_response_days": (1, 90), "first_meeting_days": (1, 180), "first_meeting_minutes": (15, 480),
     "meeting_minutes": (15, 480), "period_months": (1, 24), "min_meetings_per_month": (0, 31),
     "cadence_grace_days": (0, 28), "monitoring_interval_weeks": (1, 26), "monitoring_grace_days": (0, 60),
@@ -73,7 +73,7 @@ def _with(programme: Programme, settings: dict[str, Any]) -> Programme:
     for name, value in settings.items():
         if name not in SETTINGS:
             raise InvalidInput("field_unknown", field=name)
-        low_high = _BOUNDS.get(name)
+        low_high = SETTING_BOUNDS.get(name)
         if low_high is not None:
             if not isinstance(value, int) or isinstance(value, bool) or not low_high[0] <= value <= low_high[1]:
                 raise InvalidInput("setting_out_of_range", field=name, min=low_high[0], max=low_high[1])

@@ -1,5 +1,6 @@
 """The API in-process (httpx over ASGI), a real worker, a real store (SQLite and PostgreSQL), the time-skipping server."""
 
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -59,30 +60,29 @@ class Api:
         return binome
 
 
-@pytest.fixture
-async def api(time_skipping_env, container, task_queue):
-    container.temporal = time_skipping_env.client
+@asynccontextmanager
+async def serving(container, env: WorkflowEnvironment, timeout: float, with_app: bool = False):
+    """The API in-process over `env`'s Temporal, with a real worker and the projector following the store."""
+    container.temporal = env.client
     app = create_app(container)
     container.projector.start()
     try:
         async with build_temporal_worker(container):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=30) as http:
-                yield Api(http, time_skipping_env, app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=timeout) as http:
+                yield Api(http, env, app if with_app else None)
     finally:
         container.projector.stop()
+
+
+@pytest.fixture
+async def api(time_skipping_env, container, task_queue):
+    async with serving(container, time_skipping_env, 30, with_app=True) as served:
+        yield served
 
 
 @pytest.fixture
 async def live_api(dev_server_env, container):
     """The API on the real dev server (it enforces Temporal's limits, e.g. 10 in-flight updates per workflow)."""
-    container.temporal = dev_server_env.client
-    app = create_app(container)
-    container.projector.start()
-    try:
-        async with build_temporal_worker(container):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=120) as http:
-                yield Api(http, dev_server_env)
-    finally:
-        container.projector.stop()
+    async with serving(container, dev_server_env, 120) as served:
+        yield served
