@@ -1,5 +1,9 @@
 """Request-scoped pieces shared by the routes: the application's services, who acts, the reader's language, the
-Idempotency-Key."""
+Idempotency-Key.
+
+They are `async` although none waits for anything: FastAPI runs a plain `def` dependency in a worker thread,
+a hop that costs more than the dependency itself.
+"""
 
 from typing import Annotated
 from uuid import UUID
@@ -18,36 +22,36 @@ from domain.facts import Actor
 from workflows.types import workflow_id
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     return request.app.state.services
 
 
-def get_persons(request: Request) -> PersonService:
-    return get_services(request).persons
+async def get_persons(request: Request) -> PersonService:
+    return request.app.state.services.persons
 
 
-def get_binome_commands(request: Request) -> BinomeCommands:
-    return get_services(request).binomes
+async def get_binome_commands(request: Request) -> BinomeCommands:
+    return request.app.state.services.binomes
 
 
-def get_binome_queries(request: Request) -> BinomeQueries:
-    return get_services(request).binome_queries
+async def get_binome_queries(request: Request) -> BinomeQueries:
+    return request.app.state.services.binome_queries
 
 
-def get_programmes(request: Request) -> ProgrammeService:
-    return get_services(request).programmes
+async def get_programmes(request: Request) -> ProgrammeService:
+    return request.app.state.services.programmes
 
 
-def get_system(request: Request) -> SystemStatus:
-    return get_services(request).system
+async def get_system(request: Request) -> SystemStatus:
+    return request.app.state.services.system
 
 
-def get_actor(principal: Annotated[Principal, Depends(resolve_principal)]) -> Actor:
+async def get_actor(principal: Annotated[Principal, Depends(resolve_principal)]) -> Actor:
     """The actor of the facts a command records: the request's principal."""
     return principal.actor
 
 
-def get_language(accept_language: Annotated[str | None, Header(
+async def get_language(accept_language: Annotated[str | None, Header(
     description="Langue des libellés et messages : fr (par défaut), nl ou en.")] = None) -> str:
     return i18n.negotiate(accept_language)
 
@@ -56,7 +60,7 @@ def get_language(accept_language: Annotated[str | None, Header(
 IDEMPOTENCY_KEY = r"^[!-~](?:[ -~]*[!-~])?$"
 
 
-def get_idempotency_key(idempotency_key: Annotated[str | None, Header(
+async def get_idempotency_key(idempotency_key: Annotated[str | None, Header(
     min_length=1, max_length=200, pattern=IDEMPOTENCY_KEY, examples=["agenda-2025-03-04-rdv-118"],
     description="Même clé et même corps : la première réponse est renvoyée, rien de nouveau n'est enregistré.")] = None,
 ) -> str | None:

@@ -40,7 +40,7 @@ class Principal:
         return Actor(self.kind, self.id)
 
 
-def resolve_principal(request: Request, x_actor: Annotated[str | None, Header(
+async def resolve_principal(request: Request, x_actor: Annotated[str | None, Header(
         description="Qui agit : 'staff:<id>', 'mentor:<id>', 'mentee:<id>' ou 'integration:<nom>' "
                     "(en développement seulement).",
         json_schema_extra={"format": ACTOR_FORMAT, "pattern": ACTOR_PATTERN},

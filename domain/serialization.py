@@ -1,8 +1,10 @@
 """Plain-JSON form of the domain's dataclasses (for read views and workflow continue-as-new)."""
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -24,24 +26,43 @@ def to_jsonable(value: Any) -> Any:
 
 def from_jsonable(kind: Any, value: Any) -> Any:
     """Inverse of `to_jsonable`, guided by type hints."""
-    if value is None:
-        return None
+    return _decoder(kind)(value)
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """One decoding function per type, built once: reading the type hints costs more than the decoding."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
-        inner = [arg for arg in typing.get_args(kind) if arg is not type(None)]
-        return from_jsonable(inner[0], value)
+        inner = _decoder(next(arg for arg in typing.get_args(kind) if arg is not type(None)))
+        return lambda value: None if value is None else inner(value)
     if origin is list:
-        (item_kind,) = typing.get_args(kind)
-        return [from_jsonable(item_kind, item) for item in value]
+        item = _decoder(typing.get_args(kind)[0])
+        return lambda value: None if value is None else [item(v) for v in value]
     if origin is dict:
-        _, item_kind = typing.get_args(kind)
-        return {key: from_jsonable(item_kind, item) for key, item in value.items()}
+        item = _decoder(typing.get_args(kind)[1])
+        return lambda value: None if value is None else {key: item(v) for key, v in value.items()}
     if dataclasses.is_dataclass(kind):
-        hints = typing.get_type_hints(kind)
-        names = {f.name for f in dataclasses.fields(kind)}
-        return kind(**{name: from_jsonable(hints[name], item) for name, item in value.items() if name in names})
+        return _dataclass_decoder(kind)
     if kind is datetime:
-        return datetime.fromisoformat(value)
+        return lambda value: None if value is None else datetime.fromisoformat(value)
     if isinstance(kind, type) and issubclass(kind, Enum):
-        return kind(value)
-    return value
+        return lambda value: None if value is None else kind(value)
+    return _unchanged
+
+
+def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
+    hints = typing.get_type_hints(kind)
+    fields = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(kind)}
+
+    def decode(value: Any) -> Any:
+        if value is None:
+            return None
+        # Unknown keys (a field since removed) are dropped; missing ones take the field's default.
+        return kind(**{name: fields[name](item) for name, item in value.items() if name in fields})
+
+    return decode

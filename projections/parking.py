@@ -4,7 +4,7 @@ waiting behind it (so that stream's view never skips a fact). Everything else go
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from eventstore import RecordedFact
 from projections.tables import parked_facts
@@ -24,11 +24,14 @@ class ParkedFact:
     parked_at: datetime
 
 
+# Built once: asked for every batch of every projection.
+_BLOCKED = (select(parked_facts.c.stream_id, func.min(parked_facts.c.notification_id))
+            .where(parked_facts.c.projection == bindparam("projection")).group_by(parked_facts.c.stream_id))
+
+
 def blocked_streams(conn: Connection, projection: str) -> dict[str, int]:
     """Streams with parked facts: stream id -> notification id of its first parked fact."""
-    rows = conn.execute(select(parked_facts.c.stream_id, func.min(parked_facts.c.notification_id))
-                        .where(parked_facts.c.projection == projection).group_by(parked_facts.c.stream_id))
-    return {stream_id: first for stream_id, first in rows}
+    return {stream_id: first for stream_id, first in conn.execute(_BLOCKED, {"projection": projection})}
 
 
 def park(conn: Connection, projection: str, recorded: RecordedFact, error: str) -> None:

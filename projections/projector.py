@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import structlog
-from sqlalchemy import delete
+from sqlalchemy import Connection, delete
 
 from eventstore import FactStore, RecordedFact
 from projections import parking, schema, tracking
@@ -60,6 +60,9 @@ class Projector:
         self._batch_size = batch_size
         self._projections = {p.name: p for p in (projections or default_projections())}
         self._paused_until: dict[str, float] = {}
+        # Where each projection stood after this projector's last look: a pass with nothing new to apply
+        # then costs one read of the log's end, not a write transaction per projection.
+        self._reached: dict[str, int] = {}
         self._failures: dict[str, int] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -127,6 +130,7 @@ class Projector:
                     conn.execute(delete(table))
                 parking.remove_all(conn, projection_name)
                 tracking.move(conn, projection_name, 0)
+                self._reached.pop(projection_name, None)
         log.info("projection_rebuild_started", projections=chosen)
         return self.catch_up(on_progress)
 
@@ -211,31 +215,58 @@ class Projector:
     # --- one pass ---------------------------------------------------------------------------------
 
     def _pass(self, projections: list[Projection]) -> tuple[int, list[tuple[str, Exception]]]:
-        """One batch for each of `projections`; a failing one does not stop the others."""
+        """One batch for each of `projections` that is behind the log, in one view transaction.
+
+        Each projection works in a savepoint of its own: one that fails is rolled back alone and the others
+        go on (a transaction per projection would cost a commit each, on every command).
+        """
+        end = self._log_end()
+        behind = [p for p in projections if end is None or self._reached.get(p.name, -1) < end]
+        if not behind:
+            return 0, []
         reads: dict[int, list[RecordedFact]] = {}  # projections at the same position share one read of the log
+        reached: dict[str, int] = {}
         count, errors = 0, []
-        for projection in projections:
-            try:
-                count = max(count, self._advance(projection, reads))
-                self._paused_until.pop(projection.name, None)
-                self._failures.pop(projection.name, None)
-            except Exception as error:
-                errors.append((projection.name, error))
+        try:
+            with self._views.write() as conn:
+                for projection in behind:
+                    try:
+                        with conn.begin_nested():
+                            passed, reached[projection.name] = self._advance(conn, projection, reads)
+                        count = max(count, passed)
+                    except Exception as error:
+                        errors.append((projection.name, error))
+        except Exception as error:  # the transaction itself failed: nothing of this pass was kept
+            failed = {name for name, _ in errors}
+            return 0, errors + [(p.name, error) for p in behind if p.name not in failed]
+        # Only once committed: a rolled-back batch is applied again.
+        self._reached.update(reached)
+        for name in reached:
+            self._paused_until.pop(name, None)
+            self._failures.pop(name, None)
         if count:
             self._notify_progress()
         return count, errors
 
-    def _advance(self, projection: Projection, reads: dict[int, list[RecordedFact]]) -> int:
-        with self._views.write() as conn:
-            position = tracking.lock(conn, projection.name)
-            if position not in reads:
-                reads[position] = self._store.read_log(position, self._batch_size)
-            batch = reads[position]
-            if not batch:
-                return 0
-            apply_facts(conn, projection, [r for r in batch if projection.handles(r.fact.type)])
-            tracking.move(conn, projection.name, batch[-1].notification_id)
-        return len(batch)
+    def _advance(self, conn: Connection, projection: Projection,
+                 reads: dict[int, list[RecordedFact]]) -> tuple[int, int]:
+        """Applies the next batch of the log to `projection`: (facts passed, its new position)."""
+        position = tracking.lock(conn, projection.name)
+        if position not in reads:
+            reads[position] = self._store.read_log(position, self._batch_size)
+        batch = reads[position]
+        if not batch:
+            return 0, position
+        apply_facts(conn, projection, [r for r in batch if projection.handles(r.fact.type)])
+        tracking.move(conn, projection.name, batch[-1].notification_id)
+        return len(batch), batch[-1].notification_id
+
+    def _log_end(self) -> int | None:
+        """The log's last position; None if the store cannot say (each projection then meets the error itself)."""
+        try:
+            return self._store.last_log_position()
+        except Exception:
+            return None
 
     def _notify_progress(self) -> None:
         with self._progressed:

@@ -3,7 +3,7 @@
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from domain.state import BinomeState
 from domain.tasks import StaffTask
@@ -29,6 +29,8 @@ class Page:
     total: int
 
 
+# Built once: a command's answer waits on this one (see BinomeCommands._wait_until_visible).
+_VERSION = select(binomes.c.version).where(binomes.c.binome_id == bindparam("binome_id"))
 _ROW_COLUMNS = [binomes.c[name] for name in ("binome_id", "stage", "mentor_id", "mentee_id", "version", "overdue",
                                               "next_due_at")]
 
@@ -63,7 +65,7 @@ class Views:
 
     def binome_version(self, binome_id: str) -> int:
         with self._db.read() as conn:
-            version = conn.execute(select(binomes.c.version).where(binomes.c.binome_id == binome_id)).scalar()
+            version = conn.execute(_VERSION, {"binome_id": binome_id}).scalar()
         return version or 0
 
     def tasks(self, overdue: bool | None, kind: str | None, limit: int, offset: int,
@@ -95,7 +97,6 @@ class Views:
             rows = conn.execute(query.order_by(persons.c.name, persons.c.person_id)
                                 .limit(limit).offset(offset)).mappings().all()
         return Page([_person(row) for row in rows], total)
-
 
     def programmes(self) -> list[dict]:
         with self._db.read() as conn:

@@ -1,8 +1,13 @@
 """Each named projection's position in the store's notification log (one row per projection)."""
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from projections.tables import view_tracking
+
+# Built once: the projector runs these for every projection on every pass.
+_LOCK = select(view_tracking.c.position).where(view_tracking.c.view == bindparam("view")).with_for_update()
+_MOVE = (update(view_tracking).values(position=bindparam("to_position"))
+         .where(view_tracking.c.view == bindparam("of_view")))
 
 
 def ensure(conn: Connection, names: list[str]) -> None:
@@ -18,12 +23,11 @@ def lock(conn: Connection, name: str) -> int:
 
     (On PostgreSQL a row lock; SQLite writers already hold the database's write lock from BEGIN IMMEDIATE.)
     """
-    return conn.execute(select(view_tracking.c.position).where(view_tracking.c.view == name)
-                        .with_for_update()).scalar_one()
+    return conn.execute(_LOCK, {"view": name}).scalar_one()
 
 
 def move(conn: Connection, name: str, position: int) -> None:
-    conn.execute(update(view_tracking).values(position=position).where(view_tracking.c.view == name))
+    conn.execute(_MOVE, {"of_view": name, "to_position": position})
 
 
 def positions(conn: Connection) -> dict[str, int]:

@@ -2,6 +2,7 @@
 when to retry and when an answer is a repeat, an example for every command's body, the default programme's keys,
 and patterns that say exactly what the validators accept (checked against the validators themselves)."""
 
+import asyncio
 import json
 import string
 from datetime import datetime, timedelta, timezone
@@ -241,7 +242,7 @@ def principal_of(header: str):
     request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(settings=SimpleNamespace(
         trust_actor_header=True))))
     try:
-        return resolve_principal(request, header)
+        return asyncio.run(resolve_principal(request, header))
     except DomainError:
         return None
 
