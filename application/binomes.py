@@ -132,12 +132,13 @@ class BinomeCommands:
         except WorkflowGone:
             return await self._answer_from_store(binome_id, envelope)
         try:
-            facts = await asyncio.to_thread(self._read_positions, binome_id, outcome.positions)
+            # One hop to a worker thread for both: reading the facts back, then waiting for the views.
+            facts = await asyncio.to_thread(self._recorded_and_visible, binome_id, outcome.positions,
+                                            outcome.version)
         except Exception:
             # Recorded, but it cannot be shown now: say so (a resend with the same key gets the first answer).
             log.exception("recorded_facts_unreadable", command=envelope.name, command_id=envelope.command_id)
             raise CommandPending(envelope.command_id) from None
-        await self._wait_until_visible(str(binome_id), outcome.version)
         log.info("command_accepted", command=envelope.name, repeated=outcome.repeated,
                  facts=[f.fact.type for f in facts], version=outcome.version)
         return Accepted(str(binome_id), facts, outcome.repeated)
@@ -154,6 +155,12 @@ class BinomeCommands:
             raise IdempotencyConflict()
         raise NotAllowed("binome_closed")
 
+    def _recorded_and_visible(self, binome_id: UUID, positions: list[int], version: int) -> list[RecordedFact]:
+        """The facts at `positions` (raises if the store cannot say), once the views show them or after a while."""
+        facts = self._read_positions(binome_id, positions)
+        self._wait_until_visible(str(binome_id), version)
+        return facts
+
     def _read_positions(self, binome_id: UUID, positions: list[int]) -> list[RecordedFact]:
         if not positions:
             return []
@@ -161,14 +168,11 @@ class BinomeCommands:
         wanted = set(positions)
         return [f for f in facts if f.fact.position in wanted]
 
-    async def _wait_until_visible(self, binome_id: str, version: int) -> None:
+    def _wait_until_visible(self, binome_id: str, version: int) -> None:
         """Read-your-writes, best effort: the command is recorded whatever happens here."""
         try:
-            visible = await asyncio.to_thread(
-                self._projector.wait_until,
-                lambda: self._views.binome_version(binome_id) >= version,
-                self._settings.read_your_writes_seconds,
-            )
+            visible = self._projector.wait_until(lambda: self._views.binome_version(binome_id) >= version,
+                                                 self._settings.read_your_writes_seconds)
         except Exception:
             log.exception("read_view_wait_failed", binome_id=binome_id, version=version)
             return

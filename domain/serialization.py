@@ -11,17 +11,24 @@ from typing import Any
 
 
 def to_jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, dict):
-        return {key: to_jsonable(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(item) for item in value]
-    return value
+    return _encoder(type(value))(value)
+
+
+@functools.cache
+def _encoder(kind: type) -> Callable[[Any], Any]:
+    """One encoding function per type, chosen once (the read views encode every state they write)."""
+    if dataclasses.is_dataclass(kind):
+        names = [f.name for f in dataclasses.fields(kind)]
+        return lambda value: {name: to_jsonable(getattr(value, name)) for name in names}
+    if issubclass(kind, datetime):
+        return datetime.isoformat
+    if issubclass(kind, Enum):
+        return lambda value: value.value
+    if issubclass(kind, dict):
+        return lambda value: {key: to_jsonable(item) for key, item in value.items()}
+    if issubclass(kind, (list, tuple)):
+        return lambda value: [to_jsonable(item) for item in value]
+    return _unchanged
 
 
 def from_jsonable(kind: Any, value: Any) -> Any:
