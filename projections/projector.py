@@ -217,8 +217,9 @@ class Projector:
     def _pass(self, projections: list[Projection]) -> tuple[int, list[tuple[str, Exception]]]:
         """One batch for each of `projections` that is behind the log, in one view transaction.
 
-        Each projection works in a savepoint of its own: one that fails is rolled back alone and the others
-        go on (a transaction per projection would cost a commit each, on every command).
+        A projection that fails does not stop the others: its facts were applied in a savepoint (see
+        applier.py), rolled back with the error, and its position is moved only after them. One transaction
+        for all: a transaction per projection would cost a commit each, on every command.
         """
         end = self._log_end()
         behind = [p for p in projections if end is None or self._reached.get(p.name, -1) < end]
@@ -231,8 +232,7 @@ class Projector:
             with self._views.write() as conn:
                 for projection in behind:
                     try:
-                        with conn.begin_nested():
-                            passed, reached[projection.name] = self._advance(conn, projection, reads)
+                        passed, reached[projection.name] = self._advance(conn, projection, reads)
                         count = max(count, passed)
                     except Exception as error:
                         errors.append((projection.name, error))
