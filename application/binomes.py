@@ -29,11 +29,13 @@ from domain.programme import Programme
 from domain.state import BinomeState
 from domain.tasks import StaffTask
 from eventstore import FactStore, RecordedFact
+from projections.binomes import BinomesProjection
 from projections.projector import Projector
 from projections.queries import Page, Views
 from workflows.types import BinomeInput, WorkflowOptions
 
 log = structlog.get_logger("mentorat.binomes")
+BINOMES_VIEW = BinomesProjection.name
 # Binôme ids derived from an Idempotency-Key: the same key always names the same binôme.
 BINOME_NAMESPACE = uuid.UUID("6f1c2b0e-5d4a-4a8e-9a57-3f0b7c1d2e90")
 
@@ -171,13 +173,19 @@ class BinomeCommands:
     def _wait_until_visible(self, binome_id: str, version: int) -> None:
         """Read-your-writes, best effort: the command is recorded whatever happens here."""
         try:
-            visible = self._projector.wait_until(lambda: self._views.binome_version(binome_id) >= version,
+            visible = self._projector.wait_until(lambda: self._visible(binome_id, version),
                                                  self._settings.read_your_writes_seconds)
         except Exception:
             log.exception("read_view_wait_failed", binome_id=binome_id, version=version)
             return
         if not visible:
             log.warning("read_view_lagging", binome_id=binome_id, version=version)
+
+
+    def _visible(self, binome_id: str, version: int) -> bool:
+        # Checked at each of the projector's passes by every waiting command: memory first, the view if unsure.
+        return (self._projector.applied(BINOMES_VIEW, binome_id) >= version
+                or self._views.binome_version(binome_id) >= version)
 
 
 class BinomeQueries:

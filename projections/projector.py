@@ -9,6 +9,7 @@ subscription, so the follower polls (and is woken early by a reader waiting for 
 
 import dataclasses
 import threading
+from collections import OrderedDict
 import time
 import uuid
 from collections.abc import Callable
@@ -30,6 +31,8 @@ from projections.staff_tasks import StaffTasksProjection
 
 log = structlog.get_logger("mentorat.projector")
 # A projection whose database fails waits 1 s, then 2, 4, … up to 10 s between attempts.
+# Streams whose latest applied position is remembered (the read-your-writes waits ask about recent facts).
+REMEMBERED_STREAMS = 10_000
 FIRST_PAUSE_SECONDS, LONGEST_PAUSE_SECONDS = 1.0, 10.0
 
 
@@ -63,6 +66,8 @@ class Projector:
         # Where each projection stood after this projector's last look: a pass with nothing new to apply
         # then costs one read of the log's end, not a write transaction per projection.
         self._reached: dict[str, int] = {}
+        # (projection, stream id) -> the highest position of that stream it applied here, most recent last.
+        self._applied: OrderedDict[tuple[str, str], int] = OrderedDict()
         self._failures: dict[str, int] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -86,6 +91,11 @@ class Projector:
         with self._views.read() as conn:
             known = tracking.positions(conn)
         return min((known.get(name, 0) for name in self._projections), default=0)
+
+    def applied(self, projection: str, stream_id: str) -> int:
+        """The highest position of `stream_id` that this projector has applied to `projection` lately; 0 if it
+        does not know (another projector may have applied it, or long ago: then ask the view itself)."""
+        return self._applied.get((projection, stream_id), 0)
 
     def status(self) -> list[ProjectionStatus]:
         with self._views.read() as conn:
@@ -131,6 +141,7 @@ class Projector:
                 parking.remove_all(conn, projection_name)
                 tracking.move(conn, projection_name, 0)
                 self._reached.pop(projection_name, None)
+            self._applied = OrderedDict((key, at) for key, at in self._applied.items() if key[0] not in chosen)
         log.info("projection_rebuild_started", projections=chosen)
         return self.catch_up(on_progress)
 
@@ -227,12 +238,14 @@ class Projector:
             return 0, []
         reads: dict[int, list[RecordedFact]] = {}  # projections at the same position share one read of the log
         reached: dict[str, int] = {}
+        applied: dict[str, list[RecordedFact]] = {}
         count, errors = 0, []
         try:
             with self._views.write() as conn:
                 for projection in behind:
                     try:
-                        passed, reached[projection.name] = self._advance(conn, projection, reads)
+                        passed, reached[projection.name], applied[projection.name] = self._advance(
+                            conn, projection, reads)
                         count = max(count, passed)
                     except Exception as error:
                         errors.append((projection.name, error))
@@ -241,6 +254,7 @@ class Projector:
             return 0, errors + [(p.name, error) for p in behind if p.name not in failed]
         # Only once committed: a rolled-back batch is applied again.
         self._reached.update(reached)
+        self._remember_applied(applied)
         for name in reached:
             self._paused_until.pop(name, None)
             self._failures.pop(name, None)
@@ -249,17 +263,27 @@ class Projector:
         return count, errors
 
     def _advance(self, conn: Connection, projection: Projection,
-                 reads: dict[int, list[RecordedFact]]) -> tuple[int, int]:
-        """Applies the next batch of the log to `projection`: (facts passed, its new position)."""
+                 reads: dict[int, list[RecordedFact]]) -> tuple[int, int, list[RecordedFact]]:
+        """Applies the next batch of the log to `projection`: (facts passed, its new position, facts applied)."""
         position = tracking.lock(conn, projection.name)
         if position not in reads:
             reads[position] = self._store.read_log(position, self._batch_size)
         batch = reads[position]
         if not batch:
-            return 0, position
-        apply_facts(conn, projection, [r for r in batch if projection.handles(r.fact.type)])
+            return 0, position, []
+        handled = [r for r in batch if projection.handles(r.fact.type)]
+        parked = apply_facts(conn, projection, handled)
         tracking.move(conn, projection.name, batch[-1].notification_id)
-        return len(batch), batch[-1].notification_id
+        # With a fact parked, which ones were applied is the view's to say: none is remembered.
+        return len(batch), batch[-1].notification_id, [] if parked else handled
+
+    def _remember_applied(self, applied: dict[str, list[RecordedFact]]) -> None:
+        for name, facts in applied.items():
+            for recorded in facts:
+                key = (name, str(recorded.stream_id))
+                self._applied[key] = max(self._applied.pop(key, 0), recorded.fact.position)
+        while len(self._applied) > REMEMBERED_STREAMS:
+            self._applied.popitem(last=False)
 
     def _log_end(self) -> int | None:
         """The log's last position; None if the store cannot say (each projection then meets the error itself)."""

@@ -65,6 +65,9 @@ async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_th
     assert {(t.binome_id, t.kind) for t in views.tasks(None, None, 10, 0).items} == {
         (str(expired), "proposal_expired"), (str(later), "proposal_expired")}
     assert views.binome_version(str(bad)) == 3
+    # A batch with a parked fact is not remembered as applied: the view alone says what it shows.
+    assert projector.applied("staff_tasks", str(later)) == 0
+    assert projector.applied("binomes", str(later)) == views.binome_version(str(later)) == 2
     assert views.persons("mentee", 10, 0).total == 1
 
     response = await get_health(container)

@@ -27,6 +27,10 @@ def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
     applied = container.projector.catch_up()
     assert applied == 1 + 3 + 2 + 1  # the default programme, three persons, two binômes
     assert container.views.binome_version(str(accepted)) == 2
+    # What it applied is remembered, so a command waiting for its facts need not ask the view each time.
+    assert container.projector.applied("binomes", str(accepted)) == 2
+    assert container.projector.applied("staff_tasks", str(proposed)) == 1
+    assert container.projector.applied("persons", str(accepted)) == 0
     assert container.views.binomes("proposed", None, None, None, 10, 0).items[0].binome_id == str(proposed)
     assert {s.name: s.position for s in container.projector.status()} == {
         "programmes": applied, "persons": applied, "staff_tasks": applied, "binomes": applied}
