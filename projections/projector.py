@@ -134,13 +134,13 @@ class Projector:
         """Empties one projection (or all) and replays the whole log into it; returns the facts replayed."""
         chosen = [self._known(name)] if name else self.names
         with self._views.write() as conn:
+            tracking.lock(conn, chosen)
             for projection_name in chosen:
-                tracking.lock(conn, projection_name)
                 for table in self._projections[projection_name].tables:
                     conn.execute(delete(table))
                 parking.remove_all(conn, projection_name)
-                tracking.move(conn, projection_name, 0)
                 self._reached.pop(projection_name, None)
+            tracking.move(conn, dict.fromkeys(chosen, 0))
             self._applied = OrderedDict((key, at) for key, at in self._applied.items() if key[0] not in chosen)
         log.info("projection_rebuild_started", projections=chosen)
         return self.catch_up(on_progress)
@@ -150,7 +150,7 @@ class Projector:
         applied = still = 0
         for projection in ([self._projections[self._known(name)]] if name else self._projections.values()):
             with self._views.write() as conn:
-                tracking.lock(conn, projection.name)  # the follower waits: no fact applied twice
+                tracking.lock(conn, [projection.name])  # the follower waits: no fact applied twice
                 done, left = reapply_parked(conn, projection, self._read_parked)
             applied, still = applied + done, still + left
         if applied:
@@ -229,8 +229,8 @@ class Projector:
         """One batch for each of `projections` that is behind the log, in one view transaction.
 
         A projection that fails does not stop the others: its facts were applied in a savepoint (see
-        applier.py), rolled back with the error, and its position is moved only after them. One transaction
-        for all: a transaction per projection would cost a commit each, on every command.
+        applier.py), rolled back with the error, and its position stays. One transaction, one lock and one
+        move for all: per projection, each would cost a round trip on every command.
         """
         end = self._log_end()
         behind = [p for p in projections if end is None or self._reached.get(p.name, -1) < end]
@@ -242,13 +242,15 @@ class Projector:
         count, errors = 0, []
         try:
             with self._views.write() as conn:
+                positions = tracking.lock(conn, [p.name for p in behind])
                 for projection in behind:
                     try:
                         passed, reached[projection.name], applied[projection.name] = self._advance(
-                            conn, projection, reads)
+                            conn, projection, positions[projection.name], reads)
                         count = max(count, passed)
                     except Exception as error:
                         errors.append((projection.name, error))
+                tracking.move(conn, {name: at for name, at in reached.items() if at != positions[name]})
         except Exception as error:  # the transaction itself failed: nothing of this pass was kept
             failed = {name for name, _ in errors}
             return 0, errors + [(p.name, error) for p in behind if p.name not in failed]
@@ -262,10 +264,10 @@ class Projector:
             self._notify_progress()
         return count, errors
 
-    def _advance(self, conn: Connection, projection: Projection,
+    def _advance(self, conn: Connection, projection: Projection, position: int,
                  reads: dict[int, list[RecordedFact]]) -> tuple[int, int, list[RecordedFact]]:
-        """Applies the next batch of the log to `projection`: (facts passed, its new position, facts applied)."""
-        position = tracking.lock(conn, projection.name)
+        """Applies the batch of the log after `position` to `projection`: (facts passed, the position it reaches,
+        facts applied). The caller moves the position, in the same transaction."""
         if position not in reads:
             reads[position] = self._store.read_log(position, self._batch_size)
         batch = reads[position]
@@ -273,7 +275,6 @@ class Projector:
             return 0, position, []
         handled = [r for r in batch if projection.handles(r.fact.type)]
         parked = apply_facts(conn, projection, handled)
-        tracking.move(conn, projection.name, batch[-1].notification_id)
         # With a fact parked, which ones were applied is the view's to say: none is remembered.
         return len(batch), batch[-1].notification_id, [] if parked else handled
 

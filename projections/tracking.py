@@ -4,8 +4,9 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from projections.tables import view_tracking
 
-# Built once: the projector runs these for every projection on every pass.
-_LOCK = select(view_tracking.c.position).where(view_tracking.c.view == bindparam("view")).with_for_update()
+# Built once: the projector runs these on every pass.
+_LOCK = (select(view_tracking.c.view, view_tracking.c.position)
+         .where(view_tracking.c.view.in_(bindparam("views", expanding=True))).with_for_update())
 _MOVE = (update(view_tracking).values(position=bindparam("to_position"))
          .where(view_tracking.c.view == bindparam("of_view")))
 
@@ -18,16 +19,16 @@ def ensure(conn: Connection, names: list[str]) -> None:
         conn.execute(insert(view_tracking), missing)
 
 
-def lock(conn: Connection, name: str) -> int:
-    """The position, locked until the transaction ends: a second projector on the same views waits here.
-
-    (On PostgreSQL a row lock; SQLite writers already hold the database's write lock from BEGIN IMMEDIATE.)
+def lock(conn: Connection, names: list[str]) -> dict[str, int]:
+    """The positions of `names`, locked until the transaction ends: a second projector on the same views waits
+    here. (On PostgreSQL row locks; SQLite writers already hold the database's write lock from BEGIN IMMEDIATE.)
     """
-    return conn.execute(_LOCK, {"view": name}).scalar_one()
+    return dict(conn.execute(_LOCK, {"views": names}).all())
 
 
-def move(conn: Connection, name: str, position: int) -> None:
-    conn.execute(_MOVE, {"of_view": name, "to_position": position})
+def move(conn: Connection, positions: dict[str, int]) -> None:
+    if positions:
+        conn.execute(_MOVE, [{"of_view": name, "to_position": at} for name, at in positions.items()])
 
 
 def positions(conn: Connection) -> dict[str, int]:
