@@ -22,28 +22,32 @@ from domain.facts import Actor
 from workflows.types import workflow_id
 
 
-async def get_services(request: Request) -> Services:
+def _services(request: Request) -> Services:
     return request.app.state.services
 
 
+async def get_services(request: Request) -> Services:
+    return _services(request)
+
+
 async def get_persons(request: Request) -> PersonService:
-    return request.app.state.services.persons
+    return _services(request).persons
 
 
 async def get_binome_commands(request: Request) -> BinomeCommands:
-    return request.app.state.services.binomes
+    return _services(request).binomes
 
 
 async def get_binome_queries(request: Request) -> BinomeQueries:
-    return request.app.state.services.binome_queries
+    return _services(request).binome_queries
 
 
 async def get_programmes(request: Request) -> ProgrammeService:
-    return request.app.state.services.programmes
+    return _services(request).programmes
 
 
 async def get_system(request: Request) -> SystemStatus:
-    return request.app.state.services.system
+    return _services(request).system
 
 
 async def get_actor(principal: Annotated[Principal, Depends(resolve_principal)]) -> Actor:

@@ -181,7 +181,6 @@ class BinomeCommands:
         if not visible:
             log.warning("read_view_lagging", binome_id=binome_id, version=version)
 
-
     def _visible(self, binome_id: str, version: int) -> bool:
         # Checked at each of the projector's passes by every waiting command: memory first, the view if unsure.
         return (self._projector.applied(BINOMES_VIEW, binome_id) >= version
