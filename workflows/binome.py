@@ -10,7 +10,7 @@ workflow cannot disagree for longer than one activity retry.
 
 import asyncio
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -29,6 +29,11 @@ with workflow.unsafe.imports_passed_through():
     from workflows.types import (
         APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
     )
+
+
+# Patch id: the deadline's timer is kept across commands (histories recorded before re-armed it at each one).
+KEPT_TIMER = "kept-deadline-timer"
+
 
 def append_retry(first_retry_seconds: float) -> RetryPolicy:
     return RetryPolicy(
@@ -50,6 +55,9 @@ class BinomeWorkflow:
         self._options = input.options
         # Commands and timers append one at a time: each decides on the state the previous one left.
         self._lock = asyncio.Lock()
+        # The timer of the next deadline, kept across commands that do not move it.
+        self._timer: asyncio.Task | None = None
+        self._timer_deadline: datetime | None = None
 
     @workflow.run
     async def run(self, input: BinomeInput) -> dict:
@@ -108,6 +116,27 @@ class BinomeWorkflow:
         return True
 
     async def _wait_for_news_or_deadline(self) -> None:
+        if not workflow.patched(KEPT_TIMER):
+            return await self._wait_with_a_new_timer()
+        deadline = next_deadline(self._state)
+        if self._timer is None or self._timer.done() or deadline != self._timer_deadline:
+            # A timer only when the next deadline moved (or the last one rang): a command that leaves the
+            # deadline where it was costs no timer events in the history.
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, self._timer_deadline = self._timer_until(deadline), deadline
+        version = self._state.version
+        await workflow.wait_condition(lambda: self._state.version != version or self._should_continue_as_new()
+                                      or (self._timer is not None and self._timer.done()))
+
+    def _timer_until(self, deadline: datetime | None) -> asyncio.Task | None:
+        if deadline is None:
+            return None
+        # Whole seconds, at least one: a timer for a deadline already reached would never be needed.
+        return asyncio.create_task(asyncio.sleep(max(1, math.ceil((deadline - workflow.now()).total_seconds()))))
+
+    async def _wait_with_a_new_timer(self) -> None:
+        """How histories recorded before KEPT_TIMER waited: a timer started, then cancelled, at every command."""
         deadline = next_deadline(self._state)
         version = self._state.version
         timeout = None

@@ -56,7 +56,7 @@ class WorkerProcess:
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait()
+            self.process.wait(timeout=30)  # a killed process exits at once; never hang the suite on one
 
     def logs(self) -> str:
         return "".join(p.read_text() for p in sorted(self.log_dir.glob("worker-*.log")))

@@ -62,4 +62,5 @@ def snapshot(views) -> tuple:
     """Everything the views answer, to compare two states of them."""
     binomes = views.binomes(None, None, None, None, 1000, 0)
     return (binomes.items, views.tasks(None, None, 1000, 0).items, views.persons("mentor", 1000, 0).items,
-            views.persons("mentee", 1000, 0).items, [views.binome(row.binome_id) for row in binomes.items])
+            views.persons("mentee", 1000, 0).items, [views.binome(row.binome_id) for row in binomes.items],
+            views.programmes())

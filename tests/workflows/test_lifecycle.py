@@ -8,6 +8,7 @@ from temporalio.exceptions import ApplicationError
 
 from domain.calendar import add_months
 from domain.facts import Actor
+from domain.schedule import next_deadline
 from domain.state import BinomeState
 from domain.tasks import open_tasks
 from tests.support.assertions import assert_each_fact_once, types_of
@@ -180,6 +181,21 @@ async def test_a_repeated_command_records_nothing_new(driver, store):
         await driver.send("RefuseProposal", {"reason": "x"}, command_id="accept-1")
     assert conflict.value.cause.type == "IdempotencyConflict"
     assert types_of(assert_each_fact_once(store, driver)) == ["MentorshipProposed", "ProposalAccepted"]
+
+
+async def test_a_command_that_leaves_the_next_deadline_keeps_its_timer(driver):
+    await driver.through_intake()
+    deadline = next_deadline(BinomeState.from_dict(await driver.state()))
+
+    def timer_events(history) -> int:
+        return sum(1 for event in history.events if event.HasField("timer_started_event_attributes")
+                   or event.HasField("timer_canceled_event_attributes"))
+
+    before = timer_events(await driver.handle.fetch_history())
+    for _ in range(3):
+        await driver.send("RecordMeeting", {"mode": "video"})
+    assert next_deadline(BinomeState.from_dict(await driver.state())) == deadline  # the meetings moved none
+    assert timer_events(await driver.handle.fetch_history()) == before  # so no timer was cancelled or started
 
 
 async def test_continue_as_new_keeps_the_lifecycle_whole(time_skipping_env, task_queue, worker, store):

@@ -1,0 +1,258 @@
+"""Engine benchmark: what Temporal allows for the project's command shape, beside what the project does, in one run.
+
+    uv run python bench/engine.py --store sqlite --clients 16
+    uv run python bench/engine.py --store postgres --clients 16
+
+One Temporal dev server is started here (free ports, fresh directory) and serves three phases, each with the
+same clients, first one at a time (idle latency), then --clients at once:
+
+  1. bare update + activity: a workflow whose update appends one fact to an event store of its own through an
+     ordinary activity (bench/engine_shape.py), then answers;
+  2. bare update + local activity: the same append through a local activity;
+  3. the project: the composition root as `mentorat serve` wires it (worker, projector and HTTP API in this
+     process, on the same dev server); each client drives a binôme of its own from the proposal through the
+     in-take, then sends meetings. Only binôme commands are timed (the persons' registrations are not updates).
+
+It prints commands per second at --clients, p50 and p99, the idle p50, and the project's throughput as a
+multiple of the ordinary-activity baseline. The machine is shared and noisy: compare figures of one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import socket
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import uvicorn
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from api.app import create_app  # noqa: E402
+from engine_shape import UPDATE, WORKFLOW, CommandShapeWorkflow, ShapeActivities  # noqa: E402
+from eventstore import FactStore  # noqa: E402
+from mentorat.bootstrap import build_container, build_temporal_worker  # noqa: E402
+from mentorat.database import ensure_database  # noqa: E402
+from mentorat.devserver import DevServer  # noqa: E402
+from mentorat.logging import configure_logging  # noqa: E402
+from mentorat.settings import Settings  # noqa: E402
+from worker.worker import ACTIVITY_THREADS  # noqa: E402
+
+SHAPE_QUEUE = "bench-shape"
+
+
+@dataclass
+class Figures:
+    name: str
+    per_second: float
+    p50: float
+    p99: float
+    idle_p50: float
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def milliseconds(samples: list[float], share: int) -> float:
+    cuts = statistics.quantiles(samples, n=100, method="inclusive")
+    return round(cuts[share - 1] * 1000, 1)
+
+
+async def measure(name: str, clients: int, per_client: int, idle: int,
+                  prepare: Callable[[int], Awaitable[Callable[[], Awaitable[None]]]]) -> Figures:
+    """`prepare(i)` readies client i (untimed) and gives its command; idle first (one client), then all at once."""
+    alone = await prepare(clients)  # a client of its own, so the loaded clients start fresh
+    idle_samples = [await timed(alone) for _ in range(idle)]
+    commands = [await prepare(i) for i in range(clients)]
+    samples: list[float] = []
+
+    async def client(command: Callable[[], Awaitable[None]]) -> None:
+        for _ in range(per_client):
+            samples.append(await timed(command))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(command) for command in commands))
+    wall = time.perf_counter() - started
+    figures = Figures(name, round(len(samples) / wall, 1), milliseconds(samples, 50), milliseconds(samples, 99),
+                      milliseconds(idle_samples, 50))
+    print(f"  {name:<32} {figures.per_second:8.1f} {figures.p50:9.1f} {figures.p99:9.1f} {figures.idle_p50:9.1f}",
+          flush=True)
+    return figures
+
+
+async def timed(command: Callable[[], Awaitable[None]]) -> float:
+    started = time.perf_counter()
+    await command()
+    return time.perf_counter() - started
+
+
+# --- phases 1 and 2: the bare shape ------------------------------------------------------------------------
+
+def shape_worker(client: Client, store: FactStore) -> Worker:
+    """Set up as the project's worker is: synchronous store drivers, activities in as many threads as it has."""
+    return Worker(client, task_queue=SHAPE_QUEUE, workflows=[CommandShapeWorkflow],
+                  activities=[ShapeActivities(store).append_fact],
+                  activity_executor=ThreadPoolExecutor(max_workers=ACTIVITY_THREADS),
+                  max_concurrent_activities=ACTIVITY_THREADS)
+
+
+async def bare_phase(client: Client, local: bool, args: argparse.Namespace) -> Figures:
+    started: list = []
+
+    async def prepare(_: int) -> Callable[[], Awaitable[None]]:
+        stream_id = str(uuid.uuid4())
+        handle = await client.start_workflow(WORKFLOW, stream_id, id=f"bench-{stream_id}", task_queue=SHAPE_QUEUE)
+        started.append(handle)
+
+        async def command() -> None:
+            await handle.execute_update(UPDATE, local, result_type=int)
+        return command
+
+    name = "bare update + local activity" if local else "bare update + activity"
+    try:
+        return await measure(name, args.clients, args.per_client, args.idle, prepare)
+    finally:
+        await asyncio.gather(*(handle.terminate() for handle in started), return_exceptions=True)
+
+
+# --- phase 3: the project ----------------------------------------------------------------------------------
+
+async def command(http: httpx.AsyncClient, path: str, body: dict, actor: str = "staff:bench") -> dict:
+    response = await http.post(path, json=body, headers={"X-Actor": actor})
+    if response.status_code >= 300:
+        raise RuntimeError(f"POST {path}: HTTP {response.status_code} {response.text[:300]}")
+    return response.json()
+
+
+async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Figures:
+    """Each client's binôme goes through the proposal and in-take (timed, in order), then takes meetings."""
+
+    async def prepare(index: int) -> Callable[[], Awaitable[None]]:
+        mentor = (await command(http, "/mentors", {"name": f"Mentor {index}", "languages": ["fr"]}))["person_id"]
+        mentee = (await command(http, "/mentees", {"name": f"Mentee {index}", "languages": ["fr"]}))["person_id"]
+        as_mentor, as_mentee = f"mentor:{mentor}", f"mentee:{mentee}"
+        steps: list[tuple[str, dict, str]] = [
+            ("proposal/accept", {}, as_mentor),
+            ("first-meeting", {"mode": "in_person", "checklist": ["expectations"]}, "staff:bench"),
+            ("validations", {"side": "mentor", "decision": "validated"}, as_mentor),
+            ("validations", {"side": "mentee", "decision": "validated"}, as_mentee),
+            ("contract/signatures", {"party": "mentor"}, as_mentor),
+            ("contract/signatures", {"party": "mentee"}, as_mentee),
+            ("contract/signatures", {"party": "programme"}, "staff:bench"),
+            ("intake/analysis", {"strengths": ["motivation"], "weaknesses": ["CV"]}, as_mentor),
+            ("action-plan", {"actions": [{"title": "Refaire le CV", "owner": "mentee"}]}, as_mentor),
+        ]
+        binome: dict[str, str] = {}
+
+        async def next_command() -> None:
+            if not binome:
+                proposed = await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee})
+                binome["id"] = proposed["binome_id"]
+            elif steps:
+                path, body, actor = steps.pop(0)
+                await command(http, f"/binomes/{binome['id']}/{path}", body, actor)
+            else:
+                await command(http, f"/binomes/{binome['id']}/meetings", {"mode": "video", "duration_minutes": 60},
+                              "integration:bench")
+        return next_command
+
+    return await measure("project (HTTP API)", args.clients, args.per_client, args.idle, prepare)
+
+
+@contextlib.asynccontextmanager
+async def project_service(settings: Settings, client: Client, clients: int):
+    """The composition root as `mentorat serve` wires it, on our dev server; yields an HTTP client to its API."""
+    container = build_container(settings, client)
+    server = uvicorn.Server(uvicorn.Config(create_app(container.services()), host="127.0.0.1",
+                                           port=settings.api_port, log_config=None, lifespan="on"))
+    try:
+        async with build_temporal_worker(container):
+            serving = asyncio.create_task(server.serve())
+            while not server.started:
+                await asyncio.sleep(0.05)
+            limits = httpx.Limits(max_connections=clients + 1)
+            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60,
+                                         limits=limits, trust_env=False) as http:
+                yield http
+            server.should_exit = True
+            await serving
+    finally:
+        container.close()
+
+
+# --- the run -----------------------------------------------------------------------------------------------
+
+def store_settings(args: argparse.Namespace, data_dir: Path, name: str, **more) -> Settings:
+    common = dict(data_dir=data_dir / name, event_store=args.store, log_level="WARNING", **more)
+    if args.store == "postgres":
+        common.update(postgres_db=f"bench_engine_{int(time.time())}_{name}", postgres_user=args.postgres_user)
+    return Settings(**common)
+
+
+def bare_store(settings: Settings) -> FactStore:
+    ensure_database(settings)
+    if settings.event_store == "postgres":
+        return FactStore.postgres(settings.postgres_host, settings.postgres_port, settings.postgres_db,
+                                  settings.postgres_user, settings.postgres_password, settings.postgres_pool_size)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return FactStore.sqlite(str(settings.data_dir / "events.sqlite"))
+
+
+async def run(args: argparse.Namespace) -> list[Figures]:
+    configure_logging("console", "WARNING")
+    data_dir = Path(tempfile.mkdtemp(prefix="mentorat-engine-"))
+    dev_server = DevServer(data_dir / "temporal.db", free_port(), free_port(), "default")
+    client = await dev_server.start()
+    print(f"Engine benchmark — {args.store}, {args.clients} clients × {args.per_client} commands, "
+          f"idle {args.idle} (dev server {dev_server.address}, data {data_dir})")
+    print(f"  {'':<32} {'cmd/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'idle p50':>9}", flush=True)
+    figures = []
+    try:
+        store = bare_store(store_settings(args, data_dir, "bare"))
+        try:
+            async with shape_worker(client, store):
+                for local in (False, True):
+                    figures.append(await bare_phase(client, local, args))
+        finally:
+            store.close()
+        settings = store_settings(args, data_dir, "project", temporal_address=dev_server.address,
+                                  task_queue="bench-project", api_port=free_port())
+        async with project_service(settings, client, args.clients) as http:
+            figures.append(await project_phase(http, args))
+    finally:
+        dev_server.stop()
+    ordinary, local, project = figures
+    print(f"  project ÷ bare update + activity: {project.per_second / ordinary.per_second:.2f}   "
+          f"(local activity ÷ activity: {local.per_second / ordinary.per_second:.2f})")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the loaded runs")
+    parser.add_argument("--per-client", type=int, default=30, help="commands each client sends, one at a time")
+    parser.add_argument("--idle", type=int, default=40, help="commands timed with one client alone")
+    parser.add_argument("--postgres-user", default="postgres")
+    asyncio.run(run(parser.parse_args(argv)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
