@@ -87,13 +87,19 @@ def next_deadline(state: BinomeState) -> datetime | None:
 
 
 def catch_up(state: BinomeState, now: datetime) -> tuple[BinomeState, list[Fact]]:
-    """A copy of `state` with every fact time has made due by `now` applied, and those facts in order."""
-    projected = state.copy()
+    """`state` as time has made it by `now`, and the facts that made it so, in order.
+
+    `state` itself is never changed: with something due, a copy is returned; with nothing due (most commands),
+    `state` itself, so a command does not pay for a copy it does not need.
+    """
+    projected = state
     facts: list[Fact] = []
     while True:
         deadlines = [d for d in pending_deadlines(projected) if d.at <= now]
         if not deadlines:
             return projected, facts
+        if projected is state:
+            projected = state.copy()
         first = min(deadlines, key=lambda d: d.at)
         fact = Fact(first.fact_type, projected.version + 1, first.at, SYSTEM, first.data)
         evolve(projected, fact)

@@ -155,7 +155,8 @@ class Result:
 def when(state: BinomeState, name: str, payload: dict[str, Any] | None = None, *, at: datetime,
          actor: Actor = STAFF, occurred_at: datetime | None = None, command_id: str | None = None,
          fingerprint: str | None = None) -> Result:
-    after, elapsed = catch_up(state, at)
+    # A copy, so the given state stays as it was (catch_up copies only when time made something due).
+    after, elapsed = catch_up(state.copy(), at)
     envelope = command(name, payload, at=at, actor=actor, occurred_at=occurred_at, command_id=command_id,
                        fingerprint=fingerprint).envelope()
     try:
@@ -167,7 +168,7 @@ def when(state: BinomeState, name: str, payload: dict[str, Any] | None = None, *
 
 
 def when_time_passes(state: BinomeState, now: datetime) -> Result:
-    after, facts = catch_up(state, now)
+    after, facts = catch_up(state.copy(), now)
     return Result(after, facts, [])
 
 

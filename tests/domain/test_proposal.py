@@ -5,7 +5,7 @@ from datetime import timedelta
 from domain.errors import InvalidInput, NotAllowed
 from domain.facts import SYSTEM
 from domain.programme import Programme
-from domain.schedule import due_facts, next_deadline
+from domain.schedule import catch_up, due_facts, next_deadline
 from domain.stages import Stage
 from domain.tasks import open_tasks
 from tests.domain.gwt import (
@@ -157,3 +157,16 @@ def test_an_acceptance_a_minute_before_the_deadline_is_in_time():
 
     then_facts(result, "ProposalAccepted")
     assert result.elapsed == []
+
+
+def test_catching_up_copies_the_state_only_when_time_made_something_due():
+    state = given(*proposed())
+    before = state.to_dict()
+
+    unchanged, none = catch_up(state, RESPONSE_DUE_AT - timedelta(seconds=1))
+    assert unchanged is state and none == []
+
+    expired, facts = catch_up(state, RESPONSE_DUE_AT)
+    assert [f.type for f in facts] == ["ProposalExpired"]
+    assert expired is not state and expired.stage == Stage.PROPOSAL_EXPIRED
+    assert state.to_dict() == before  # the state it was given is left as it was
