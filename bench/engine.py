@@ -44,7 +44,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from api.app import create_app  # noqa: E402
 from engine_shape import UPDATE, WORKFLOW, CommandShapeWorkflow, ShapeActivities  # noqa: E402
 from eventstore import FactStore  # noqa: E402
-from mentorat.bootstrap import build_container, build_temporal_worker  # noqa: E402
+from mentorat.bootstrap import build_container, build_store, build_temporal_worker  # noqa: E402
 from mentorat.database import ensure_database  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
@@ -184,14 +184,19 @@ async def project_service(settings: Settings, client: Client, clients: int):
     try:
         async with build_temporal_worker(container):
             serving = asyncio.create_task(server.serve())
-            while not server.started:
-                await asyncio.sleep(0.05)
-            limits = httpx.Limits(max_connections=clients + 1)
-            async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60,
-                                         limits=limits, trust_env=False) as http:
-                yield http
-            server.should_exit = True
-            await serving
+            try:
+                while not server.started:
+                    if serving.done():  # it could not start (its error is raised here)
+                        serving.result()
+                        raise RuntimeError("the API stopped before it started")
+                    await asyncio.sleep(0.05)
+                limits = httpx.Limits(max_connections=clients + 1)
+                async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{settings.api_port}", timeout=60,
+                                             limits=limits, trust_env=False) as http:
+                    yield http
+            finally:
+                server.should_exit = True
+                await serving
     finally:
         container.close()
 
@@ -205,15 +210,6 @@ def store_settings(args: argparse.Namespace, data_dir: Path, name: str, **more) 
     return Settings(**common)
 
 
-def bare_store(settings: Settings) -> FactStore:
-    ensure_database(settings)
-    if settings.event_store == "postgres":
-        return FactStore.postgres(settings.postgres_host, settings.postgres_port, settings.postgres_db,
-                                  settings.postgres_user, settings.postgres_password, settings.postgres_pool_size)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return FactStore.sqlite(str(settings.data_dir / "events.sqlite"))
-
-
 async def run(args: argparse.Namespace) -> list[Figures]:
     configure_logging("console", "WARNING")
     data_dir = Path(tempfile.mkdtemp(prefix="mentorat-engine-"))
@@ -224,7 +220,9 @@ async def run(args: argparse.Namespace) -> list[Figures]:
     print(f"  {'':<32} {'cmd/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'idle p50':>9}", flush=True)
     figures = []
     try:
-        store = bare_store(store_settings(args, data_dir, "bare"))
+        bare = store_settings(args, data_dir, "bare")
+        ensure_database(bare)
+        store = build_store(bare)
         try:
             async with shape_worker(client, store):
                 for local in (False, True):

@@ -42,34 +42,31 @@ def _unchanged(value: Any) -> Any:
 
 @functools.cache
 def _decoder(kind: Any) -> Callable[[Any], Any]:
-    """One decoding function per type, built once: reading the type hints costs more than the decoding."""
+    """One decoding function per type, built once: reading the type hints costs more than the decoding.
+    None decodes to None whatever the type (every optional field), so each decoder below sees a value."""
+    if typing.get_origin(kind) in (typing.Union, types.UnionType):  # `X | None`: X's decoder lets None through
+        return _decoder(next(arg for arg in typing.get_args(kind) if arg is not type(None)))
+    decode = _value_decoder(kind)
+    if decode is _unchanged:
+        return decode
+    return lambda value: None if value is None else decode(value)
+
+
+def _value_decoder(kind: Any) -> Callable[[Any], Any]:
     origin = typing.get_origin(kind)
-    if origin in (typing.Union, types.UnionType):
-        inner = _decoder(next(arg for arg in typing.get_args(kind) if arg is not type(None)))
-        return lambda value: None if value is None else inner(value)
     if origin is list:
         item = _decoder(typing.get_args(kind)[0])
-        return lambda value: None if value is None else [item(v) for v in value]
+        return lambda value: [item(v) for v in value]
     if origin is dict:
         item = _decoder(typing.get_args(kind)[1])
-        return lambda value: None if value is None else {key: item(v) for key, v in value.items()}
+        return lambda value: {key: item(v) for key, v in value.items()}
     if dataclasses.is_dataclass(kind):
-        return _dataclass_decoder(kind)
-    if kind is datetime:
-        return lambda value: None if value is None else datetime.fromisoformat(value)
-    if isinstance(kind, type) and issubclass(kind, Enum):
-        return lambda value: None if value is None else kind(value)
-    return _unchanged
-
-
-def _dataclass_decoder(kind: type) -> Callable[[Any], Any]:
-    hints = typing.get_type_hints(kind)
-    fields = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(kind)}
-
-    def decode(value: Any) -> Any:
-        if value is None:
-            return None
+        hints = typing.get_type_hints(kind)
+        fields = {f.name: _decoder(hints[f.name]) for f in dataclasses.fields(kind)}
         # Unknown keys (a field since removed) are dropped; missing ones take the field's default.
-        return kind(**{name: fields[name](item) for name, item in value.items() if name in fields})
-
-    return decode
+        return lambda value: kind(**{name: fields[name](item) for name, item in value.items() if name in fields})
+    if kind is datetime:
+        return datetime.fromisoformat
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind
+    return _unchanged
