@@ -150,8 +150,9 @@ EMAIL_PATTERN = rf"^(?!.*[@.](?:{_SPECIAL_USE})$)"
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
 
-# Moments from 2000-01-01 UTC that convert to UTC, as a pattern over RFC 3339 date-times. Exact but for two days
-# it leaves out to stay readable: 2000-01-01 with a positive offset, 9999-12-31 with a negative one.
+# Moments from 2000-01-01 UTC that convert to UTC, as a pattern over RFC 3339 date-times. Exact but for three
+# edge days it leaves out to stay readable: 1999-12-31 with a negative offset that reaches 2000 in UTC,
+# 2000-01-01 with a positive offset, 9999-12-31 with a negative one.
 MOMENT_PATTERN = (
     r"^(?:(?:200[1-9]|20[1-9][0-9]|2[1-9][0-9]{2}|[3-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])-"
     r"|2000-(?!01-01)|9999-(?!12-31)"
