@@ -1,7 +1,7 @@
 """Binômes: the commands (propose, then every step, each a workflow update) and the queries (views and store).
 
-A command's answer lists the facts it recorded, read back from the store, so a repeated delivery gets exactly
-the first answer. Before answering, it waits (bounded, best effort) until the read views show those facts, so a
+A command's answer lists the facts it recorded, as the workflow got them back from the store (a repeated
+delivery reads them back, so it gets exactly the first answer). Before answering, it waits (bounded, best effort) until the read views show those facts, so a
 client reading right after its command sees it. Errors are raised by kind (domain errors, application errors);
 the edge chooses the status.
 """
@@ -32,7 +32,7 @@ from eventstore import FactStore, RecordedFact
 from projections.binomes import BinomesProjection
 from projections.projector import Projector
 from projections.queries import Page, Views
-from workflows.types import BinomeInput, WorkflowOptions
+from workflows.types import BinomeInput, CommandOutcome, WorkflowOptions
 
 log = structlog.get_logger("mentorat.binomes")
 BINOMES_VIEW = BinomesProjection.name
@@ -117,26 +117,20 @@ class BinomeCommands:
         return replace(accepted, repeated=True) if shared else accepted
 
     async def _propose(self, binome_id: UUID, envelope: CommandEnvelope, programme: Programme) -> Accepted:
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + self._settings.command_timeout_seconds
-        started = await self._workflows.start(
-            binome_id, BinomeInput(str(binome_id), programme.to_dict(), self._workflow_options()),
-            timeout=deadline - loop.time())
-        if not started:
-            return await self._answer_from_store(binome_id, envelope)
-        return await self._send(binome_id, envelope, budget=deadline - loop.time())
+        return await self._send(binome_id, envelope,
+                                start=BinomeInput(str(binome_id), programme.to_dict(), self._workflow_options()))
 
-    async def _send(self, binome_id: UUID, envelope: CommandEnvelope, budget: float | None = None) -> Accepted:
-        """Sends `envelope` within `budget` seconds (the command's whole time by default)."""
+    async def _send(self, binome_id: UUID, envelope: CommandEnvelope, start: BinomeInput | None = None) -> Accepted:
+        """Sends `envelope` (with `start`, starting the binôme's workflow if it does not run yet)."""
         try:
-            outcome = await self._workflows.execute(
-                binome_id, envelope, self._settings.command_timeout_seconds if budget is None else budget)
+            outcome = await self._workflows.execute(binome_id, envelope, self._settings.command_timeout_seconds,
+                                                    start)
         except WorkflowGone:
             return await self._answer_from_store(binome_id, envelope)
         try:
-            # One hop to a worker thread for both: reading the facts back, then waiting for the views.
-            facts = await asyncio.to_thread(self._recorded_and_visible, binome_id, outcome.positions,
-                                            outcome.version)
+            # One hop to a worker thread for both: the facts (read back only if the workflow did not bring them),
+            # then the wait for the views.
+            facts = await asyncio.to_thread(self._recorded_and_visible, binome_id, outcome)
         except Exception:
             # Recorded, but it cannot be shown now: say so (a resend with the same key gets the first answer).
             log.exception("recorded_facts_unreadable", command=envelope.name, command_id=envelope.command_id)
@@ -157,10 +151,14 @@ class BinomeCommands:
             raise IdempotencyConflict()
         raise NotAllowed("binome_closed")
 
-    def _recorded_and_visible(self, binome_id: UUID, positions: list[int], version: int) -> list[RecordedFact]:
-        """The facts at `positions` (raises if the store cannot say), once the views show them or after a while."""
-        facts = self._read_positions(binome_id, positions)
-        self._wait_until_visible(str(binome_id), version)
+    def _recorded_and_visible(self, binome_id: UUID, outcome: CommandOutcome) -> list[RecordedFact]:
+        """The command's facts (raises if the store cannot say), once the views show them or after a while."""
+        if outcome.facts:
+            facts = [RecordedFact(binome_id, s.fact, s.recorded_at, s.notification_id) for s in outcome.facts]
+        else:
+            # A repeat (the workflow keeps positions, not facts), or a workflow still on the ordinary activity.
+            facts = self._read_positions(binome_id, outcome.positions)
+        self._wait_until_visible(str(binome_id), outcome.version)
         return facts
 
     def _read_positions(self, binome_id: UUID, positions: list[int]) -> list[RecordedFact]:

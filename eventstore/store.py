@@ -75,19 +75,12 @@ class FactStore:
         """Writes `facts` (consecutive positions) in one transaction. False if they were already written."""
         if not facts:
             return False
-        first = facts[0].position
-        if [f.position for f in facts] != list(range(first, first + len(facts))):
-            raise ValueError("facts must have consecutive positions")
-        recorded_at = datetime.now(timezone.utc)
-        events = [_to_event(stream_id, fact, recorded_at) for fact in facts]
-        try:
-            self._app.save(*events)
-        except IntegrityError:
-            stored = self.read(stream_id, after=first - 1, upto=facts[-1].position)
-            if len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts)):
-                return False
-            raise AppendConflict(f"stream {stream_id}: positions {first}..{facts[-1].position} hold other facts") from None
-        return True
+        _check_consecutive(facts)
+        if self._save(stream_id, facts) is not None:
+            return True
+        if self._holds(stream_id, facts):
+            return False
+        raise AppendConflict(f"stream {stream_id}: positions {facts[0].position}..{facts[-1].position} hold other facts")
 
     def append_with(self, stream_id: UUID, facts: Sequence[Fact],
                     others: Sequence[tuple[UUID, Fact]]) -> bool:
@@ -96,20 +89,49 @@ class FactStore:
         `StaleStreams` if one of the others' positions was taken meanwhile: nothing was written."""
         if not others:
             return self.append(stream_id, facts)
+        if self._save(stream_id, facts, others) is not None:
+            return True
+        if self._holds(stream_id, facts):
+            return False
+        if self.read(stream_id, after=facts[0].position - 1, upto=facts[-1].position):
+            raise AppendConflict(f"stream {stream_id}: positions {facts[0].position}..{facts[-1].position} "
+                                 "hold other facts")
+        raise StaleStreams(str(stream_id))
+
+    def record(self, stream_id: UUID, facts: Sequence[Fact],
+               others: Sequence[tuple[UUID, Fact]] = ()) -> list[RecordedFact]:
+        """Writes `facts` (with `others`, as `append_with`) unless their stream already holds facts from the first
+        one's position on; returns what the stream holds from there, as recorded.
+
+        For a stream with a single writer that folds what this returns: a write that ran before a crash, decided
+        at another moment, comes back as it was stored, and the writer catches up with it instead of conflicting.
+        `StaleStreams` if one of the others' positions was taken meanwhile: nothing was written.
+        """
+        _check_consecutive(facts)
+        recordings = self._save(stream_id, facts, others)
+        if recordings is not None:
+            mine = recordings[:len(facts)]
+            return [_to_recorded(r.domain_event, notification_id=r.notification.id) for r in mine]
+        stored = self.read(stream_id, after=facts[0].position - 1)
+        if stored:
+            return stored
+        if others:
+            raise StaleStreams(str(stream_id))
+        raise AppendConflict(f"stream {stream_id}: positions from {facts[0].position} refused, yet empty")
+
+    def _save(self, stream_id: UUID, facts: Sequence[Fact], others: Sequence[tuple[UUID, Fact]] = ()):
+        """The recordings of `facts` then `others`, written in one transaction; None if a position was taken."""
         recorded_at = datetime.now(timezone.utc)
         events = [_to_event(stream_id, fact, recorded_at) for fact in facts]
         events += [_to_event(other_id, fact, recorded_at) for other_id, fact in others]
         try:
-            self._app.save(*events)
+            return self._app.save(*events)
         except IntegrityError:
-            first, last = facts[0].position, facts[-1].position
-            stored = self.read(stream_id, after=first - 1, upto=last)
-            if len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts)):
-                return False
-            if stored:
-                raise AppendConflict(f"stream {stream_id}: positions {first}..{last} hold other facts") from None
-            raise StaleStreams(str(stream_id)) from None
-        return True
+            return None
+
+    def _holds(self, stream_id: UUID, facts: Sequence[Fact]) -> bool:
+        stored = self.read(stream_id, after=facts[0].position - 1, upto=facts[-1].position)
+        return len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts))
 
     def read(self, stream_id: UUID, after: int | None = None, upto: int | None = None,
              category: str | None = None) -> list[RecordedFact]:
@@ -135,6 +157,12 @@ class FactStore:
 
     def last_log_position(self) -> int:
         return self._recorder.max_notification_id() or 0
+
+
+def _check_consecutive(facts: Sequence[Fact]) -> None:
+    first = facts[0].position
+    if [f.position for f in facts] != list(range(first, first + len(facts))):
+        raise ValueError("facts must have consecutive positions")
 
 
 def _to_event(stream_id: UUID, fact: Fact, recorded_at: datetime) -> FactRecorded:

@@ -11,9 +11,9 @@ from domain.engagements import Engagement
 from domain.errors import DomainError, NotFound
 from domain.facts import Fact
 from domain.persons import PersonState
-from eventstore import AppendConflict, FactStore, StaleStreams
+from eventstore import AppendConflict, FactStore, RecordedFact, StaleStreams
 from workflows.refusals import refusal
-from workflows.types import APPEND_FACTS, AppendFacts
+from workflows.types import APPEND_FACTS, AppendFacts, StoredFact
 
 log = structlog.get_logger("mentorat.activities")
 # Proposals racing for the same mentee: each loser reads the persons again and is judged on the winner's facts.
@@ -25,42 +25,44 @@ class StoreActivities:
         self._store = store
 
     @activity.defn(name=APPEND_FACTS)
-    def append_facts(self, request: AppendFacts) -> bool:
-        """Idempotent: a retry after a crash finds its facts already there and writes nothing."""
+    def append_facts(self, request: AppendFacts) -> list[StoredFact]:
+        """The binôme's facts as the store holds them from the first one's position on: the request's, written
+        now, or what an earlier attempt wrote (a crash, then the workflow deciding again at another moment).
+
+        Run again and again, it writes once: the workflow folds the answer, so it agrees with the store.
+        """
         info = activity.info()
         bound = log.bind(binome_id=request.binome_id, workflow_id=info.workflow_id, attempt=info.attempt)
         try:
-            written = self._append(request)
+            stored = self._append(request)
         except AppendConflict as error:
             bound.error("append_conflict", error=str(error))
             raise ApplicationError(str(error), type="AppendConflict", non_retryable=True) from error
         except DomainError as refused:
             bound.info("engagement_refused", code=refused.code, params=refused.params)
             raise refusal(refused) from None
+        written = [s.fact.position for s in stored] == [f.position for f in request.facts] and all(
+            s.fact.same_as(f) for s, f in zip(stored, request.facts))
         bound.info("facts_appended" if written else "facts_already_recorded",
-                   types=[f.type for f in request.facts], positions=[f.position for f in request.facts])
-        return written
+                   types=[s.fact.type for s in stored], positions=[s.fact.position for s in stored])
+        return [StoredFact(s.fact, s.recorded_at, s.notification_id) for s in stored]
 
-    def _append(self, request: AppendFacts) -> bool:
+    def _append(self, request: AppendFacts) -> list[RecordedFact]:
         stream_id = UUID(request.binome_id)
         if request.engagement is None:
-            return self._store.append(stream_id, request.facts)
-        if self._already_recorded(stream_id, request.facts):
-            # An earlier attempt committed (it outlived its timeout): judging again would see this binôme's own
-            # place taken and refuse it.
-            return False
+            return self._store.record(stream_id, request.facts)
+        # Written earlier (an attempt that outlived its timeout, a crash): judging the places again would see
+        # this binôme's own place taken and refuse it.
+        already = self._store.read(stream_id, after=request.facts[0].position - 1)
+        if already:
+            return already
         for _ in range(MAX_RACES):
             try:
                 others = self._person_facts(request.engagement, request.facts[0])
-                return self._store.append_with(stream_id, request.facts, others)
+                return self._store.record(stream_id, request.facts, others)
             except StaleStreams:
                 continue
         raise StaleStreams(request.binome_id)
-
-    def _already_recorded(self, stream_id: UUID, facts: list[Fact]) -> bool:
-        first, last = facts[0].position, facts[-1].position
-        stored = self._store.read(stream_id, after=first - 1, upto=last)
-        return len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts))
 
     def _person_facts(self, engagement: Engagement, first: Fact) -> list[tuple[UUID, Fact]]:
         mentor = self._person(engagement.mentor_id, "mentor_id")

@@ -28,11 +28,15 @@ with workflow.unsafe.imports_passed_through():
     from workflows.refusals import is_refusal, refusal
     from workflows.types import (
         APPEND_FACTS, COMMAND_UPDATE, STATE_QUERY, WORKFLOW_NAME, AppendFacts, BinomeInput, CommandOutcome,
+        StoredFact,
     )
 
 
-# Patch id: the deadline's timer is kept across commands (histories recorded before re-armed it at each one).
+# Patch ids. The deadline's timer is kept across commands (histories recorded before re-armed it at each one).
 KEPT_TIMER = "kept-deadline-timer"
+# Facts are appended by a local activity, in the workflow task that decided them, and come back as stored
+# (histories recorded before ran an ordinary activity: one more workflow task and five more events per append).
+LOCAL_APPEND = "local-append"
 
 
 def append_retry(first_retry_seconds: float) -> RetryPolicy:
@@ -65,7 +69,7 @@ class BinomeWorkflow:
             return {"binome_id": input.binome_id, "stage": None}
         while not self._state.finished:
             async with self._lock:
-                await self._record(due_facts(self._state, workflow.now()))
+                await self._catch_up(workflow.now())
             if self._state.finished:
                 break
             if self._should_continue_as_new():
@@ -82,16 +86,21 @@ class BinomeWorkflow:
     async def command(self, envelope: CommandEnvelope) -> CommandOutcome:
         async with self._lock:
             now = workflow.now()
-            await self._record(due_facts(self._state, now))
-            previous = self._state.commands.get(envelope.command_id)
-            try:
-                facts = decide(self._state, envelope, now)
-            except DomainError as error:
-                raise refusal(error) from None
-            if previous is not None:
-                return self._outcome(previous.positions, repeated=True)
-            await self._record(facts)
-            return self._outcome([fact.position for fact in facts])
+            await self._catch_up(now)
+            while True:
+                previous = self._state.commands.get(envelope.command_id)
+                try:
+                    facts = decide(self._state, envelope, now)
+                except DomainError as error:
+                    raise refusal(error) from None
+                if previous is not None:
+                    return self._outcome(previous.positions, repeated=True)
+                stored = await self._record(facts)
+                recorded = self._state.commands.get(envelope.command_id)
+                if recorded is not None or not facts:
+                    positions = recorded.positions if recorded is not None else []
+                    return self._outcome(positions, facts=[s for s in stored if s.fact.position in positions])
+                # The store held other facts at those places (written before a crash, then folded): judged again.
 
     @command.validator
     def _validate_command(self, envelope: CommandEnvelope) -> None:
@@ -154,28 +163,41 @@ class BinomeWorkflow:
         return (info.is_continue_as_new_suggested()
                 or info.get_current_history_length() >= self._options.continue_as_new_after_events)
 
-    async def _record(self, facts: list[Fact]) -> None:
+    async def _catch_up(self, now: datetime) -> None:
+        """Records what time has made due, until nothing is (what the store gives back may leave more due)."""
+        while facts := due_facts(self._state, now):
+            await self._record(facts)
+
+    async def _record(self, facts: list[Fact]) -> list[StoredFact]:
+        """Appends `facts` and folds what the store holds from their first position on (the same facts, or those
+        an attempt before a crash decided at another moment): the state always follows the store."""
         if not facts:
-            return
+            return []
         # Taking or freeing the mentor's and mentee's places is written with the facts, in one transaction.
-        engagement = change_for(self._state, facts)
+        request = AppendFacts(self._state.binome_id, facts, change_for(self._state, facts))
+        timeout = timedelta(seconds=self._options.append_timeout_seconds)
+        retry = append_retry(self._options.append_first_retry_seconds)
         try:
-            await workflow.execute_activity(
-                APPEND_FACTS,
-                AppendFacts(self._state.binome_id, facts, engagement),
-                start_to_close_timeout=timedelta(seconds=self._options.append_timeout_seconds),
-                retry_policy=append_retry(self._options.append_first_retry_seconds),
-            )
+            if workflow.patched(LOCAL_APPEND):
+                stored = await workflow.execute_local_activity(
+                    APPEND_FACTS, request, result_type=list[StoredFact], start_to_close_timeout=timeout,
+                    retry_policy=retry)
+            else:
+                await workflow.execute_activity(APPEND_FACTS, request, start_to_close_timeout=timeout,
+                                                retry_policy=retry)
+                stored = None  # that activity's answer was not what the store holds
         except ActivityError as failed:
             # A rule across binômes said no (the mentee was proposed elsewhere first): the command is refused.
             if is_refusal(failed.cause):
                 raise failed.cause from None
             raise
-        for fact in facts:
+        for fact in (facts if stored is None else [recorded.fact for recorded in stored]):
             evolve(self._state, fact)
+        return stored or []
 
-    def _outcome(self, positions: list[int], repeated: bool = False) -> CommandOutcome:
+    def _outcome(self, positions: list[int], repeated: bool = False,
+                 facts: list[StoredFact] | None = None) -> CommandOutcome:
         return CommandOutcome(
             binome_id=self._state.binome_id, version=self._state.version,
-            stage=self._state.stage.value, positions=list(positions), repeated=repeated,
+            stage=self._state.stage.value, positions=list(positions), repeated=repeated, facts=facts or [],
         )

@@ -2,6 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -53,6 +54,15 @@ class AppendFacts:
 
 
 @dataclass
+class StoredFact:
+    """A fact as the store holds it: the append's answer, folded by the workflow and returned to the caller."""
+
+    fact: Fact
+    recorded_at: datetime
+    notification_id: int | None = None
+
+
+@dataclass
 class CommandOutcome:
     binome_id: str
     version: int
@@ -60,3 +70,5 @@ class CommandOutcome:
     # Positions of the facts this command recorded (for a repeat: the first delivery's).
     positions: list[int]
     repeated: bool = False
+    # The facts themselves, as stored (empty for a repeat, and in histories recorded before the local append).
+    facts: list[StoredFact] = field(default_factory=list)

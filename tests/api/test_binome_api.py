@@ -105,6 +105,19 @@ async def test_a_closed_binome_refuses_commands_but_repeats_its_answers(api):
     assert late.json()["code"] in ("binome_finished", "binome_closed")
 
 
+async def test_a_proposal_repeated_after_its_binome_ended_gets_its_first_answer(api):
+    mentor, mentee = await api.person("mentor", "Anne"), await api.person("mentee", "Bilal")
+    body = {"mentor_id": mentor, "mentee_id": mentee}
+    first = await api.post("/binomes", body, **{"Idempotency-Key": "p-ended"})
+    binome = first.json()["binome_id"]
+    await api.ok(f"/binomes/{binome}/proposal/refuse", {"reason": "Indisponible"})
+    await api.env.client.get_workflow_handle(f"binome-{binome}").result()  # the workflow has ended
+
+    # The proposal's update-with-start finds a closed workflow it may not start again: the store answers.
+    again = await api.post("/binomes", body, **{"Idempotency-Key": "p-ended"})
+    assert again.status_code == 201 and again.json() == first.json()
+
+
 async def test_overdue_monitoring_contacts_show_in_tasks_and_filters(api):
     quiet = await api.through_intake()
     busy = await api.through_intake()

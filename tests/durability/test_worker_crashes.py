@@ -53,6 +53,13 @@ class WorkerProcess:
             assert self.process.poll() is None and time.monotonic() < give_up, self.logs()
             await asyncio.sleep(0.05)
 
+    async def exited(self, timeout: float) -> int | None:
+        """The last worker's exit code, once it has exited (None if it still runs after `timeout` seconds)."""
+        give_up = time.monotonic() + timeout
+        while self.process.poll() is None and time.monotonic() < give_up:
+            await asyncio.sleep(0.05)
+        return self.process.poll()
+
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
@@ -98,9 +105,7 @@ async def test_a_crash_between_the_store_and_temporal_records_the_fact_once(harn
     await start(driver)
     await driver.send("AcceptProposal")
     first_meeting = asyncio.ensure_future(driver.send("RecordFirstMeeting", {"mode": "video"}))
-    while workers.process.poll() is None:
-        await asyncio.sleep(0.05)
-    assert workers.process.returncode == 3
+    assert await workers.exited(timeout=60) == 3
     # The fact is in the store, Temporal does not know yet: the update is still waiting.
     assert [r.fact.type for r in store.read(driver.stream_id)][-1] == "FirstMeetingHeld"
     assert not first_meeting.done()
@@ -178,9 +183,7 @@ async def test_a_binome_answers_again_soon_after_its_worker_died_in_an_append(ha
     await driver.start(task_timeout=WORKFLOW_TASK_TIMEOUT)
     await driver.send("AcceptProposal")
     first_meeting = asyncio.ensure_future(driver.send("RecordFirstMeeting", {"mode": "video"}))
-    while workers.process.poll() is None:
-        await asyncio.sleep(0.05)
-    assert workers.process.returncode == 3
+    assert await workers.exited(timeout=60) == 3
 
     workers.start(cached=cached)
     await workers.ready()  # a loaded machine takes seconds to start a Python process: not Temporal's doing

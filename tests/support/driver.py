@@ -6,7 +6,8 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from temporalio.client import Client, WorkflowHandle
+from temporalio.client import Client, WithStartWorkflowOperation, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import CommandEnvelope
@@ -44,12 +45,18 @@ class BinomeDriver:
 
     async def start(self, mentor_id: str | None = None, mentee_id: str | None = None,
                     task_timeout: timedelta | None = None, **kwargs) -> CommandOutcome:
+        """Starts the workflow with its proposal in one request (update-with-start), as the API does."""
         mentor_id = mentor_id or self.register("mentor")
         mentee_id = mentee_id or self.register("mentee")
-        self.handle = await self.client.start_workflow(
+        envelope = self.envelope("ProposeMentee", {"mentor_id": mentor_id, "mentee_id": mentee_id, **kwargs})
+        starting = WithStartWorkflowOperation(
             BinomeWorkflow.run, BinomeInput(self.binome_id, self.programme.to_dict(), self.options),
-            id=workflow_id(self.binome_id), task_queue=self.task_queue, task_timeout=task_timeout)
-        return await self.send("ProposeMentee", {"mentor_id": mentor_id, "mentee_id": mentee_id, **kwargs})
+            id=workflow_id(self.binome_id), task_queue=self.task_queue, task_timeout=task_timeout,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING)
+        outcome = await self.client.execute_update_with_start_workflow(
+            BinomeWorkflow.command, envelope, start_workflow_operation=starting, id=update_id(envelope.command_id))
+        self.handle = await starting.workflow_handle()
+        return outcome
 
     def register(self, role: str, programme_id: str = "default", capacity: int = 1) -> str:
         """A new person in the store (a fixed id when the test has no store: the rules then refuse the proposal)."""
@@ -64,10 +71,15 @@ class BinomeDriver:
     async def send(self, name: str, payload: dict[str, Any] | None = None, *, actor: Actor = STAFF,
                    at: datetime | None = None, command_id: str | None = None) -> CommandOutcome:
         await self.settle()
-        envelope = CommandEnvelope(name, payload or {}, command_id or f"cmd-{next(_ids)}", actor, at,
-                                   fingerprint=f"{name}:{sorted((payload or {}).items())}:{at}")
+        envelope = self.envelope(name, payload, actor=actor, at=at, command_id=command_id)
         return await self.handle.execute_update(
             BinomeWorkflow.command, envelope, id=update_id(envelope.command_id))
+
+    @staticmethod
+    def envelope(name: str, payload: dict[str, Any] | None = None, *, actor: Actor = STAFF,
+                 at: datetime | None = None, command_id: str | None = None) -> CommandEnvelope:
+        return CommandEnvelope(name, payload or {}, command_id or f"cmd-{next(_ids)}", actor, at,
+                               fingerprint=f"{name}:{sorted((payload or {}).items())}:{at}")
 
     async def settle(self, timeout: float = 15.0) -> None:
         """Waits (real time, bounded) until no deadline at or before the server's current time is left unrecorded.

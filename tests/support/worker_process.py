@@ -33,6 +33,9 @@ class CrashingStore:
     def append_with(self, stream_id, facts, others):
         return self._counted(self._store.append_with(stream_id, facts, others), facts)
 
+    def record(self, stream_id, facts, others=()):
+        return self._counted(self._store.record(stream_id, facts, others), facts)
+
     def _counted(self, written, facts):
         self._appends += 1
         if self._appends == self._crash_after:

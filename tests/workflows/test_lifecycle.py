@@ -1,4 +1,4 @@
-"""Whole binôme lives on the time-skipping server, against a real store, replaying on every workflow task."""
+"""Whole binôme lives on the time-skipping server, against a real store."""
 
 from datetime import datetime, timedelta
 
