@@ -102,6 +102,11 @@ _plain_line = _refuse(_NOT_IN_LINE)
 _plain_text = _refuse(_NOT_IN_TEXT)
 
 
+def is_line(value: str) -> bool:
+    """True when `value` could be a `line`: no control character, no unpaired surrogate."""
+    return _NOT_IN_LINE.search(value) is None
+
+
 def line(max_length: int, min_length: int = 0) -> Any:
     """One line of text (names, e-mails, ids, keys): trimmed, bounded, no control character."""
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length),

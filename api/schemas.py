@@ -15,7 +15,7 @@ from domain import commands as c
 from domain.programme import DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST
 from domain.programmes import SETTING_BOUNDS  # the domain's own bounds: one source
 
-# Offsets and positions in query parameters: bounded, so no database is asked for a number it cannot hold.
+# Positions in query parameters: bounded, so no database is asked for a number it cannot hold.
 MAX_INDEX = 2 ** 31 - 1
 
 Text = text(5000)
@@ -177,11 +177,21 @@ class ProgrammeOut(BaseModel):
     settings: dict[str, Any]
 
 
+# What every page of a list says beside its items (pages are read by keys: api/cursors.py).
+Total = Annotated[int | None, Field(
+    description="Combien de lignes répondent aux filtres, sur la première page seulement (sans `cursor`) ; null "
+                "sur les suivantes : compter relit toutes ces lignes, ce qu'une page n'a pas à payer.")]
+NextCursor = Annotated[str | None, Field(
+    description="À passer tel quel en `cursor`, avec les mêmes filtres, pour la page suivante ; null sur la "
+                "dernière. Une ligne ajoutée ou changée entre deux pages ne fait ni répéter ni sauter une ligne "
+                "restée à sa place dans l'ordre.")]
+
+
 class PersonPage(BaseModel):
-    items: list[PersonOut]
-    total: int
+    items: list[PersonOut] = Field(description="Par nom, puis par identifiant.")
+    total: Total
     limit: int
-    offset: int
+    next_cursor: NextCursor
 
 
 # --- binôme commands -----------------------------------------------------------------------------
@@ -368,10 +378,10 @@ class TaskOut(BaseModel):
 
 
 class TaskPage(BaseModel):
-    items: list[TaskOut]
-    total: int
+    items: list[TaskOut] = Field(description="Les plus anciennes d'abord (`since`), puis par identifiant.")
+    total: Total
     limit: int
-    offset: int
+    next_cursor: NextCursor
 
 
 class BinomeSummary(BaseModel):
@@ -386,10 +396,11 @@ class BinomeSummary(BaseModel):
 
 
 class BinomePage(BaseModel):
-    items: list[BinomeSummary]
-    total: int
+    items: list[BinomeSummary] = Field(description="Les plus récemment proposés d'abord, puis par identifiant "
+                                                   "(décroissant).")
+    total: Total
     limit: int
-    offset: int
+    next_cursor: NextCursor
 
 
 class BinomeOut(BaseModel):

@@ -30,6 +30,7 @@ from domain.state import BinomeState
 from domain.tasks import StaffTask
 from eventstore import FactStore, RecordedFact
 from projections.binomes import BinomesProjection
+from projections.paging import Key
 from projections.projector import Projector
 from projections.queries import Page, Views
 from workflows.types import BinomeInput, CommandOutcome, WorkflowOptions
@@ -191,9 +192,9 @@ class BinomeQueries:
         self._store = store
 
     async def page(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
-                   limit: int, offset: int, programme_id: str | None = None) -> Page:
-        return await asyncio.to_thread(self._views.binomes, stage, overdue, mentor_id, mentee_id, limit, offset,
-                                       programme_id)
+                   limit: int, after: Key | None = None, programme_id: str | None = None) -> Page:
+        return await asyncio.to_thread(self._views.binomes, stage, overdue, mentor_id, mentee_id, limit,
+                                       after=after, programme_id=programme_id)
 
     async def get(self, binome_id: UUID) -> tuple[BinomeState, list[StaffTask]]:
         found = await asyncio.to_thread(self._views.binome, str(binome_id))
@@ -207,6 +208,6 @@ class BinomeQueries:
             raise NotFound("binome_not_found")
         return facts
 
-    async def tasks(self, overdue: bool | None, kind: str | None, limit: int, offset: int,
+    async def tasks(self, overdue: bool | None, kind: str | None, limit: int, after: Key | None = None,
                     programme_id: str | None = None) -> Page:
-        return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, offset, programme_id)
+        return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id)

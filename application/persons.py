@@ -23,6 +23,7 @@ from domain.catalogue import PERSON
 from domain.errors import IdempotencyConflict, InvalidInput, NotFound
 from domain.facts import Actor, Fact
 from eventstore import AppendConflict, FactStore
+from projections.paging import Key
 from projections.projector import Projector
 from projections.queries import Page, Views
 
@@ -91,8 +92,8 @@ class PersonService:
             raise NotFound(f"{role}_not_found")
         return found
 
-    async def page(self, role: str, limit: int, offset: int, programme_id: str | None = None) -> Page:
-        return await asyncio.to_thread(self._views.persons, role, limit, offset, programme_id)
+    async def page(self, role: str, limit: int, after: Key | None = None, programme_id: str | None = None) -> Page:
+        return await asyncio.to_thread(self._views.persons, role, limit, after=after, programme_id=programme_id)
 
     async def _append_or_recognise(self, person_id: UUID, fact: Fact) -> bool:
         """True if `fact` was written now; False if the same registration (same key and body) was already there."""

@@ -59,7 +59,7 @@ def _row(state: BinomeState) -> dict:
         "mentee_id": state.mentee_id,
         "version": state.version,
         "overdue": int(any(task.overdue for task in open_tasks(state))),
-        "proposed_at": to_text(state.proposed_at),
+        "proposed_at": to_text(state.proposed_at) or "",  # the list's sort key: never NULL (see tables.py)
         "next_due_at": to_text(next_deadline(state)),
         "state": json.dumps(state.to_dict()),
         "programme_id": state.programme.id,

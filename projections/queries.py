@@ -1,13 +1,14 @@
-"""Reads of the views for the API: binômes with filters and paging, one binôme, staff tasks, persons."""
+"""Reads of the views for the API: binômes with filters and keyset paging, one binôme, staff tasks, persons."""
 
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 
 from domain.state import BinomeState
 from domain.tasks import StaffTask
 from projections.database import ViewDatabase
+from projections.paging import Key, KeysetOrder, Window, read_page
 from projections.tables import binomes, persons, programmes, staff_tasks
 from projections.timestamps import from_text
 
@@ -26,13 +27,19 @@ class BinomeRow:
 @dataclass(frozen=True)
 class Page:
     items: list
-    total: int
+    total: int | None  # on the first page only (see _first_page_total)
+    next_after: Key | None = None  # the last item's sort key when another page follows
 
+
+# Each list's total order, its unique id last (the indexes in tables.py hold these orders).
+BINOME_ORDER = KeysetOrder((binomes.c.proposed_at, binomes.c.binome_id), descending=True)  # newest first
+TASK_ORDER = KeysetOrder((staff_tasks.c.since, staff_tasks.c.task_id))  # oldest first
+PERSON_ORDER = KeysetOrder((persons.c.name, persons.c.person_id))
 
 # Built once: a command's answer waits on this one (see BinomeCommands._wait_until_visible).
 _VERSION = select(binomes.c.version).where(binomes.c.binome_id == bindparam("binome_id"))
-_ROW_COLUMNS = [binomes.c[name] for name in ("binome_id", "stage", "mentor_id", "mentee_id", "version", "overdue",
-                                              "next_due_at")]
+_ROW_FIELDS = ("binome_id", "stage", "mentor_id", "mentee_id", "version", "overdue", "next_due_at")
+BINOME_LIST_COLUMNS = [binomes.c[name] for name in (*_ROW_FIELDS, "proposed_at")]  # with its sort key
 
 
 class Views:
@@ -40,19 +47,20 @@ class Views:
         self._db = db
 
     def binomes(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
-                limit: int, offset: int, programme_id: str | None = None) -> Page:
+                limit: int, *, after: Key | None = None, programme_id: str | None = None) -> Page:
         conditions = [column == value for column, value in
                       ((binomes.c.stage, stage), (binomes.c.mentor_id, mentor_id), (binomes.c.mentee_id, mentee_id),
                        (binomes.c.programme_id, programme_id))
                       if value is not None]
         if overdue is not None:
             conditions.append(binomes.c.overdue == int(overdue))
-        query = select(*_ROW_COLUMNS).where(*conditions)
+        query = select(*BINOME_LIST_COLUMNS).where(*conditions)
         with self._db.read() as conn:
-            total = conn.execute(_count(query)).scalar_one()
-            rows = conn.execute(query.order_by(binomes.c.proposed_at.desc(), binomes.c.binome_id)
-                                .limit(limit).offset(offset)).mappings().all()
-        return Page([BinomeRow(**{**row, "overdue": bool(row["overdue"])}) for row in rows], total)
+            window = read_page(conn, query, BINOME_ORDER, limit, after)
+            total = _first_page_total(conn, query, after, window)
+        items = [BinomeRow(**{name: row[name] for name in _ROW_FIELDS if name != "overdue"},
+                           overdue=bool(row["overdue"])) for row in window.rows]
+        return Page(items, total, window.next_after)
 
     def binome(self, binome_id: str) -> tuple[BinomeState, list[StaffTask]] | None:
         with self._db.read() as conn:
@@ -68,7 +76,7 @@ class Views:
             version = conn.execute(_VERSION, {"binome_id": binome_id}).scalar()
         return version or 0
 
-    def tasks(self, overdue: bool | None, kind: str | None, limit: int, offset: int,
+    def tasks(self, overdue: bool | None, kind: str | None, limit: int, *, after: Key | None = None,
               programme_id: str | None = None) -> Page:
         conditions = [] if programme_id is None else [staff_tasks.c.programme_id == programme_id]
         if overdue is not None:
@@ -78,25 +86,23 @@ class Views:
             conditions.append(staff_tasks.c.kind == kind)
         query = select(staff_tasks).where(*conditions)
         with self._db.read() as conn:
-            total = conn.execute(_count(query)).scalar_one()
-            rows = conn.execute(query.order_by(staff_tasks.c.since, staff_tasks.c.task_id)
-                                .limit(limit).offset(offset)).mappings().all()
-        return Page([_task(row) for row in rows], total)
+            window = read_page(conn, query, TASK_ORDER, limit, after)
+            total = _first_page_total(conn, query, after, window)
+        return Page([_task(row) for row in window.rows], total, window.next_after)
 
     def person(self, person_id: str) -> dict | None:
         with self._db.read() as conn:
             row = conn.execute(select(persons).where(persons.c.person_id == person_id)).mappings().first()
         return _person(row) if row else None
 
-    def persons(self, role: str, limit: int, offset: int, programme_id: str | None = None) -> Page:
+    def persons(self, role: str, limit: int, *, after: Key | None = None, programme_id: str | None = None) -> Page:
         query = select(persons).where(persons.c.role == role)
         if programme_id is not None:
             query = query.where(persons.c.programme_id == programme_id)
         with self._db.read() as conn:
-            total = conn.execute(_count(query)).scalar_one()
-            rows = conn.execute(query.order_by(persons.c.name, persons.c.person_id)
-                                .limit(limit).offset(offset)).mappings().all()
-        return Page([_person(row) for row in rows], total)
+            window = read_page(conn, query, PERSON_ORDER, limit, after)
+            total = _first_page_total(conn, query, after, window)
+        return Page([_person(row) for row in window.rows], total, window.next_after)
 
     def programmes(self) -> list[dict]:
         with self._db.read() as conn:
@@ -114,8 +120,15 @@ def _programme(row) -> dict:
             "version": row["version"], "created_at": from_text(row["created_at"])}
 
 
-def _count(query: Select) -> Select:
-    return select(func.count()).select_from(query.subquery())
+def _first_page_total(conn: Connection, query: Select, after: Key | None, window: Window) -> int | None:
+    """How many rows the filters select, on the first page only. A count reads every selected row (through the
+    filter's index), so on every page it would bring back the cost that keyset paging takes away from deep pages;
+    a client shows it once ("1 234 binômes") and walks the pages by their cursors alone."""
+    if after is not None:
+        return None
+    if window.next_after is None:  # the whole list is on this page
+        return len(window.rows)
+    return conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
 
 
 def _task(row) -> StaffTask:

@@ -28,6 +28,11 @@ def upgrade(conn: Connection, revision: str = "head") -> None:
     command.upgrade(config, revision)
 
 
+def downgrade(conn: Connection, revision: str) -> None:
+    """Back to an older revision, inside the caller's transaction (benchmarks compare a schema with its past)."""
+    command.downgrade(_config(conn), revision)
+
+
 def only_view_tables(name: str | None, type_: str, _parents: dict) -> bool:
     """For autogenerate: the database may hold other tables (the event store's); compare only the views'."""
     from projections.tables import metadata

@@ -1,5 +1,8 @@
 """The read views' tables, as SQLAlchemy metadata. Instants are fixed-width UTC text (see timestamps.py),
-so they sort as text on both databases. The Alembic revisions in `migrations/` create exactly these."""
+so they sort as text on both databases. The Alembic revisions in `migrations/` create exactly these.
+
+Each list the API pages through (binômes, staff tasks, persons) has indexes that hold its whole order, the row's
+id last, behind the filter they serve: a page seeks its first row there (projections/paging.py)."""
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text, text
 
@@ -21,13 +24,16 @@ binomes = Table(
     Column("mentee_id", Text),
     Column("version", Integer, nullable=False),
     Column("overdue", Integer, nullable=False, server_default=text("0")),
-    Column("proposed_at", Text),
+    # The list's sort key, never read back: "" for a binôme with no proposal date (none so far), so it sorts last.
+    Column("proposed_at", Text, nullable=False),
     Column("next_due_at", Text),
     Column("state", Text, nullable=False),
     Column("programme_id", Text, nullable=False, server_default="default"),
-    Index("binomes_by_stage", "stage", "proposed_at"),
+    Index("binomes_by_proposal", "proposed_at", "binome_id"),
+    Index("binomes_by_stage", "stage", "proposed_at", "binome_id"),
+    Index("binomes_by_mentor", "mentor_id"),
     Index("binomes_by_mentee", "mentee_id"),
-    Index("binomes_by_programme", "programme_id", "proposed_at"),
+    Index("binomes_by_programme", "programme_id", "proposed_at", "binome_id"),
 )
 
 # Projection "staff_tasks": the open tasks, and its own copy of each binôme's state (it has its own position).
@@ -42,8 +48,9 @@ staff_tasks = Table(
     Column("since", Text, nullable=False),
     Column("overdue_since", Text),
     Index("staff_tasks_by_binome", "binome_id"),
-    Index("staff_tasks_by_since", "since"),
-    Index("staff_tasks_by_programme", "programme_id", "since"),
+    Index("staff_tasks_by_since", "since", "task_id"),
+    Index("staff_tasks_by_kind", "kind", "since", "task_id"),
+    Index("staff_tasks_by_programme", "programme_id", "since", "task_id"),
 )
 
 staff_task_binomes = Table(
@@ -67,8 +74,8 @@ persons = Table(
     Column("registered_at", Text, nullable=False),
     Column("programme_id", Text, nullable=False, server_default="default"),
     Column("capacity", Integer),
-    Index("persons_by_role", "role", "name"),
-    Index("persons_by_programme", "programme_id", "role", "name"),
+    Index("persons_by_role", "role", "name", "person_id"),
+    Index("persons_by_programme", "programme_id", "role", "name", "person_id"),
 )
 
 # Projection "programmes": each programme with its settings as they stand.

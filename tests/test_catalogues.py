@@ -38,7 +38,7 @@ INVALID_TYPES = (
     "greater_than_equal", "less_than", "less_than_equal", "multiple_of", "literal_error", "enum", "uuid_type",
     "uuid_parsing", "datetime_type", "datetime_parsing", "datetime_from_date_parsing", "date_type", "date_parsing",
     "date_from_datetime_parsing", "date_from_datetime_inexact", "date_out_of_range", "timezone_aware",
-    "url_parsing", "value_error", "assertion_error",
+    "url_parsing", "value_error", "assertion_error", "cursor",
 )
 HTTP_STATUSES = ("error", 400, 401, 403, 404, 405, 406, 409, 413, 415, 422, 429, 500, 502, 503, 504)
 

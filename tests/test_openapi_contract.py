@@ -4,8 +4,9 @@ It starts `mentorat serve` (embedded SQLite, Temporal dev server) on a fresh dat
 runs the `st` command line against its /openapi.json. A bounded number of examples per operation and a fixed
 seed keep the run near a minute and repeatable; the report is printed (`pytest -s`, or on failure). Every check
 is on: no server error, no undocumented status, no answer outside its schema, no schema-valid request refused,
-no schema-invalid one accepted. The only help schemathesis gets is a fresh Idempotency-Key per request
-(tests/support/schemathesis_hooks.py): what a key means cannot be written in a schema.
+no schema-invalid one accepted. The only help schemathesis gets is a fresh Idempotency-Key per request and a real
+page cursor in place of a made-up one (tests/support/schemathesis_hooks.py): what a key or a cursor means cannot
+be written in a schema.
 """
 
 import os

@@ -1,9 +1,10 @@
-"""Reading binômes: the list (filters, paging), one binôme, its full history for audits, staff tasks."""
+"""Reading binômes: the list (filters, keyset paging), one binôme, its full history for audits, staff tasks."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api import cursors
 from api import schemas as s
 from api.deps import BinomeIdDep, BinomeQueriesDep, LanguageDep
 from api.fields import PLAIN
@@ -13,7 +14,9 @@ from projections.timestamps import from_text
 
 router = APIRouter(tags=["binômes : lecture"])
 Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0, le=s.MAX_INDEX)]
+BinomeCursor = cursors.parameter("binomes", ("2026-01-05T09:00:00.000000Z", "6d1f1f43-5b9b-4a1c-8f4e-2f0e4f0b1a11"))
+TaskCursor = cursors.parameter("tasks", ("2026-01-12T09:00:00.000000Z",
+                                         "6d1f1f43-5b9b-4a1c-8f4e-2f0e4f0b1a11/proposal_expired/1"))
 PersonId = Annotated[str | None, Query(max_length=64, pattern=PLAIN)]
 ProgrammeId = Annotated[str | None, Query(max_length=40, pattern=PLAIN, description="Seulement ce programme")]
 
@@ -22,13 +25,13 @@ ProgrammeId = Annotated[str | None, Query(max_length=40, pattern=PLAIN, descript
 async def list_binomes(queries: BinomeQueriesDep, language: LanguageDep, stage: Stage | None = None,
                        overdue: Annotated[bool | None, Query(description="Seulement ceux avec une tâche en retard")] = None,
                        mentor_id: PersonId = None, mentee_id: PersonId = None, programme_id: ProgrammeId = None,
-                       limit: Limit = 50, offset: Offset = 0) -> s.BinomePage:
-    page = await queries.page(stage.value if stage else None, overdue, mentor_id, mentee_id, limit, offset,
+                       limit: Limit = 50, after: BinomeCursor = None) -> s.BinomePage:
+    page = await queries.page(stage.value if stage else None, overdue, mentor_id, mentee_id, limit, after,
                               programme_id)
     items = [s.BinomeSummary(binome_id=row.binome_id, stage=row.stage, stage_label=stage_label(row.stage, language),
                              mentor_id=row.mentor_id, mentee_id=row.mentee_id, overdue=row.overdue,
                              next_due_at=from_text(row.next_due_at), version=row.version) for row in page.items]
-    return s.BinomePage(items=items, total=page.total, limit=limit, offset=offset)
+    return s.BinomePage(items=items, **cursors.page_fields(page, "binomes", limit))
 
 
 @router.get("/binomes/{binome_id}", response_model=s.BinomeOut, summary="Un binôme : étape, échéances, plan d'actions")
@@ -48,6 +51,6 @@ async def history(binome_id: BinomeIdDep, queries: BinomeQueriesDep,
 @router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
 async def tasks(queries: BinomeQueriesDep, language: LanguageDep, overdue: bool | None = None,
                 kind: Annotated[str | None, Query(max_length=100, pattern=PLAIN)] = None,
-                programme_id: ProgrammeId = None, limit: Limit = 100, offset: Offset = 0) -> s.TaskPage:
-    page = await queries.tasks(overdue, kind, limit, offset, programme_id)
-    return s.TaskPage(items=[task_out(t, language) for t in page.items], total=page.total, limit=limit, offset=offset)
+                programme_id: ProgrammeId = None, limit: Limit = 100, after: TaskCursor = None) -> s.TaskPage:
+    page = await queries.tasks(overdue, kind, limit, after, programme_id)
+    return s.TaskPage(items=[task_out(t, language) for t in page.items], **cursors.page_fields(page, "tasks", limit))

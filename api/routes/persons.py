@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from api import cursors
 from api import schemas as s
 from api.deps import ActorDep, IdempotencyKeyDep, PersonsDep
 from api.fields import PLAIN
@@ -39,11 +40,14 @@ def _change(role: str):
 
 
 def _list(role: str):
+    list_name = f"{role}s"
+    PageCursor = cursors.parameter(list_name, ("Anne Dupont", "1b4e28ba-2fa1-4d3b-883f-0016d3cca427"))
+
     async def list_persons(service: PersonsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                           offset: Annotated[int, Query(ge=0, le=s.MAX_INDEX)] = 0,
-                           programme_id: ProgrammeFilter = None) -> s.PersonPage:
-        page = await service.page(role, limit, offset, programme_id)
-        return s.PersonPage(items=[s.PersonOut(**p) for p in page.items], total=page.total, limit=limit, offset=offset)
+                           after: PageCursor = None, programme_id: ProgrammeFilter = None) -> s.PersonPage:
+        page = await service.page(role, limit, after, programme_id)
+        return s.PersonPage(items=[s.PersonOut(**p) for p in page.items],
+                            **cursors.page_fields(page, list_name, limit))
 
     return list_persons
 

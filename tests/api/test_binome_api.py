@@ -142,8 +142,11 @@ async def test_overdue_monitoring_contacts_show_in_tasks_and_filters(api):
     assert view["term_at"] == add_months(start, 6).isoformat().replace("+00:00", "Z")
     overdue = await api.get("/binomes", overdue="true")
     assert [b["binome_id"] for b in overdue["items"]] == [quiet]
-    page = await api.get("/binomes", stage="active", limit=1, offset=1)
-    assert page["total"] == 2 and len(page["items"]) == 1
+    first = await api.get("/binomes", stage="active", limit=1)
+    second = await api.get("/binomes", stage="active", limit=1, cursor=first["next_cursor"])
+    assert first["total"] == 2 and [len(first["items"]), len(second["items"])] == [1, 1]
+    assert second["next_cursor"] is None and second["total"] is None
+    assert {first["items"][0]["binome_id"], second["items"][0]["binome_id"]} == {quiet, busy}
 
 
 async def test_a_command_nobody_answers_in_time_gets_a_503_that_says_to_resend(api, container, monkeypatch):

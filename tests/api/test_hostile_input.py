@@ -12,6 +12,7 @@ from datetime import timedelta, timezone
 import httpx
 import pytest
 
+from api import cursors
 from api.app import create_app
 from mentorat.bootstrap import build_container
 
@@ -196,7 +197,7 @@ async def test_numbers_json_cannot_hold_are_refused_where_found(client, body, co
 # --- 4. integers beyond 64 bits in query parameters ---------------------------------------------------------
 
 @pytest.mark.parametrize("path, parameter", [
-    ("/mentors", "offset"), ("/mentees", "limit"), ("/binomes", "offset"), ("/binomes", "limit"), ("/tasks", "offset"),
+    ("/mentors", "limit"), ("/mentees", "limit"), ("/binomes", "limit"), ("/tasks", "limit"),
     (f"/binomes/{SOME_BINOME}/history", "after"), (f"/binomes/{SOME_BINOME}/history", "limit"),
 ])
 async def test_query_integers_beyond_their_bounds_are_refused_on_both_stores(client, path, parameter):
@@ -205,10 +206,13 @@ async def test_query_integers_beyond_their_bounds_are_refused_on_both_stores(cli
     assert answer.json()["code"] == "invalid.less_than_equal"
 
 
-async def test_the_largest_offset_is_an_empty_page_on_both_stores(client):
-    for path in ("/mentors", "/binomes", "/tasks"):
-        answer = await client.get(path, params={"offset": 2 ** 31 - 1})
+async def test_cursors_holding_the_extreme_keys_are_answered_on_both_stores(client):
+    # The lowest key, and the highest and longest one a name allows, on empty lists (paging: tests/api/test_paging.py).
+    for path, key in (("/mentors", ("\U0010ffff" * 200, "\U0010ffff")), ("/binomes", ("", "")),
+                      ("/tasks", ("\U0010ffff" * 200, "\U0010ffff"))):
+        answer = await client.get(path, params={"cursor": cursors.encode(path.strip("/"), key)})
         assert answer.status_code == 200 and answer.json()["items"] == [], answer.text
+        assert answer.json()["next_cursor"] is None and answer.json()["total"] is None
     history = await client.get(f"/binomes/{SOME_BINOME}/history", params={"after": 2 ** 31 - 1, "limit": 10000})
     assert history.status_code == 200 and history.json()["facts"] == [], history.text
 

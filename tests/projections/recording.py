@@ -60,7 +60,7 @@ def register(store, role: str, name: str) -> uuid.UUID:
 
 def snapshot(views) -> tuple:
     """Everything the views answer, to compare two states of them."""
-    binomes = views.binomes(None, None, None, None, 1000, 0)
-    return (binomes.items, views.tasks(None, None, 1000, 0).items, views.persons("mentor", 1000, 0).items,
-            views.persons("mentee", 1000, 0).items, [views.binome(row.binome_id) for row in binomes.items],
+    binomes = views.binomes(None, None, None, None, 1000)
+    return (binomes.items, views.tasks(None, None, 1000).items, views.persons("mentor", 1000).items,
+            views.persons("mentee", 1000).items, [views.binome(row.binome_id) for row in binomes.items],
             views.programmes())

@@ -14,6 +14,7 @@ from domain.state import LEGACY_REASONS
 from eventstore import FactStore
 from mentorat.bootstrap import build_container, build_store, build_view_db
 from projections import schema, tracking
+from projections.queries import Views
 from projections.tables import metadata
 from tests.fixtures import make_v1_data as v1
 from tests.projections.recording import T0, record_binome, register, snapshot, time_passes
@@ -21,6 +22,7 @@ from tests.support.settings import sqlite_settings
 
 FIXTURE = v1.HERE
 V1_TABLES = ("view_tracking", "binomes", "staff_tasks", "persons")
+LATEST = "0004"
 
 
 def _v1_ddl() -> list[str]:
@@ -77,24 +79,40 @@ def test_the_table_metadata_is_what_the_revisions_create_and_downgrades_go_back(
     try:
         with db.write() as conn:
             schema.upgrade(conn)
-            assert schema.current(conn) == "0003"
+            assert schema.current(conn) == LATEST
             assert _differences(conn) == []
             latest = _describe(conn)
             tracking.ensure(conn, ["binomes", "staff_tasks", "persons"])
             conn.execute(text("UPDATE view_tracking SET position = 5 WHERE view = 'binomes'"))
             conn.execute(text("UPDATE view_tracking SET position = 4 WHERE view <> 'binomes'"))
             schema.upgrade(conn, "0001")  # upgrading to an older revision is a no-op...
-            assert schema.current(conn) == "0003"
+            assert schema.current(conn) == LATEST
         with db.write() as conn:
-            from alembic import command
-
-            command.downgrade(schema._config(conn), "0001")  # ...a downgrade goes back
+            schema.downgrade(conn, "0001")  # ...a downgrade goes back
             assert sorted(_describe(conn)) == sorted(V1_TABLES)
             # The one position of the first version must not be ahead of any view, and going back past 0003
             # (tasks as codes) restarts the staff tasks from zero.
             assert conn.execute(text("SELECT view, position FROM view_tracking")).all() == [("main", 0)]
             schema.upgrade(conn)
             assert _describe(conn) == latest
+    finally:
+        db.close()
+
+
+def test_revision_0004_keeps_a_binome_with_no_proposal_date_and_pages_it_last(settings_for):
+    db = build_view_db(settings_for())
+    try:
+        with db.write() as conn:
+            schema.upgrade(conn, "0003")
+            conn.execute(text("INSERT INTO binomes (binome_id, stage, version, proposed_at, state) VALUES "
+                              "('undated', 'proposed', 1, NULL, '{}'), "
+                              "('dated', 'proposed', 1, '2026-01-05T09:00:00.000000Z', '{}')"))
+            schema.upgrade(conn)
+        views = Views(db)
+        first = views.binomes(None, None, None, None, 1)
+        last = views.binomes(None, None, None, None, 1, after=first.next_after)
+        assert [row.binome_id for row in first.items + last.items] == ["dated", "undated"]
+        assert (first.total, last.total, last.next_after) == (2, None, None)
     finally:
         db.close()
 
@@ -131,14 +149,14 @@ def _answers(views) -> dict:
 
 
 def _as_first_version(answers):
-    """What the first version's reads had too: a task's text (label then, params now) and a person's programme
-    and capacity (added since) left out."""
+    """What the first version's reads had too: a task's text (label then, params now), a person's programme
+    and capacity, and a page's next key (added since) left out."""
     if isinstance(answers, list):
         return [_as_first_version(item) for item in answers]
     if not isinstance(answers, dict):
         return answers
     added = {"label", "params"} if "task_id" in answers else {"programme_id", "capacity"} if "person_id" in answers \
-        else set()
+        else {"next_after"} if "items" in answers else set()
     kept = {key: _as_first_version(value) for key, value in answers.items() if key not in added}
     if "ended_reason" in kept:  # the expiry's reason was prose, it is a code now
         kept["ended_reason"] = LEGACY_REASONS.get(kept["ended_reason"], kept["ended_reason"])
@@ -152,7 +170,7 @@ def test_views_made_by_the_first_version_are_upgraded_in_place(settings_for, sto
     try:
         expected = _as_first_version(json.loads((FIXTURE / "answers.json").read_text()))
         with container.view_db.read() as conn:
-            assert schema.current(conn) == "0003"
+            assert schema.current(conn) == LATEST
         # Tasks and reasons became codes (0003): those projections start again; the persons carry on.
         assert {s.name: (s.position, s.parked) for s in container.projector.status()} == {
             "programmes": (0, 0), "persons": (7, 0), "staff_tasks": (0, 0), "binomes": (0, 0)}
@@ -167,10 +185,10 @@ def test_views_made_by_the_first_version_are_upgraded_in_place(settings_for, sto
         again = record_binome(store, [("ProposeMentee", {"mentor_id": str(v1.MENTOR), "mentee_id": str(v1.MENTEE)})],
                               start=T0 + timedelta(days=40))
         assert container.projector.catch_up() == 2
-        tasks = {(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10, 0).items}
+        tasks = {(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10).items}
         # Proposing the mentee again closed the expired proposal's task (state carried into the new table).
         assert tasks == {(str(v1.ACCEPTED), "first_meeting_overdue")}
-        assert container.views.persons("mentor", 10, 0).total == 2
+        assert container.views.persons("mentor", 10).total == 2
         assert container.views.binome_version(str(again)) == 1
 
         upgraded = snapshot(container.views)
@@ -184,7 +202,7 @@ def test_a_fresh_views_database_starts_at_the_latest_revision(tmp_path):
     container = build_container(sqlite_settings(tmp_path / "data"))
     try:
         with container.view_db.read() as conn:
-            assert schema.current(conn) == "0003"
+            assert schema.current(conn) == LATEST
         assert container.projector.position() == 0
     finally:
         container.close()

@@ -46,7 +46,7 @@ def test_a_projection_whose_database_fails_does_not_stop_the_others(container, m
 
         monkeypatch.setattr(StaffTasksBatch, "flush", real_flush)
         _eventually(lambda: projector.position() == last)
-        assert [t.kind for t in container.views.tasks(None, None, 10, 0).items] == ["proposal_expired"]
+        assert [t.kind for t in container.views.tasks(None, None, 10).items] == ["proposal_expired"]
     finally:
         projector.stop()
 
@@ -95,11 +95,11 @@ def on_postgres(store_kind):
 def test_dead_pooled_connections_are_replaced_after_a_restart(on_postgres, container):
     register(container.store, "mentor", "Anne")
     container.projector.catch_up()
-    assert container.views.persons("mentor", 10, 0).total == 1
+    assert container.views.persons("mentor", 10).total == 1
     assert _drop_connections(container.settings.postgres_db) > 0
 
     # The first read after the restart answers: its pooled connection was pinged and replaced.
-    assert container.views.persons("mentor", 10, 0).total == 1
+    assert container.views.persons("mentor", 10).total == 1
 
 
 def test_the_follower_survives_a_database_outage_and_resumes(on_postgres, container):

@@ -62,13 +62,13 @@ async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_th
     assert parked[0].error == "ValueError: no rule for this acceptance"
     assert parked[1].error == f"waiting behind fact #{parked[0].notification_id} of the same stream"
     # The other streams' tasks and the other projections are up to date.
-    assert {(t.binome_id, t.kind) for t in views.tasks(None, None, 10, 0).items} == {
+    assert {(t.binome_id, t.kind) for t in views.tasks(None, None, 10).items} == {
         (str(expired), "proposal_expired"), (str(later), "proposal_expired")}
     assert views.binome_version(str(bad)) == 3
     # A batch with a parked fact is not remembered as applied: the view alone says what it shows.
     assert projector.applied("staff_tasks", str(later)) == 0
     assert projector.applied("binomes", str(later)) == views.binome_version(str(later)) == 2
-    assert views.persons("mentee", 10, 0).total == 1
+    assert views.persons("mentee", 10).total == 1
 
     response = await get_health(container)
     assert response.status_code == 200
@@ -84,7 +84,7 @@ async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_th
     bug.fix()
     assert projector.retry_parked() == (2, 0)
     assert projector.parked() == []
-    assert (str(bad), "first_meeting_overdue") in {(t.binome_id, t.kind) for t in views.tasks(None, None, 10, 0).items}
+    assert (str(bad), "first_meeting_overdue") in {(t.binome_id, t.kind) for t in views.tasks(None, None, 10).items}
     retried = snapshot(views)
     projector.rebuild()
     assert snapshot(views) == retried  # the same views as if the fact had never failed
@@ -144,4 +144,4 @@ def test_a_value_postgres_refuses_is_parked_and_the_other_persons_go_on(containe
     [parked] = container.projector.parked()
     assert (parked.projection, parked.stream_id) == ("persons", str(refused))
     assert parked.error.startswith("DataError")
-    assert [p["name"] for p in container.views.persons("mentor", 10, 0).items] == ["Bob"]
+    assert [p["name"] for p in container.views.persons("mentor", 10).items] == ["Bob"]

@@ -31,7 +31,7 @@ def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
     assert container.projector.applied("binomes", str(accepted)) == 2
     assert container.projector.applied("staff_tasks", str(proposed)) == 1
     assert container.projector.applied("persons", str(accepted)) == 0
-    assert container.views.binomes("proposed", None, None, None, 10, 0).items[0].binome_id == str(proposed)
+    assert container.views.binomes("proposed", None, None, None, 10).items[0].binome_id == str(proposed)
     assert {s.name: s.position for s in container.projector.status()} == {
         "programmes": applied, "persons": applied, "staff_tasks": applied, "binomes": applied}
     before = snapshot(container.views)
@@ -72,12 +72,12 @@ def test_a_crash_mid_batch_keeps_neither_rows_nor_position_and_resumes(container
         container.projector.run_once()
     persons = {s.name: s for s in container.projector.status()}["persons"]
     assert (persons.position, persons.parked) == (0, 0)  # an outage is not the fact's fault: nothing parked
-    assert container.views.persons("mentor", 10, 0).total == 0
+    assert container.views.persons("mentor", 10).total == 0
 
     monkeypatch.setattr(PersonsBatch, "apply", real_apply)
     assert container.projector.catch_up() == 4 + 1  # and the default programme
     # Each person applied once: a second insert of the same person would have been refused (and parked).
-    assert container.views.persons("mentor", 10, 0).total == 4
+    assert container.views.persons("mentor", 10).total == 4
     assert container.projector.parked() == []
 
 
@@ -101,7 +101,7 @@ def test_two_projectors_on_the_same_views_apply_each_fact_once(container):
         thread.join()
     assert errors == []
     assert container.projector.parked() == []  # a fact applied twice would have been refused, then parked
-    assert container.views.persons("mentor", 100, 0).total == len(ids)
+    assert container.views.persons("mentor", 100).total == len(ids)
     assert container.projector.position() == store.last_log_position()
 
 
@@ -111,16 +111,16 @@ def test_proposing_the_mentee_again_closes_the_expired_proposal_task(container, 
     projector = Projector(store, container.view_db, batch_size=batch_size)
     expired = record_expired_proposal(store, "e1")
     projector.catch_up()
-    assert [t.kind for t in container.views.tasks(None, None, 10, 0).items] == ["proposal_expired"]
+    assert [t.kind for t in container.views.tasks(None, None, 10).items] == ["proposal_expired"]
 
     record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})], start=AFTER_EXPIRY)
     projector.catch_up()
-    assert container.views.tasks(None, None, 10, 0).items == []
+    assert container.views.tasks(None, None, 10).items == []
     # Proposing another mentee leaves the expired proposal of someone else alone.
     other = record_expired_proposal(store, "e2")
     record_binome(store, [("ProposeMentee", {"mentor_id": "m3", "mentee_id": "e3"})], start=AFTER_EXPIRY)
     projector.catch_up()
-    assert [(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10, 0).items] == [
+    assert [(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10).items] == [
         (str(other), "proposal_expired")]
     assert expired != other
 
@@ -131,7 +131,7 @@ def test_a_proposal_made_before_the_expiry_does_not_answer_it(container):
     record_expired_proposal(store, "e1")
     record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})])  # dated before the expiry
     container.projector.catch_up()
-    assert [t.kind for t in container.views.tasks(None, None, 10, 0).items] == ["proposal_expired"]
+    assert [t.kind for t in container.views.tasks(None, None, 10).items] == ["proposal_expired"]
 
 
 def test_the_rule_does_not_depend_on_where_batches_end(container):
@@ -140,7 +140,7 @@ def test_the_rule_does_not_depend_on_where_batches_end(container):
     record_expired_proposal(store, "e1")
     record_binome(store, [("ProposeMentee", {"mentor_id": "m2", "mentee_id": "e1"})], start=AFTER_EXPIRY)
     container.projector.catch_up()
-    assert container.views.tasks(None, None, 10, 0).items == []
+    assert container.views.tasks(None, None, 10).items == []
 
 
 def test_the_rebuild_command_replays_everything_and_shows_progress(tmp_path, monkeypatch, capsys):
@@ -169,6 +169,6 @@ def test_the_rebuild_command_replays_everything_and_shows_progress(tmp_path, mon
         logging.getLogger().handlers.clear()  # the CLI configured logging onto captured stdout
 
     rebuilt = build_container(sqlite_settings(tmp_path / "data"))
-    assert rebuilt.views.persons("mentee", 10, 0).total == 5
-    assert rebuilt.views.binome_version(rebuilt.views.binomes(None, None, None, None, 1, 0).items[0].binome_id) == 2
+    assert rebuilt.views.persons("mentee", 10).total == 5
+    assert rebuilt.views.binome_version(rebuilt.views.binomes(None, None, None, None, 1).items[0].binome_id) == 2
     rebuilt.close()

@@ -5,6 +5,11 @@ schema cannot say "a key of its own for each request", so generated requests wou
 header's example) across different bodies. Each request that carries a valid key gets a fresh one instead;
 invalid keys (negative tests) are left as generated.
 
+A page cursor is the same: only a cursor that a previous page gave means something, and a string the pattern
+allows is rarely one (the API refuses it: 422 `invalid.cursor`). Each request with a cursor the pattern allows
+gets a real one of that list instead, for a key made of the generated text; cursors outside the pattern (negative
+tests) are left as generated.
+
 The X-Actor header's values are drawn from its pattern through its format ("actor"): schemathesis' coverage phase
 draws header values only from letters and digits, and the pattern needs a ':'.
 """
@@ -15,10 +20,12 @@ import uuid
 import schemathesis
 from hypothesis import strategies as st
 
+from api import cursors
 from api.deps import IDEMPOTENCY_KEY
 from api.principal import ACTOR_FORMAT, ACTOR_PATTERN
 
 MAX_KEY_LENGTH = 200
+KEY_TEXT_LENGTH = 40  # of the generated cursor kept in the real one's key: it stays within the cursor's maxLength
 
 schemathesis.openapi.format(ACTOR_FORMAT, st.from_regex(ACTOR_PATTERN, fullmatch=True))
 
@@ -32,3 +39,12 @@ def before_call(ctx, case, **kwargs):
     for name, value in list((case.headers or {}).items()):
         if name.lower() == "idempotency-key" and _valid(value):
             case.headers[name] = f"st-{uuid.uuid4()}"
+    cursor = (case.query or {}).get("cursor")
+    if _allowed_cursor(cursor):
+        text = cursor[:KEY_TEXT_LENGTH]
+        case.query["cursor"] = cursors.encode(case.path.strip("/"), (text, text))
+
+
+def _allowed_cursor(cursor: object) -> bool:
+    return isinstance(cursor, str) and len(cursor) <= cursors.MAX_LENGTH \
+        and re.fullmatch(cursors.PATTERN, cursor) is not None
