@@ -1,0 +1,260 @@
+"""Whole six-month lifecycles, many at once, on the time-skipping server: what the engine costs per binôme's life.
+
+    uv run python bench/lifecycles.py --binomes 1000 --workers 2
+    uv run python bench/lifecycles.py --binomes 200 --store postgres
+
+The binômes are driven through the composition root (the application's services, as `mentorat api` builds them,
+with its projector and read-your-writes waits), and their workflows run in `--workers` processes of their own
+(`mentorat worker`, the production entry point) on one time-skipping test server. All binômes move in step:
+proposal through the in-take, then 27 weeks in which the server skips a week at a time (the workflows record
+what time made due: cadence checks, monitoring contacts due, the term) and every binôme gets that week's
+commands (a meeting every other week, a contact every third, the monitoring contact when one is due), then the
+closure meeting and both evaluations, which complete it. Every binôme must end `completed` with its facts in the
+store, each recorded once.
+
+It prints the wall time of each phase, lifecycles per second, commands per second, facts recorded, and the CPU
+seconds each process spent (this one: commands, projector; the workers; the test server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+from temporalio.testing import WorkflowEnvironment
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+
+from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
+from domain.facts import Actor  # noqa: E402
+from mentorat.bootstrap import build_container  # noqa: E402
+from mentorat.devserver import binary  # noqa: E402
+from mentorat.logging import configure_logging  # noqa: E402
+from mentorat.settings import Settings  # noqa: E402
+
+STAFF = Actor("staff", "bench")
+WEEKS = 27
+MONITORING_WEEKS = (6, 12, 18, 24)  # a contact is due every six weeks from the start
+EVALUATION = {"answers": {"objectives_reached": "Oui, un emploi trouvé."}, "rating": 5}
+INTAKE = [
+    ("AcceptProposal", {}),
+    ("RecordFirstMeeting", {"mode": "in_person", "checklist": ["expectations", "availability"]}),
+    ("RecordValidation", {"side": "mentee", "decision": "validated"}),
+    ("RecordValidation", {"side": "mentor", "decision": "validated"}),
+    ("SignContract", {"party": "mentor"}),
+    ("SignContract", {"party": "mentee"}),
+    ("SignContract", {"party": "programme"}),
+    ("RecordAnalysis", {"strengths": ["réseau"], "weaknesses": ["CV"]}),
+    ("AgreeActionPlan", {"actions": [{"title": "Refaire le CV", "owner": "mentee", "due_on": None}]}),
+]
+CLOSURE = [
+    ("RecordClosureMeeting", {"notes": "Bilan positif."}),
+    ("RecordEvaluation", {"side": "mentor", **EVALUATION}),
+    ("RecordEvaluation", {"side": "mentee", **EVALUATION}),
+]
+
+
+def week_commands(week: int) -> list[tuple[str, dict]]:
+    commands = []
+    if week % 2 == 1 and week < 26:
+        commands.append(("RecordMeeting", {"mode": "video", "actions_progressed": ["A1"]}))
+    if week % 3 == 0 and week < 26:
+        commands.append(("LogContact", {"channel": "phone", "notes": "Point rapide"}))
+    if week in MONITORING_WEEKS:
+        commands.append(("RecordMonitoringContact", {"outcome": "Le binôme avance bien.", "channel": "phone"}))
+    return commands
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process (its own, not its children's), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(name: str) -> list[int]:
+    """This process's children whose command line holds `name` (the SDK starts the test server itself)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == os.getpid() and name in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, services, env: WorkflowEnvironment):
+        self.args, self.services, self.env = args, services, env
+        self.gate = asyncio.Semaphore(args.concurrency)
+        self.commands = 0
+        self.resends = 0
+        self.refused: Counter[str] = Counter()
+
+    async def each(self, binomes: list[str], step) -> None:
+        await asyncio.gather(*(step(binome) for binome in binomes))
+
+    async def send(self, binome: str, name: str, payload: dict, key: str) -> None:
+        async with self.gate:
+            try:
+                await self.resent(lambda: self.services.binomes.send(uuid.UUID(binome), name, payload, STAFF, key))
+            except Exception as error:  # a refusal or a failure: counted and shown, the run goes on
+                self.refused[f"{name}: {getattr(error, 'code', type(error).__name__)}"] += 1
+                return
+            self.commands += 1
+
+    async def resent(self, command):
+        """As a client does: a command that may have been recorded, or met a busy engine, is sent again with the
+        same key (the time-skipping server sometimes fails an update-with-start under load)."""
+        for attempt in range(1, 6):
+            try:
+                return await command()
+            except (CommandPending, Saturated, Unavailable):
+                if attempt == 5:
+                    raise
+                self.resends += 1
+                await asyncio.sleep(0.2 * attempt)
+
+    async def propose(self, index: int) -> str:
+        async with self.gate:
+            mentor = await self.services.persons.register("mentor", f"Mentor {index}", None, None, ["fr"], STAFF,
+                                                          f"bench-mentor-{index}")
+            mentee = await self.services.persons.register("mentee", f"Mentee {index}", None, None, ["fr"], STAFF,
+                                                          f"bench-mentee-{index}")
+            body = {"mentor_id": mentor.person["person_id"], "mentee_id": mentee.person["person_id"], "note": ""}
+            accepted = await self.resent(lambda: self.services.binomes.propose(body, STAFF, f"bench-{index}"))
+            self.commands += 1
+            return accepted.binome_id
+
+    async def lifecycles(self) -> dict[str, float]:
+        phases: dict[str, float] = {}
+        started = time.monotonic()
+        binomes = list(await asyncio.gather(*(self.propose(i) for i in range(self.args.binomes))))
+
+        async def through_intake(binome: str) -> None:
+            for step, (name, payload) in enumerate(INTAKE):
+                await self.send(binome, name, payload, f"{binome}/intake/{step}")
+
+        await self.each(binomes, through_intake)
+        phases["proposal → in-take"] = time.monotonic() - started
+        mark = time.monotonic()
+        await self.env.sleep(timedelta(hours=12))
+        for week in range(1, WEEKS + 1):
+            await self.env.sleep(timedelta(days=7))
+
+            async def this_week(binome: str, week: int = week) -> None:
+                for name, payload in week_commands(week):
+                    await self.send(binome, name, payload, f"{binome}/{week}/{name}")
+
+            await self.each(binomes, this_week)
+            print(f"    week {week:2d}: {time.monotonic() - started:6.1f} s, {self.commands} commands", flush=True)
+        phases["27 weeks"] = time.monotonic() - mark
+        mark = time.monotonic()
+
+        async def close(binome: str) -> None:
+            for step, (name, payload) in enumerate(CLOSURE):
+                await self.send(binome, name, payload, f"{binome}/closure/{step}")
+
+        await self.each(binomes, close)
+        phases["closure, evaluations"] = time.monotonic() - mark
+        phases["total"] = time.monotonic() - started
+        self.binomes = binomes
+        return phases
+
+    def completed(self, container) -> tuple[int, int]:
+        """Binômes whose stream ends with BinomeCompleted, each fact once; and the facts recorded."""
+        done, facts = 0, 0
+        for binome in self.binomes:
+            stream = [r.fact for r in container.store.read(uuid.UUID(binome))]
+            facts += len(stream)
+            once = [f.position for f in stream] == list(range(1, len(stream) + 1))
+            done += once and bool(stream) and stream[-1].type == "BinomeCompleted"
+        return done, facts
+
+
+def worker_process(settings_env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "mentorat.cli", "worker"], cwd=ROOT,
+                            env={**os.environ, **settings_env}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
+
+
+async def run(args: argparse.Namespace) -> int:
+    configure_logging("console", "WARNING")
+    data_dir = Path(tempfile.mkdtemp(prefix="mentorat-lifecycles-"))
+    env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=binary("temporal-test-server"))
+    address = env.client.service_client.config.target_host
+    settings_env = {"MENTORAT_DATA_DIR": str(data_dir), "MENTORAT_EVENT_STORE": args.store,
+                    "MENTORAT_TEMPORAL_ADDRESS": address, "MENTORAT_TASK_QUEUE": "bench-lifecycles",
+                    "MENTORAT_LOG_LEVEL": "WARNING", "MENTORAT_LOG_FORMAT": "json"}
+    if args.store == "postgres":
+        settings_env.update(MENTORAT_POSTGRES_DB=f"bench_lifecycles_{int(time.time())}",
+                            MENTORAT_POSTGRES_USER=args.postgres_user)
+    os.environ.update({k: v for k, v in settings_env.items() if k != "MENTORAT_LOG_FORMAT"})
+    container = build_container(Settings(), env.client)  # creates the database the workers then share
+    services = container.services()
+    for start in services.on_start:
+        start()
+    logs = [data_dir / f"worker-{n}.log" for n in range(args.workers)]
+    workers = [worker_process(settings_env, log) for log in logs]
+    print(f"Lifecycles — {args.binomes} binômes, {args.store}, {args.workers} worker process(es), "
+          f"{args.concurrency} commands in flight (data {data_dir})", flush=True)
+    try:
+        # Not waited for: commands sent before a worker polls wait for it on the task queue.
+        bench = Bench(args, services, env)
+        cpu_before = {pid: cpu_seconds(pid) for pid in [os.getpid(), *[w.pid for w in workers],
+                                                         *children("temporal-test-server")]}
+        phases = await bench.lifecycles()
+        cpu = {pid: cpu_seconds(pid) - before for pid, before in cpu_before.items()}
+        done, facts = await asyncio.to_thread(bench.completed, container)
+        if any(worker.poll() is not None for worker in workers):
+            raise SystemExit("a worker stopped:\n" + "\n".join(log.read_text()[-2000:] for log in logs))
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+        for stop in services.on_stop:
+            stop()
+        container.close()
+        await env.shutdown()
+    total = phases["total"]
+    for name, seconds in phases.items():
+        print(f"  {name:<24} {seconds:8.1f} s")
+    print(f"  completed: {done} of {args.binomes} binômes, {facts} facts, {bench.commands} commands "
+          f"({bench.resends} resent)")
+    print(f"  {args.binomes / total:.2f} lifecycles/s, {bench.commands / total:.1f} commands/s, "
+          f"{facts / total:.0f} facts/s")
+    print("  CPU seconds: bench (commands + projector) {:.1f}, workers {}, test server {:.1f}".format(
+        cpu[os.getpid()], " + ".join(f"{cpu[w.pid]:.1f}" for w in workers),
+        sum(cpu[p] for p in cpu if p not in (os.getpid(), *[w.pid for w in workers]))))
+    if bench.refused:
+        print("  refused or failed:", dict(bench.refused.most_common(10)))
+    return 0 if done == args.binomes and not bench.refused else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--binomes", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (`mentorat worker`)")
+    parser.add_argument("--concurrency", type=int, default=64, help="commands in flight at once")
+    parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--postgres-user", default="postgres")
+    return asyncio.run(run(parser.parse_args(argv)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
