@@ -5,8 +5,12 @@ written in one view transaction, so a crash keeps both or neither and the next r
 position. A fact a projection cannot apply is parked (see applier.py) and the projection moves on; a
 projection whose database fails is retried later while the others go on. Between batches, a projection may
 remember the states it wrote (memory.py), so the next batch need not read them back. A rebuild replays the
-whole log in one transaction (replay.py). The SQLite recorder has no subscription, so the follower polls (and
-is woken early by a reader waiting for its write).
+whole log in one transaction (replay.py).
+
+When to look at the log: on PostgreSQL the store says when facts are committed, by any process (LISTEN/NOTIFY,
+eventstore/commits.py), and the follower looks then, with a slow poll besides in case a notification was lost
+(`notified_poll_seconds`). The SQLite store has no such signal: the follower polls (`poll_seconds`). Either way
+a reader waiting for its write wakes it, and is woken in turn by each pass that moved a position.
 """
 
 import dataclasses
@@ -22,6 +26,7 @@ import structlog
 from sqlalchemy import Connection, delete
 
 from eventstore import FactStore, RecordedFact
+from eventstore.commits import CommitWatch
 from projections import parking, schema, tracking
 from projections.applier import apply_facts, is_outage, reapply_parked
 from projections.binomes import BinomesProjection
@@ -66,10 +71,12 @@ class RetryOutcome(NamedTuple):
 
 class Projector:
     def __init__(self, store: FactStore, views: ViewDatabase, poll_seconds: float = 0.2, batch_size: int = 500,
-                 projections: list[Projection] | None = None, rebuild_batch_size: int = REBUILD_BATCH_SIZE):
+                 projections: list[Projection] | None = None, rebuild_batch_size: int = REBUILD_BATCH_SIZE,
+                 notified_poll_seconds: float = 5.0):
         self._store = store
         self._views = views
         self._poll_seconds = poll_seconds
+        self._notified_poll_seconds = notified_poll_seconds
         self._batch_size = batch_size
         self._rebuild_batch_size = rebuild_batch_size
         self._projections = {p.name: p for p in (projections or default_projections())}
@@ -85,7 +92,10 @@ class Projector:
         self._passing = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
+        # Passes that moved a position (this projector's, or another's it saw): what waiting readers wait for.
         self._progressed = threading.Condition()
+        self._progress = 0
+        self._commits: CommitWatch | None = None
         self._thread: threading.Thread | None = None
 
     @property
@@ -175,6 +185,7 @@ class Projector:
                 for projection_name in chosen:  # rolled back: what they remember is ahead of their rows
                     self._projections[projection_name].forget()
                 raise
+        self._notify_progress()
         return count
 
     def _empty(self, conn: Connection, chosen: list[str]) -> None:
@@ -214,38 +225,47 @@ class Projector:
         except Exception:  # the follower still starts; the facts stay parked
             log.exception("parked_facts_retry_failed")
         self._stop.clear()
+        self._commits = self._store.watch_commits(self.wake)
         self._thread = threading.Thread(target=self._loop, name="projector", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        if self._commits is not None:
+            self._commits.stop()
+            self._commits = None
         if self._thread is not None:
             self._thread.join(timeout=10)
             self._thread = None
 
     def wake(self) -> None:
+        """Makes the follower look at the log now (facts were committed, or a reader waits for its own)."""
         self._wake.set()
 
     def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
-        """Best effort: blocks until `condition()` holds (checked after each batch) or `timeout` passes.
+        """Best effort: blocks until `condition()` holds or `timeout` passes. Checked now, then each time a pass
+        moved a position (the follower is woken to make one): no check at fixed intervals.
 
         Never raises: if the views cannot be read, the wait is logged and gives up (False).
         """
         deadline = time.monotonic() + timeout
         while True:
+            with self._progressed:
+                seen = self._progress  # a pass that ends after this line is not missed
             try:
                 if condition():
                     return True
             except Exception as error:
                 log.warning("read_your_writes_check_failed", error=parking.describe(error))
                 return False
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                return False
             self.wake()
             with self._progressed:
-                self._progressed.wait(min(remaining, self._poll_seconds))
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                if self._progress == seen:
+                    self._progressed.wait(remaining)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -255,7 +275,8 @@ class Projector:
                 log.exception("projection_pass_failed")
                 moved = 0
             if moved == 0:
-                self._wake.wait(self._poll_seconds)
+                # Cleared after waking and before the next look at the log: a commit signalled since is seen then.
+                self._wake.wait(self._notified_poll_seconds if self._commits is not None else self._poll_seconds)
                 self._wake.clear()
 
     def _follow_once(self) -> int:
@@ -311,12 +332,13 @@ class Projector:
             failed = {name for name, _ in errors}
             return 0, errors + [(p.name, error) for p in behind if p.name not in failed]
         # Only once committed: a rolled-back batch is applied again.
+        moved = any(at != self._reached.get(name) for name, at in reached.items())  # by this pass, or another's
         self._reached.update(reached)
         self._remember_applied(applied)
         for name in reached:
             self._paused_until.pop(name, None)
             self._failures.pop(name, None)
-        if count:
+        if moved:
             self._notify_progress()
         return count, errors
 
@@ -354,6 +376,7 @@ class Projector:
 
     def _notify_progress(self) -> None:
         with self._progressed:
+            self._progress += 1
             self._progressed.notify_all()
 
     def _read_parked(self, parked: parking.ParkedFact) -> RecordedFact:
