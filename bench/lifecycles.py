@@ -42,7 +42,7 @@ class Step:
     at: datetime
     stream_id: uuid.UUID
     facts: list[Fact]
-    # The places this binôme step takes or frees on its persons' streams (decided in log order, see `write`).
+    # The places this binôme step takes or frees on its persons' streams (decided in log order, see `commits`).
     engagement: Engagement | None = None
     profile_changes: dict | None = None
     order: int = field(default=0)
@@ -74,8 +74,13 @@ def programme_steps(rng: random.Random) -> tuple[list[Step], Callable[[str, date
     return steps, settings_at
 
 
+def new_id(rng: random.Random) -> uuid.UUID:
+    """A random id from the seed: the same store each run."""
+    return uuid.UUID(int=rng.getrandbits(128), version=4)
+
+
 def person_steps(role: str, programme_id: str, at: datetime, rng: random.Random) -> tuple[uuid.UUID, list[Step]]:
-    person_id = uuid.uuid4()
+    person_id = new_id(rng)
     person = persons.Person(str(person_id), role, f"{role} {person_id.hex[:8]}", f"{person_id.hex[:8]}@example.org",
                             None, ["fr"], programme_id)
     steps = [Step(at, person_id, [persons.register(person, STAFF, at, f"reg-{person_id}", None)])]
@@ -116,7 +121,7 @@ class BinomeLife:
 
 def binome_steps(rng: random.Random, mentor_id: uuid.UUID, mentee_id: uuid.UUID, programme: Programme,
                  start: datetime) -> list[Step]:
-    life = BinomeLife(uuid.uuid4(), programme)
+    life = BinomeLife(new_id(rng), programme)
     at = start
     life.command(at, "ProposeMentee", {"mentor_id": str(mentor_id), "mentee_id": str(mentee_id)})
     fate = rng.random()
