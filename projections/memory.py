@@ -12,8 +12,9 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Generic, TypeVar
 
-# About 10 kB each for a binôme: a few thousand cover the binômes active at once in a large programme.
-REMEMBERED_STATES = 5_000
+# About 10 kB each for a binôme (20 MB per projection, in the API's process too): enough for the binômes active
+# at once in a large programme.
+REMEMBERED_STATES = 2_000
 
 State = TypeVar("State")
 
