@@ -181,7 +181,7 @@ class Projector:
                     count, reached = replay(conn, self._store, [self._projections[name] for name in chosen],
                                             REBUILD_READ_SIZE, REBUILD_FLUSH_FACTS, on_progress)
                     tracking.move(conn, dict.fromkeys(chosen, reached))
-            except Exception:
+            except BaseException:  # Ctrl-C too
                 for projection_name in chosen:  # rolled back: what they remember is ahead of their rows
                     self._projections[projection_name].forget()
                 raise
