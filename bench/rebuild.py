@@ -4,7 +4,7 @@
     uv run python bench/rebuild.py --store postgres --binomes 8000     # about 400k facts
 
 A throwaway store (a temporary directory, or a PostgreSQL database `bench_rebuild_<time>`, dropped at the end)
-is filled with a realistic history (bench/lifecycles.py: programmes, persons, binômes with whole lifecycles,
+is filled with a realistic history (bench/history.py: programmes, persons, binômes with whole lifecycles,
 about 49 facts per binôme). Then, on that store, it measures facts per second for:
 
   raw read   `FactStore.read_log` in chunks of the rebuild's own size over the whole log, every fact decoded
@@ -33,7 +33,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 import psycopg  # noqa: E402
 
-import lifecycles  # noqa: E402
+import history  # noqa: E402
 from eventstore import FactStore  # noqa: E402
 from mentorat.bootstrap import build_container  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
@@ -92,9 +92,9 @@ def progress(label: str) -> Callable[[int, int], None] | None:
 
 def fill(store: FactStore, args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    steps = lifecycles.plan(args.binomes, args.seed)
+    steps = history.plan(args.binomes, args.seed)
     planned = time.perf_counter()
-    written = lifecycles.write(store, steps)
+    written = history.write(store, steps)
     print(f"  {args.binomes} binômes planned through the domain in {planned - started:.1f} s, their {written} facts "
           f"appended in {time.perf_counter() - planned:.1f} s", flush=True)
 
