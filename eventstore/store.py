@@ -5,18 +5,21 @@ its aggregate version, so the store itself refuses a second fact at the same pla
 append (a crash after the commit, before the caller heard of it) finds its own facts already
 there and succeeds without writing; anything else at those places is a real conflict.
 A stream's category is its facts' (see `domain.catalogue`): a person's id read as a binôme finds nothing.
+On PostgreSQL the store also says when facts are committed, by any process (`watch_commits`, commits.py).
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError
+from psycopg.conninfo import make_conninfo
 
 from domain import catalogue
 from domain.facts import Actor, Fact
+from eventstore.commits import CommitChannel, CommitWatch
 from eventstore.fact_events import EVENT_CLASSES, FactRecorded, data_in_current_shape
 
 
@@ -45,6 +48,7 @@ class FactStore:
         self._app = _EventStoreApp(env=env)
         self._recorder = self._app.recorder
         self._mapper = self._app.mapper
+        self._commit_channel = _commit_channel(env, self._recorder)
 
     @classmethod
     def sqlite(cls, path: str) -> "FactStore":
@@ -157,6 +161,25 @@ class FactStore:
 
     def last_log_position(self) -> int:
         return self._recorder.max_notification_id() or 0
+
+    def watch_commits(self, on_commit: Callable[[], None]) -> CommitWatch | None:
+        """On PostgreSQL, calls `on_commit` (from a thread of its own) soon after each commit of facts, by any
+        process, until the watch is stopped (see commits.py). None on SQLite, which has no such signal: poll."""
+        if self._commit_channel is None:
+            return None
+        watch = CommitWatch(self._commit_channel, on_commit)
+        watch.start()
+        return watch
+
+
+def _commit_channel(env: dict[str, str], recorder) -> CommitChannel | None:
+    """The channel eventsourcing's PostgreSQL recorder notifies in each insert's transaction, and its database."""
+    if env.get("PERSISTENCE_MODULE") != "eventsourcing.postgres":
+        return None
+    conninfo = make_conninfo(host=env["POSTGRES_HOST"], port=env["POSTGRES_PORT"], dbname=env["POSTGRES_DBNAME"],
+                             user=env["POSTGRES_USER"], password=env.get("POSTGRES_PASSWORD") or None,
+                             connect_timeout=env.get("POSTGRES_CONNECT_TIMEOUT", "10"))
+    return CommitChannel(conninfo, recorder.channel_name)
 
 
 def _check_consecutive(facts: Sequence[Fact]) -> None:

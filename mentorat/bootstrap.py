@@ -70,7 +70,8 @@ def build_container(settings: Settings, temporal: Client | None = None) -> Conta
     ensure_database(settings)
     store = build_store(settings)
     view_db = build_view_db(settings)
-    projector = Projector(store, view_db, poll_seconds=settings.projection_poll_seconds)
+    projector = Projector(store, view_db, poll_seconds=settings.projection_poll_seconds,
+                          notified_poll_seconds=settings.projection_notified_poll_seconds)
     projector.setup()
     ProgrammeService(store).ensure_default()
     return Container(settings, store, view_db, Views(view_db), projector, temporal=temporal)

@@ -40,8 +40,11 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
 
-    # Read views follow the store; a command's answer waits this long for its own facts to be visible.
+    # Read views follow the store: on SQLite they look at its log this often; on PostgreSQL the store says when
+    # facts are committed (LISTEN/NOTIFY), and they look this often besides, in case a notification was lost.
     projection_poll_seconds: float = 0.2
+    projection_notified_poll_seconds: float = 5.0
+    # A command's answer waits this long for its own facts to be visible.
     read_your_writes_seconds: float = 5.0
     run_projector: bool = True
     # A command with no answer by then gets a 503 (it may still be recorded: resend with the same key).

@@ -4,7 +4,8 @@ Fast path: the whole batch through one `Batch` (each touched row written once), 
 fact fails, that savepoint is rolled back and the batch is replayed one fact at a time, each in its own
 savepoint: a fact that fails is parked with its error, later facts of its stream are parked behind it,
 and every other fact is applied. A database outage is not a fact's fault: it is raised, so the whole
-transaction (and the position) rolls back and the projector tries again later.
+transaction (and the position) rolls back and the projector tries again later. Whatever fails, the
+projection forgets the states it remembered (memory.py): they may have been changed before the rollback.
 """
 
 from collections.abc import Callable
@@ -34,27 +35,37 @@ def apply_facts(conn: Connection, projection: Projection, facts: list[RecordedFa
         return 0
     blocked = parking.blocked_streams(conn, projection.name)
     try:
-        with conn.begin_nested():
-            return _all_at_once(conn, projection, facts, blocked)
-    except Exception as error:
-        if is_outage(error):
-            raise
-    return _one_by_one(conn, projection, facts, blocked)
+        try:
+            with conn.begin_nested():
+                return _all_at_once(conn, projection, facts, blocked)
+        except Exception as error:
+            projection.forget()  # the batch changed remembered states in place before it was rolled back
+            if is_outage(error):
+                raise
+        return _one_by_one(conn, projection, facts, blocked)
+    finally:
+        # Never remembered: retrying their parked facts (perhaps in another process) changes their rows without
+        # moving the position.
+        projection.forget(blocked)
 
 
 def apply_one(conn: Connection, projection: Projection, recorded: RecordedFact) -> None:
     """One fact in its own savepoint: applied entirely, or not at all (and raises)."""
-    with conn.begin_nested():
-        batch = projection.batch(conn)
-        batch.apply(recorded)
-        batch.flush()
+    try:
+        with conn.begin_nested():
+            batch = projection.batch(conn)
+            batch.apply(recorded)
+            batch.flush()
+    except Exception:
+        projection.forget()  # it may have changed remembered states in place before it failed
+        raise
 
 
 def _all_at_once(conn: Connection, projection: Projection, facts: list[RecordedFact], blocked: dict[str, int]) -> int:
     batch = projection.batch(conn)
     parked = 0
     for recorded in facts:
-        first = blocked.get(str(recorded.stream_id))
+        first = blocked.get(str(recorded.stream_id)) if blocked else None
         if first is not None:
             parking.park(conn, projection.name, recorded, parking.waiting_behind(first))
             parked += 1

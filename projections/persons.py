@@ -27,8 +27,12 @@ class PersonsProjection(Projection):
 
 
 class PersonsBatch(Batch):
+    """Registrations are inserted together at the flush; a profile change of a person registered in the same
+    batch changes the row to insert."""
+
     def __init__(self, conn: Connection):
         self._conn = conn
+        self._registered: dict[str, dict] = {}
 
     def apply(self, recorded: RecordedFact) -> None:
         fact = recorded.fact
@@ -36,15 +40,22 @@ class PersonsBatch(Batch):
         if fact.type == "PersonProfileChanged":
             changes = {name: json.dumps(value) if name == "languages" else value
                        for name, value in fact.data["changes"].items()}
-            self._conn.execute(update(persons).where(persons.c.person_id == person_id).values(**changes))
+            if person_id in self._registered:
+                self._registered[person_id].update(changes)
+            else:
+                self._conn.execute(update(persons).where(persons.c.person_id == person_id).values(**changes))
             return
+        if person_id in self._registered:
+            raise ValueError(f"person {person_id} registered twice")
         person = domain_persons.from_fact(person_id, fact)
-        # A plain insert: applying a registration twice is a bug, and it shows (the primary key refuses it).
-        self._conn.execute(insert(persons), {
+        self._registered[person_id] = {
             "person_id": person.person_id, "role": person.role, "name": person.name, "email": person.email,
             "phone": person.phone, "languages": json.dumps(person.languages),
             "registered_at": to_text(fact.occurred_at), "programme_id": person.programme_id,
-            "capacity": person.capacity if person.role == "mentor" else None})
+            "capacity": person.capacity if person.role == "mentor" else None}
 
     def flush(self) -> None:
-        pass
+        # A plain insert: applying a registration twice is a bug, and it shows (the primary key refuses it).
+        if self._registered:
+            self._conn.execute(insert(persons), list(self._registered.values()))
+            self._registered = {}

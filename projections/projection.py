@@ -3,9 +3,11 @@
 A projection applies facts through a `Batch`, opened on the projector's transaction: `apply` may keep
 changes in memory (a binôme touched by ten facts is written once), `flush` writes them. The projector
 calls them in log order and owns the transaction, the tracked position and the parking of failed facts.
+A projection may remember the states it wrote between batches (memory.py); the projector tells it when to forget.
 """
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 
 from sqlalchemy import Connection, Table
 
@@ -30,3 +32,6 @@ class Projection(ABC):
 
     @abstractmethod
     def batch(self, conn: Connection) -> Batch: ...
+
+    def forget(self, stream_ids: Iterable[str] | None = None) -> None:
+        """Drops what it remembers of these streams' rows (all, by default): see memory.py. Nothing by default."""

@@ -7,6 +7,7 @@ from sqlalchemy import Connection, Select, bindparam, func, select
 
 from domain.state import BinomeState
 from domain.tasks import StaffTask
+from projections import stored_states
 from projections.database import ViewDatabase
 from projections.paging import Key, KeysetOrder, Window, read_page
 from projections.tables import binomes, persons, programmes, staff_tasks
@@ -69,7 +70,7 @@ class Views:
                 return None
             tasks = conn.execute(select(staff_tasks).where(staff_tasks.c.binome_id == binome_id)
                                  .order_by(staff_tasks.c.since)).mappings().all()
-        return BinomeState.from_dict(json.loads(state)), [_task(t) for t in tasks]
+        return stored_states.loaded(state), [_task(t) for t in tasks]
 
     def binome_version(self, binome_id: str) -> int:
         with self._db.read() as conn:

@@ -150,13 +150,15 @@ def _answers(views) -> dict:
 
 def _as_first_version(answers):
     """What the first version's reads had too: a task's text (label then, params now), a person's programme
-    and capacity, and a page's next key (added since) left out."""
+    and capacity, and a page's next key (added since) left out, and a binôme's command ids (the views no longer
+    keep them)."""
     if isinstance(answers, list):
         return [_as_first_version(item) for item in answers]
     if not isinstance(answers, dict):
         return answers
     added = {"label", "params"} if "task_id" in answers else {"programme_id", "capacity"} if "person_id" in answers \
-        else {"next_after"} if "items" in answers else set()
+        else {"next_after"} if "items" in answers \
+        else {"commands"} if "binome_id" in answers and "stage" in answers else set()
     kept = {key: _as_first_version(value) for key, value in answers.items() if key not in added}
     if "ended_reason" in kept:  # the expiry's reason was prose, it is a code now
         kept["ended_reason"] = LEGACY_REASONS.get(kept["ended_reason"], kept["ended_reason"])

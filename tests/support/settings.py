@@ -5,12 +5,14 @@ from pathlib import Path
 from mentorat.settings import Settings
 from tests.support.postgres import HOST, PORT, USER
 
+# Tests look at the views right after writing: the follower polls often (keyword arguments override it).
+QUICK_POLL = {"projection_poll_seconds": 0.05}
+
 
 def sqlite_settings(data_dir: Path, **overrides) -> Settings:
-    return Settings(_env_file=None, data_dir=data_dir, event_store="sqlite", projection_poll_seconds=0.05, **overrides)
+    return Settings(_env_file=None, data_dir=data_dir, event_store="sqlite", **{**QUICK_POLL, **overrides})
 
 
 def postgres_settings(dbname: str, data_dir: Path, **overrides) -> Settings:
     return Settings(_env_file=None, data_dir=data_dir, event_store="postgres", postgres_host=HOST, postgres_port=PORT,
-                    postgres_user=USER, postgres_db=dbname, postgres_pool_size=4, projection_poll_seconds=0.05,
-                    **overrides)
+                    postgres_user=USER, postgres_db=dbname, postgres_pool_size=4, **{**QUICK_POLL, **overrides})
