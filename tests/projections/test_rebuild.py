@@ -64,8 +64,8 @@ def test_a_fact_that_fails_during_a_rebuild_is_parked_and_every_other_fact_appli
                                     "binomes": (last, 0)}
     assert [(p.stream_id, p.fact_type) for p in projector.parked()] == [
         (str(bad), "ProposalAccepted"), (str(bad), "FirstMeetingOverdue")]
-    assert {(t.binome_id, t.kind) for t in views.tasks(None, None, 10, 0).items} == {(str(expired), "proposal_expired")}
-    assert views.persons("mentee", 10, 0).total == 1 and views.binome_version(str(bad)) == 3
+    assert {(t.binome_id, t.kind) for t in views.tasks(None, None, 10).items} == {(str(expired), "proposal_expired")}
+    assert views.persons("mentee", 10).total == 1 and views.binome_version(str(bad)) == 3
     assert progress[-1] == last
 
     bug.fix()
@@ -104,7 +104,7 @@ def test_a_stream_retried_elsewhere_is_read_from_its_row_again(container, monkey
 
     time_passes(store, bad, T0 + timedelta(days=30))
     mine.catch_up()
-    assert {(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10, 0).items} == {
+    assert {(t.binome_id, t.kind) for t in container.views.tasks(None, None, 10).items} == {
         (str(bad), "first_meeting_overdue")}
 
 
