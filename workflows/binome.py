@@ -141,8 +141,10 @@ class BinomeWorkflow:
     def _timer_until(self, deadline: datetime | None) -> asyncio.Task | None:
         if deadline is None:
             return None
-        # Whole seconds, at least one: a timer for a deadline already reached would never be needed.
-        return asyncio.create_task(asyncio.sleep(max(1, math.ceil((deadline - workflow.now()).total_seconds()))))
+        # To the millisecond (whole seconds made a deadline up to a second late), never before it: a deadline
+        # already reached was recorded before this wait.
+        milliseconds = max(1, math.ceil((deadline - workflow.now()) / timedelta(milliseconds=1)))
+        return asyncio.create_task(asyncio.sleep(milliseconds / 1000))
 
     async def _wait_with_a_new_timer(self) -> None:
         """How histories recorded before KEPT_TIMER waited: a timer started, then cancelled, at every command."""
