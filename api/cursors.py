@@ -15,11 +15,12 @@ import functools
 import json
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import AfterValidator
 from pydantic_core import PydanticCustomError
 
 from api.fields import is_line
+from domain.errors import InvalidInput
 from projections.paging import Key
 from projections.queries import Page
 
@@ -69,3 +70,13 @@ def parameter(list_name: str, example: Key) -> Any:
         description="La page qui suit : le `next_cursor` de la page précédente, tel quel (sans lui, la première "
                     "page). Les mêmes filtres vont avec chaque page."),
         AfterValidator(functools.partial(_read, list_name))]
+
+
+def _refuse_offset(offset: Annotated[str | None, Query(include_in_schema=False)] = None) -> None:
+    # Lists paged by offset once: an old client's `offset` would be ignored and it would read the first page
+    # for ever. Refused, naming the field, so it learns of `cursor`.
+    if offset is not None:
+        raise InvalidInput("offset_replaced_by_cursor", field="offset")
+
+
+NO_OFFSET = [Depends(_refuse_offset)]

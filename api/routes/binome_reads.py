@@ -21,7 +21,7 @@ PersonId = Annotated[str | None, Query(max_length=64, pattern=PLAIN)]
 ProgrammeId = Annotated[str | None, Query(max_length=40, pattern=PLAIN, description="Seulement ce programme")]
 
 
-@router.get("/binomes", response_model=s.BinomePage, summary="Liste des binômes")
+@router.get("/binomes", response_model=s.BinomePage, summary="Liste des binômes", dependencies=cursors.NO_OFFSET)
 async def list_binomes(queries: BinomeQueriesDep, language: LanguageDep, stage: Stage | None = None,
                        overdue: Annotated[bool | None, Query(description="Seulement ceux avec une tâche en retard")] = None,
                        mentor_id: PersonId = None, mentee_id: PersonId = None, programme_id: ProgrammeId = None,
@@ -48,7 +48,8 @@ async def history(binome_id: BinomeIdDep, queries: BinomeQueriesDep,
     return s.History(binome_id=str(binome_id), facts=[fact_out(f) for f in facts])
 
 
-@router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard")
+@router.get("/tasks", response_model=s.TaskPage, tags=["équipe"], summary="Tâches de l'équipe : ce qui est dû ou en retard",
+            dependencies=cursors.NO_OFFSET)
 async def tasks(queries: BinomeQueriesDep, language: LanguageDep, overdue: bool | None = None,
                 kind: Annotated[str | None, Query(max_length=100, pattern=PLAIN)] = None,
                 programme_id: ProgrammeId = None, limit: Limit = 100, after: TaskCursor = None) -> s.TaskPage:

@@ -61,7 +61,8 @@ def _one(role: str):
 
 for _role in persons.ROLES:
     router.post(f"/{_role}s", status_code=201, response_model=s.PersonOut, summary=f"Inscrire un {_role}")(_register(_role))
-    router.get(f"/{_role}s", response_model=s.PersonPage, summary=f"Liste des {_role}s")(_list(_role))
+    router.get(f"/{_role}s", response_model=s.PersonPage, summary=f"Liste des {_role}s",
+               dependencies=cursors.NO_OFFSET)(_list(_role))
     router.get(f"/{_role}s/{{person_id}}", response_model=s.PersonOut, summary=f"Un {_role}")(_one(_role))
     router.patch(f"/{_role}s/{{person_id}}", response_model=s.PersonOut,
                  summary=f"Changer le profil d'un {_role} (un fait sur son flux)")(_change(_role))

@@ -234,6 +234,15 @@ async def test_a_cursor_that_is_not_one_of_the_lists_is_a_422_naming_cursor(list
                 assert len(cursor) < 6 or cursor not in answer.text  # never echoed back
 
 
+async def test_paging_by_offset_is_refused_naming_offset(listed):
+    async with listed(Lists()) as (http, _):
+        for path in ID_OF:
+            answer = await http.get(path, params={"offset": 50}, headers={"Accept-Language": "en"})
+            assert answer.status_code == 422, (path, answer.text)
+            assert (answer.json()["code"], answer.json()["field"]) == ("offset_replaced_by_cursor", "offset")
+            assert "cursor" in answer.json()["message"]
+
+
 async def test_another_lists_cursor_is_refused_even_when_its_key_has_the_same_shape(listed):
     async with listed(Lists()) as (http, _):
         mentors = (await http.get("/mentors", params={"limit": 2})).json()["next_cursor"]
