@@ -2,10 +2,10 @@
 
 The workflow is the single writer of its binôme's facts: a command arrives as an update, is judged
 by the domain (a refusal is a rejected update: nothing in history, nothing in the store), and its
-facts are appended by an idempotent activity before the update answers. Time-driven facts
-(expiry, cadence, monitoring, term, end of evaluation) come from the domain's schedule, dated at
-their deadline. State is folded from the same facts that are stored, so the store and the
-workflow cannot disagree for longer than one activity retry.
+facts are appended by a local activity, in the same workflow task, before the update answers. Time-driven
+facts (expiry, cadence, monitoring, term, end of evaluation) come from the domain's schedule, dated at their
+deadline. State is folded from the facts the append says the store holds (its own, or those an attempt before a
+crash wrote), so the store and the workflow cannot disagree for longer than one workflow task.
 """
 
 import asyncio
