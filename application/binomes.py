@@ -23,7 +23,7 @@ from application.temporal_gateway import BinomeWorkflows, WorkflowGone
 from domain import persons
 from domain.catalogue import BINOME, PERSON
 from domain.commands import CommandEnvelope
-from domain.errors import IdempotencyConflict, NotAllowed, NotFound
+from domain.errors import DomainError, IdempotencyConflict, NotAllowed, NotFound
 from domain.facts import Actor
 from domain.programme import Programme
 from domain.state import BinomeState
@@ -128,6 +128,15 @@ class BinomeCommands:
                                                     start)
         except WorkflowGone:
             return await self._answer_from_store(binome_id, envelope)
+        except DomainError as refused:
+            # Refused by the update's validator, which judges on the workflow's state: after a crash between the
+            # store and Temporal, the store may already hold this very command (a deadline passed since).
+            recorded = await asyncio.to_thread(self._recorded_command, binome_id, envelope)
+            if recorded:
+                log.info("refused_command_was_recorded", command=envelope.name, command_id=envelope.command_id,
+                         code=refused.code)
+                return Accepted(str(binome_id), recorded, True)
+            raise
         try:
             # One hop to a worker thread for both: the facts (read back only if the workflow did not bring them),
             # then the wait for the views.
@@ -139,6 +148,11 @@ class BinomeCommands:
         log.info("command_accepted", command=envelope.name, repeated=outcome.repeated,
                  facts=[f.fact.type for f in facts], version=outcome.version)
         return Accepted(str(binome_id), facts, outcome.repeated)
+
+    def _recorded_command(self, binome_id: UUID, envelope: CommandEnvelope) -> list[RecordedFact]:
+        """This command's facts in the binôme's stream, if they are there with this body."""
+        facts = [f for f in self._store.read(binome_id) if f.fact.command_id == envelope.command_id]
+        return facts if facts and facts[0].fact.fingerprint == envelope.fingerprint else []
 
     async def _answer_from_store(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
         """The workflow is closed (or absent): answer a repeat of an earlier command from the store, else refuse."""

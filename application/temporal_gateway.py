@@ -10,7 +10,6 @@ records nothing twice. What cannot be settled in time becomes an application err
 """
 
 import asyncio
-import contextlib
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -175,10 +174,8 @@ class BinomeWorkflows:
             return await self.client.execute_update_with_start_workflow(
                 COMMAND_UPDATE, envelope, id=this_update, result_type=CommandOutcome,
                 start_workflow_operation=starting)
-        except (RPCError, WorkflowAlreadyStartedError) as error:
-            # The operation holds the same failure (or its handle): read it, or asyncio reports it as unread.
-            with contextlib.suppress(Exception):
-                await starting.workflow_handle()
+        except BaseException as error:
+            _read_start_failure(starting)
             if isinstance(error, RPCError) and error.status == RPCStatusCode.ALREADY_EXISTS:
                 # What a server says when it does not name the closed run (the test server does this).
                 raise WorkflowAlreadyStartedError(workflow_id(binome_id), WORKFLOW_NAME) from None
@@ -193,6 +190,14 @@ class BinomeWorkflows:
         except Exception as error:  # any failure means "not reachable now"; the reason goes to the log
             log.info("temporal_unreachable", error=str(error))
             return False
+
+
+def _read_start_failure(starting: WithStartWorkflowOperation) -> None:
+    """The operation keeps the start's failure in a future of its own, which asyncio reports as never retrieved
+    unless read: read it (the SDK offers no public way but awaiting it, which waits for ever if it never came)."""
+    handle = getattr(starting, "_workflow_handle", None)
+    if isinstance(handle, asyncio.Future) and handle.done() and not handle.cancelled():
+        handle.exception()
 
 
 def _pending(envelope: CommandEnvelope, reason: str, error: str = "") -> CommandPending:

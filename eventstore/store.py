@@ -31,6 +31,14 @@ class RecordedFact:
     notification_id: int | None = None
 
 
+@dataclass(frozen=True)
+class Held:
+    """What a stream holds from a `record`'s first position on, and whether that record wrote it."""
+
+    facts: list[RecordedFact]
+    written: bool
+
+
 class AppendConflict(Exception):
     """Other facts already hold the positions an append wanted: two writers disagree."""
 
@@ -103,7 +111,7 @@ class FactStore:
         raise StaleStreams(str(stream_id))
 
     def record(self, stream_id: UUID, facts: Sequence[Fact],
-               others: Sequence[tuple[UUID, Fact]] = ()) -> list[RecordedFact]:
+               others: Sequence[tuple[UUID, Fact]] = ()) -> "Held":
         """Writes `facts` (with `others`, as `append_with`) unless their stream already holds facts from the first
         one's position on; returns what the stream holds from there, as recorded.
 
@@ -115,10 +123,10 @@ class FactStore:
         recordings = self._save(stream_id, facts, others)
         if recordings is not None:
             mine = recordings[:len(facts)]
-            return [_to_recorded(r.domain_event, notification_id=r.notification.id) for r in mine]
+            return Held([_to_recorded(r.domain_event, notification_id=r.notification.id) for r in mine], True)
         stored = self.read(stream_id, after=facts[0].position - 1)
         if stored:
-            return stored
+            return Held(stored, False)
         if others:
             raise StaleStreams(str(stream_id))
         raise AppendConflict(f"stream {stream_id}: positions from {facts[0].position} refused, yet empty")

@@ -11,7 +11,7 @@ from domain.engagements import Engagement
 from domain.errors import DomainError, NotFound
 from domain.facts import Fact
 from domain.persons import PersonState
-from eventstore import AppendConflict, FactStore, RecordedFact, StaleStreams
+from eventstore import AppendConflict, FactStore, Held, StaleStreams
 from workflows.refusals import refusal
 from workflows.types import APPEND_FACTS, AppendFacts, StoredFact
 
@@ -34,20 +34,27 @@ class StoreActivities:
         info = activity.info()
         bound = log.bind(binome_id=request.binome_id, workflow_id=info.workflow_id, attempt=info.attempt)
         try:
-            stored = self._append(request)
+            held = self._append(request)
         except AppendConflict as error:
             bound.error("append_conflict", error=str(error))
             raise ApplicationError(str(error), type="AppendConflict", non_retryable=True) from error
         except DomainError as refused:
             bound.info("engagement_refused", code=refused.code, params=refused.params)
             raise refusal(refused) from None
-        written = [s.fact.position for s in stored] == [f.position for f in request.facts] and all(
+        stored = held.facts
+        as_decided = len(stored) == len(request.facts) and all(
             s.fact.same_as(f) for s, f in zip(stored, request.facts))
-        bound.info("facts_appended" if written else "facts_already_recorded",
+        if not as_decided and not info.is_local:
+            # Workflows from before the local append fold what they decided, not this answer: for them, other
+            # facts at those places are a conflict, as they always were.
+            bound.error("append_conflict", positions=[f.position for f in request.facts])
+            raise ApplicationError(f"stream {request.binome_id}: positions hold other facts", type="AppendConflict",
+                                   non_retryable=True)
+        bound.info("facts_appended" if held.written else "facts_already_recorded",
                    types=[s.fact.type for s in stored], positions=[s.fact.position for s in stored])
         return [StoredFact(s.fact, s.recorded_at, s.notification_id) for s in stored]
 
-    def _append(self, request: AppendFacts) -> list[RecordedFact]:
+    def _append(self, request: AppendFacts) -> Held:
         stream_id = UUID(request.binome_id)
         if request.engagement is None:
             return self._store.record(stream_id, request.facts)
@@ -55,7 +62,7 @@ class StoreActivities:
         # this binôme's own place taken and refuse it.
         already = self._store.read(stream_id, after=request.facts[0].position - 1)
         if already:
-            return already
+            return Held(already, written=False)
         for _ in range(MAX_RACES):
             try:
                 others = self._person_facts(request.engagement, request.facts[0])

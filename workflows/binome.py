@@ -48,6 +48,10 @@ def append_retry(first_retry_seconds: float) -> RetryPolicy:
     )
 
 
+def _same_facts(stored: list[StoredFact], decided: list[Fact]) -> bool:
+    return len(stored) == len(decided) and all(s.fact.same_as(f) for s, f in zip(stored, decided))
+
+
 @workflow.defn(name=WORKFLOW_NAME)
 class BinomeWorkflow:
     @workflow.init
@@ -62,6 +66,9 @@ class BinomeWorkflow:
         # The timer of the next deadline, kept across commands that do not move it.
         self._timer: asyncio.Task | None = None
         self._timer_deadline: datetime | None = None
+        # Commands whose facts the store gave back in place of the ones decided here: recorded by a run of this
+        # workflow task before a crash. Their update is still waiting for its first answer: not a repeat.
+        self._taken_from_store: dict[str, list[StoredFact]] = {}
 
     @workflow.run
     async def run(self, input: BinomeInput) -> dict:
@@ -90,17 +97,19 @@ class BinomeWorkflow:
             while True:
                 previous = self._state.commands.get(envelope.command_id)
                 try:
-                    facts = decide(self._state, envelope, now)
+                    facts = decide(self._state, envelope, now)  # a known id with another body: refused here
                 except DomainError as error:
                     raise refusal(error) from None
                 if previous is not None:
+                    first_answer = self._taken_from_store.pop(envelope.command_id, None)
+                    if first_answer is not None:
+                        return self._outcome(previous.positions, facts=first_answer)
                     return self._outcome(previous.positions, repeated=True)
                 stored = await self._record(facts)
-                recorded = self._state.commands.get(envelope.command_id)
-                if recorded is not None or not facts:
-                    positions = recorded.positions if recorded is not None else []
-                    return self._outcome(positions, facts=[s for s in stored if s.fact.position in positions])
-                # The store held other facts at those places (written before a crash, then folded): judged again.
+                if _same_facts(stored, facts):
+                    return self._outcome([fact.position for fact in facts], facts=stored)
+                # The store held other facts at those places (written before a crash, then folded): judged again
+                # on them (this very command, taken from the store; or another, and this one decided anew).
 
     @command.validator
     def _validate_command(self, envelope: CommandEnvelope) -> None:
@@ -193,9 +202,20 @@ class BinomeWorkflow:
             if is_refusal(failed.cause):
                 raise failed.cause from None
             raise
-        for fact in (facts if stored is None else [recorded.fact for recorded in stored]):
+        if stored is None:
+            stored_facts = facts
+        else:
+            stored_facts = [recorded.fact for recorded in stored]
+            if not _same_facts(stored, facts):
+                self._remember_taken_from_store(stored)
+        for fact in stored_facts:
             evolve(self._state, fact)
         return stored or []
+
+    def _remember_taken_from_store(self, stored: list[StoredFact]) -> None:
+        for recorded in stored:
+            if recorded.fact.command_id is not None:
+                self._taken_from_store.setdefault(recorded.fact.command_id, []).append(recorded)
 
     def _outcome(self, positions: list[int], repeated: bool = False,
                  facts: list[StoredFact] | None = None) -> CommandOutcome:

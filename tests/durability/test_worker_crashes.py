@@ -110,9 +110,12 @@ async def test_a_crash_between_the_store_and_temporal_records_the_fact_once(harn
     assert [r.fact.type for r in store.read(driver.stream_id)][-1] == "FirstMeetingHeld"
     assert not first_meeting.done()
 
+    stored_before = store.read(driver.stream_id)[-1].fact
     workers.start()
     outcome = await asyncio.wait_for(first_meeting, timeout=60)
-    assert outcome.positions == [3]
+    # The first answer (not a repeat), with the fact as the store holds it, not as decided again after the crash.
+    assert outcome.positions == [3] and not outcome.repeated
+    assert [s.fact for s in outcome.facts] == [stored_before]
     await driver.send("RecordValidation", {"side": "mentor", "decision": "validated"})
 
     facts = assert_each_fact_once(store, driver)

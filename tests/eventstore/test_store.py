@@ -81,18 +81,20 @@ def test_record_answers_what_the_stream_holds_from_the_first_position_on(contain
     store.append(mentee_id, [registration(mentee_id, "mentee")])
     joined = Fact("BinomeJoined", 2, T0, STAFF, {"binome_id": str(binome_id), "partner_id": "m"})
 
-    written = store.record(binome_id, [proposal()], [(mentee_id, joined)])
-    assert [w.fact for w in written] == [proposal()]
+    held = store.record(binome_id, [proposal()], [(mentee_id, joined)])
+    written = held.facts
+    assert held.written and [w.fact for w in written] == [proposal()]
     assert [r.notification_id for r in store.read_log(0, 10) if r.stream_id == binome_id] == [
         written[0].notification_id]
 
     # Decided again at another moment (a crash, then a retry): the stored facts come back, nothing is written.
     later = Fact("MentorshipProposed", 1, T0.replace(hour=10), STAFF, proposal().data, "c1", "fp")
     again = store.record(binome_id, [later], [(mentee_id, joined)])
-    assert [a.fact for a in again] == [proposal()] and again[0].recorded_at == written[0].recorded_at
+    assert not again.written
+    assert [a.fact for a in again.facts] == [proposal()] and again.facts[0].recorded_at == written[0].recorded_at
     accepted = Fact("ProposalAccepted", 2, T0, STAFF, {}, "c2", "fp2")
     store.append(binome_id, [accepted])
-    assert [r.fact.type for r in store.record(binome_id, [later])] == ["MentorshipProposed", "ProposalAccepted"]
+    assert [r.fact.type for r in store.record(binome_id, [later]).facts] == ["MentorshipProposed", "ProposalAccepted"]
     assert len(store.read(binome_id)) == 2 and len(store.read(mentee_id)) == 2
 
     rival = uuid.uuid4()

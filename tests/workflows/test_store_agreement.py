@@ -39,13 +39,24 @@ async def test_a_command_an_earlier_attempt_recorded_answers_with_the_stored_fac
 
     assert outcome.positions == [2] and not outcome.repeated
     assert [s.fact for s in outcome.facts] == earlier  # as stored, not as decided again now
+    assert (await driver.send("AcceptProposal", command_id="accept-1")).repeated
     assert types_of(assert_each_fact_once(driver.store, driver)) == ["MentorshipProposed", "ProposalAccepted"]
+    await assert_workflow_agrees_with_store(driver)
+
+
+async def test_the_same_key_with_another_body_taken_from_the_store_is_refused(driver):
+    await driver.start()
+    await stored_before_a_crash(driver, "AcceptProposal", "key-1")
+
+    with pytest.raises(WorkflowUpdateFailedError) as refused:
+        await driver.send("RefuseProposal", {"reason": "indisponible"}, command_id="key-1")
+    assert refused.value.cause.type == "IdempotencyConflict"
     await assert_workflow_agrees_with_store(driver)
 
 
 async def test_a_command_whose_places_hold_other_facts_is_judged_again_on_them(driver):
     await driver.start()
-    await stored_before_a_crash(driver, "AcceptProposal", "accept-elsewhere")
+    elsewhere = await stored_before_a_crash(driver, "AcceptProposal", "accept-elsewhere")
 
     # Valid on the workflow's state (the proposal still open), refused once the store's facts are folded.
     with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -54,5 +65,8 @@ async def test_a_command_whose_places_hold_other_facts_is_judged_again_on_them(d
 
     assert types_of(assert_each_fact_once(driver.store, driver)) == ["MentorshipProposed", "ProposalAccepted"]
     await assert_workflow_agrees_with_store(driver)
+    # The command the store held answers its (still waiting) delivery as a first answer, then as a repeat.
+    first = await driver.send("AcceptProposal", command_id="accept-elsewhere")
+    assert not first.repeated and [s.fact for s in first.facts] == elsewhere
     again = await driver.send("AcceptProposal", command_id="accept-elsewhere")
     assert again.repeated and again.positions == [2]
