@@ -4,6 +4,7 @@ in-flight bound holds per workflow. Temporal is replaced by a scripted client: t
 only shows under load or failure."""
 
 import asyncio
+import gc
 import uuid
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from application.errors import CommandPending, Saturated
 from application.temporal_gateway import BinomeWorkflows, WorkflowGone
 from domain.commands import CommandEnvelope
 from domain.facts import Actor
-from workflows.types import CommandOutcome
+from workflows.types import BinomeInput, CommandOutcome
 
 SATURATED = RPCError("limit on number of concurrent in-flight updates has been reached (10)",
                      RPCStatusCode.RESOURCE_EXHAUSTED, b"")
@@ -37,9 +38,19 @@ class ScriptedClient:
     update_ids: list = field(default_factory=list)
     in_flight: int = 0
     most_in_flight: int = 0
+    started_with: list = field(default_factory=list)
 
     def get_workflow_handle(self, workflow_id: str):
         return self
+
+    async def execute_update_with_start_workflow(self, name, envelope, id, result_type, start_workflow_operation):
+        """As the SDK does: a failure before the start is also kept in the operation's own future."""
+        self.started_with.append(start_workflow_operation)
+        try:
+            return await self.execute_update(name, envelope, id, result_type)
+        except BaseException as error:
+            start_workflow_operation._workflow_handle.set_exception(error)
+            raise
 
     async def execute_update(self, name, envelope, id, result_type):
         self.update_ids.append(id)
@@ -118,3 +129,27 @@ async def test_a_turn_that_never_comes_is_a_429():
     with pytest.raises(Saturated):
         await workflows.execute(binome, envelope("k-2"), 0.2)
     assert await first == outcome()
+
+
+def start_input() -> BinomeInput:
+    return BinomeInput("b", {})
+
+
+async def test_a_proposal_starts_its_workflow_in_the_same_request_and_is_retried_the_same_way():
+    client = ScriptedClient([SATURATED, outcome()])
+    answered = await BinomeWorkflows(client, Settings()).execute(uuid.uuid4(), envelope(), 2.0, start=start_input())
+    assert answered == outcome()
+    assert len(client.started_with) == 2 and len(set(client.update_ids)) == 1  # a new start, the same update
+
+
+async def test_a_proposal_whose_workflow_is_closed_is_answered_from_the_store(caplog):
+    # A fresh error (not a shared constant, whose traceback would keep the operation alive), so that the
+    # operation is collected here and asyncio would report a failure left unread in its future.
+    closed = RPCError("ALREADY_EXISTS: WorkflowId: binome-x", RPCStatusCode.ALREADY_EXISTS, b"")
+    client = ScriptedClient([closed])
+    del closed
+    with pytest.raises(WorkflowGone):
+        await BinomeWorkflows(client, Settings()).execute(uuid.uuid4(), envelope(), 2.0, start=start_input())
+    del client
+    gc.collect()
+    assert "never retrieved" not in caplog.text
