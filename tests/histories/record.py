@@ -1,16 +1,21 @@
-"""Records workflow histories for the replay test: `python -m tests.histories.record v2`.
+"""Records workflow histories for the replay test: `python -m tests.histories.record v2 [scenario …]`.
 
 Run it after a deliberate, patched change to BinomeWorkflow, with a new prefix, and commit the new files next
 to the old ones (keep the old ones: running workflows were recorded with them).
 """
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
+
+from domain.decide import decide
+from domain.state import BinomeState
 
 from eventstore import FactStore
 from mentorat.devserver import binary
@@ -31,20 +36,40 @@ async def proposal_expires(env: WorkflowEnvironment, driver: BinomeDriver) -> No
     await env.sleep(timedelta(days=8))
 
 
+async def store_ahead(env: WorkflowEnvironment, driver: BinomeDriver) -> None:
+    """The store holds an acceptance the workflow never folded (written by a run of a task before a crash): a
+    refusal is judged again on it and refused, the acceptance's own delivery gets its first answer."""
+    await driver.start()
+    state = BinomeState.from_dict(await driver.state())
+    earlier = decide(state, driver.envelope("AcceptProposal", command_id="accept-earlier"),
+                     state.proposed_at + timedelta(seconds=1))
+    driver.store.append(driver.stream_id, earlier)
+    await env.sleep(timedelta(minutes=1))  # the workflow's clock passes the stored acceptance
+    with contextlib.suppress(WorkflowUpdateFailedError):
+        await driver.send("RefuseProposal", {"reason": "Pas disponible"}, command_id="refuse-late")
+    await driver.send("AcceptProposal", command_id="accept-earlier")
+    await driver.send("RecordFirstMeeting", {"mode": "video"})
+    await driver.send("RecordValidation", {"side": "mentee", "decision": "validated"})
+    await driver.send("RecordValidation", {"side": "mentor", "decision": "refused", "reason": "Attentes trop éloignées"})
+
+
 SCENARIOS = {
     "six_months": full_six_months,
     "positive_exit_month_3": positive_exit_in_month_three,
     "mentor_refuses": mentor_refuses,
     "proposal_expires": proposal_expires,
+    "store_ahead": store_ahead,
 }
 
 
-async def record(version: str) -> None:
+async def record(version: str, only: list[str]) -> None:
     env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=binary("temporal-test-server"))
     with tempfile.TemporaryDirectory() as folder:
         store = FactStore.sqlite(str(Path(folder) / "events.sqlite"))
         async with build_worker(env.client, store, "record"):
             for name, scenario in SCENARIOS.items():
+                if only and name not in only:
+                    continue
                 driver = BinomeDriver(env.client, "record", env=env, store=store)
                 await scenario(env, driver)
                 await driver.handle.result()
@@ -56,6 +81,6 @@ async def record(version: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit("usage: python -m tests.histories.record <prefix, e.g. v2>")
-    asyncio.run(record(sys.argv[1]))
+    if len(sys.argv) < 2 or any(name not in SCENARIOS for name in sys.argv[2:]):
+        sys.exit(f"usage: python -m tests.histories.record <prefix, e.g. v2> [{' | '.join(SCENARIOS)} …]")
+    asyncio.run(record(sys.argv[1], sys.argv[2:]))
