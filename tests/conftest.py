@@ -10,7 +10,7 @@ from temporalio.testing import WorkflowEnvironment
 from mentorat.bootstrap import Container, build_container
 from mentorat.devserver import binary
 from tests.support.postgres import fresh_database
-from tests.support.settings import postgres_settings, sqlite_settings
+from tests.support.settings import DEV_SERVER_STARTUP, postgres_settings, sqlite_settings
 
 
 @pytest.fixture
@@ -25,6 +25,7 @@ async def time_skipping_env():
 @pytest.fixture(scope="session")
 async def dev_server_env():
     env = await WorkflowEnvironment.start_local(dev_server_existing_path=binary("temporal"),
+                                                dev_server_startup_timeout=DEV_SERVER_STARTUP,
                                                 dev_server_log_level="error")
     try:
         yield env

@@ -17,6 +17,7 @@ from api.app import create_app
 from mentorat.bootstrap import build_temporal_worker, connect_temporal
 from mentorat.devserver import binary
 from tests.api.conftest import Api
+from tests.support.settings import DEV_SERVER_STARTUP
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +79,7 @@ async def test_without_temporal_the_api_serves_what_it_can_and_commands_say_retr
 
 async def test_when_temporal_goes_away_a_command_answers_pending_and_records_nothing(container, task_queue):
     env = await WorkflowEnvironment.start_local(dev_server_existing_path=binary("temporal"),
+                                                dev_server_startup_timeout=DEV_SERVER_STARTUP,
                                                 dev_server_log_level="error")
     container.temporal = env.client
     app = create_app(container)
