@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import socket
 import statistics
 import sys
 import tempfile
@@ -49,6 +48,7 @@ from mentorat.database import ensure_database  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
+from processes import free_port  # noqa: E402
 from worker.worker import ACTIVITY_THREADS  # noqa: E402
 
 SHAPE_QUEUE = "bench-shape"
@@ -61,12 +61,6 @@ class Figures:
     p50: float
     p99: float
     idle_p50: float
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def milliseconds(samples: list[float], share: int) -> float:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pathlib import Path
 from temporalio.testing import WorkflowEnvironment
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
 from domain.facts import Actor  # noqa: E402
@@ -41,6 +40,7 @@ from mentorat.bootstrap import build_container  # noqa: E402
 from mentorat.devserver import binary  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
+from processes import start_workers, stop_in_order, use_settings  # noqa: E402
 
 STAFF = Actor("staff", "bench")
 WEEKS = 27
@@ -187,29 +187,17 @@ class Bench:
         return done, facts
 
 
-def worker_process(settings_env: dict[str, str], log: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "mentorat.cli", "worker"], cwd=ROOT,
-                            env={**os.environ, **settings_env}, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-
-
 async def run(args: argparse.Namespace) -> int:
     configure_logging("console", "WARNING")
     data_dir = Path(tempfile.mkdtemp(prefix="mentorat-lifecycles-"))
     env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=binary("temporal-test-server"))
     address = env.client.service_client.config.target_host
-    settings_env = {"MENTORAT_DATA_DIR": str(data_dir), "MENTORAT_EVENT_STORE": args.store,
-                    "MENTORAT_TEMPORAL_ADDRESS": address, "MENTORAT_TASK_QUEUE": "bench-lifecycles",
-                    "MENTORAT_LOG_LEVEL": "WARNING", "MENTORAT_LOG_FORMAT": "json"}
-    if args.store == "postgres":
-        settings_env.update(MENTORAT_POSTGRES_DB=f"bench_lifecycles_{int(time.time())}",
-                            MENTORAT_POSTGRES_USER=args.postgres_user)
-    os.environ.update({k: v for k, v in settings_env.items() if k != "MENTORAT_LOG_FORMAT"})
+    use_settings(data_dir, args.store, address, "bench-lifecycles", "lifecycles", args.postgres_user)
     container = build_container(Settings(), env.client)  # creates the database the workers then share
     services = container.services()
     for start in services.on_start:
         start()
-    logs = [data_dir / f"worker-{n}.log" for n in range(args.workers)]
-    workers = [worker_process(settings_env, log) for log in logs]
+    workers, logs = start_workers(args.workers, data_dir)
     print(f"Lifecycles — {args.binomes} binômes, {args.store}, {args.workers} worker process(es), "
           f"{args.concurrency} commands in flight (data {data_dir})", flush=True)
     try:
@@ -223,13 +211,7 @@ async def run(args: argparse.Namespace) -> int:
         if any(worker.poll() is not None for worker in workers):
             raise SystemExit("a worker stopped:\n" + "\n".join(log.read_text()[-2000:] for log in logs))
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
-        for stop in services.on_stop:
-            stop()
-        container.close()
+        stop_in_order(workers, services, container)
         await env.shutdown()
     total = phases["total"]
     for name, seconds in phases.items():

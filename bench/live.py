@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,7 +24,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
 from domain.facts import Actor  # noqa: E402
@@ -36,15 +33,10 @@ from mentorat.bootstrap import build_container  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
+from processes import free_port, start_workers, stop_in_order, use_settings  # noqa: E402
 
 STAFF = Actor("staff", "bench")
 ANSWER_DELAY = timedelta(days=7)  # the default programme's proposal response delay
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rss_mib(pid: int) -> float:
@@ -98,21 +90,12 @@ async def run(args: argparse.Namespace) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="mentorat-live-"))
     dev_server = DevServer(data_dir / "temporal.db", free_port(), free_port(), "default")
     client = await dev_server.start()
-    settings_env = {"MENTORAT_DATA_DIR": str(data_dir), "MENTORAT_EVENT_STORE": args.store,
-                    "MENTORAT_TEMPORAL_ADDRESS": dev_server.address, "MENTORAT_TASK_QUEUE": "bench-live",
-                    "MENTORAT_LOG_LEVEL": "WARNING"}
-    if args.store == "postgres":
-        settings_env.update(MENTORAT_POSTGRES_DB=f"bench_live_{int(time.time())}",
-                            MENTORAT_POSTGRES_USER=args.postgres_user)
-    os.environ.update(settings_env)
+    use_settings(data_dir, args.store, dev_server.address, "bench-live", "live", args.postgres_user)
     container = build_container(Settings(), client)
     services = container.services()
     for start in services.on_start:
         start()
-    workers = [subprocess.Popen([sys.executable, "-m", "mentorat.cli", "worker"], cwd=ROOT,
-                                env={**os.environ, "MENTORAT_LOG_FORMAT": "json"},
-                                stdout=open(data_dir / f"worker-{n}.log", "w"), stderr=subprocess.STDOUT)
-               for n in range(args.workers)]
+    workers, _ = start_workers(args.workers, data_dir)
     print(f"Live binômes — {args.binomes} ({args.due} due soon), {args.store}, {args.workers} worker process(es) "
           f"(data {data_dir})", flush=True)
     try:
@@ -147,13 +130,7 @@ async def run(args: argparse.Namespace) -> int:
         rss_after = [rss_mib(w.pid) for w in workers]
         alive = all(w.poll() is None for w in workers)
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
-        for stop in services.on_stop:
-            stop()
-        container.close()
+        stop_in_order(workers, services, container)
         dev_server.stop()
     late.sort()
     print(f"  {waiting} proposals waiting in {made_in:.0f} s ({waiting / made_in:.0f}/s), then {args.due} due soon")

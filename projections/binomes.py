@@ -58,13 +58,7 @@ class BinomesBatch(Batch):
         self._states = {}
 
     def _load(self, binome_id: str, position: int) -> BinomeState:
-        if position == 1:  # the stream's first fact: no row holds it yet
-            return BinomeState(binome_id)
-        remembered = self._memory.get(binome_id)
-        if remembered is not None:
-            return remembered
-        stored = self._conn.execute(_STATE, {"binome_id": binome_id}).scalar()
-        return stored_states.loaded(stored) if stored else BinomeState(binome_id)
+        return stored_states.state_before(self._conn, _STATE, self._memory, binome_id, position)
 
 
 def _row(state: BinomeState) -> dict:

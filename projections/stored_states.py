@@ -8,7 +8,10 @@ facts touched). Read back, such a state has no command ids; states stored with t
 import dataclasses
 import json
 
+from sqlalchemy import Connection, Select
+
 from domain.state import BinomeState
+from projections.memory import StateMemory
 
 
 def stored(state: BinomeState) -> str:
@@ -17,3 +20,16 @@ def stored(state: BinomeState) -> str:
 
 def loaded(text: str) -> BinomeState:
     return BinomeState.from_dict(json.loads(text))
+
+
+def state_before(conn: Connection, query: Select, memory: StateMemory[BinomeState], binome_id: str,
+                 position: int) -> BinomeState:
+    """The binôme's state before its fact at `position`: the remembered one, else its row (`query` selects the
+    state by `binome_id`); none before the stream's first fact, when no row holds it yet."""
+    if position == 1:
+        return BinomeState(binome_id)
+    remembered = memory.get(binome_id)
+    if remembered is not None:
+        return remembered
+    text = conn.execute(query, {"binome_id": binome_id}).scalar()
+    return loaded(text) if text else BinomeState(binome_id)

@@ -1,0 +1,49 @@
+"""What the benches that run the real service share: free ports, its settings in the environment, `mentorat worker`
+processes of their own beside the composition root in the bench's process, and stopping it all in order."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def use_settings(data_dir: Path, store: str, temporal_address: str, task_queue: str, bench: str,
+                 postgres_user: str) -> None:
+    """The service's settings, in this process's environment (read by `Settings()` here and by the workers)."""
+    os.environ.update({"MENTORAT_DATA_DIR": str(data_dir), "MENTORAT_EVENT_STORE": store,
+                       "MENTORAT_TEMPORAL_ADDRESS": temporal_address, "MENTORAT_TASK_QUEUE": task_queue,
+                       "MENTORAT_LOG_LEVEL": "WARNING"})
+    if store == "postgres":
+        os.environ.update(MENTORAT_POSTGRES_DB=f"bench_{bench}_{int(time.time())}",
+                          MENTORAT_POSTGRES_USER=postgres_user)
+
+
+def start_workers(count: int, log_dir: Path) -> tuple[list[subprocess.Popen], list[Path]]:
+    """`count` worker processes on this environment's settings, each logging (JSON) to a file of its own."""
+    logs = [log_dir / f"worker-{n}.log" for n in range(count)]
+    workers = [subprocess.Popen([sys.executable, "-m", "mentorat.cli", "worker"], cwd=ROOT,
+                                env={**os.environ, "MENTORAT_LOG_FORMAT": "json"}, stdout=open(log, "w"),
+                                stderr=subprocess.STDOUT)
+               for log in logs]
+    return workers, logs
+
+
+def stop_in_order(workers: list[subprocess.Popen], services, container) -> None:
+    """The workers first (nothing more is appended), then the services' own stops, then the stores."""
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=30)
+    for stop in services.on_stop:
+        stop()
+    container.close()
