@@ -12,8 +12,8 @@ commands (a meeting every other week, a contact every third, the monitoring cont
 closure meeting and both evaluations, which complete it. Every binôme must end `completed` with its facts in the
 store, each recorded once.
 
-It prints the wall time of each phase, lifecycles per second, commands per second, facts recorded, and the CPU
-seconds each process spent (this one: commands, projector; the workers; the test server).
+It prints each phase's wall time and the CPU seconds spent in it by this process (commands, projector), the
+workers and the test server (also after each week, as it goes), then lifecycles, commands and facts per second.
 """
 
 from __future__ import annotations
@@ -99,8 +99,9 @@ def children(name: str) -> list[int]:
 
 
 class Bench:
-    def __init__(self, args: argparse.Namespace, services, env: WorkflowEnvironment):
-        self.args, self.services, self.env = args, services, env
+    def __init__(self, args: argparse.Namespace, services, env: WorkflowEnvironment, pids: dict[str, list[int]]):
+        self.args, self.services, self.env, self.pids = args, services, env, pids
+        self.phases: dict[str, tuple[float, dict[str, float]]] = {}  # name: wall seconds, CPU seconds per group
         self.gate = asyncio.Semaphore(args.concurrency)
         self.commands = 0
         self.resends = 0
@@ -141,9 +142,18 @@ class Bench:
             self.commands += 1
             return accepted.binome_id
 
-    async def lifecycles(self) -> dict[str, float]:
-        phases: dict[str, float] = {}
-        started = time.monotonic()
+    def cpu(self) -> dict[str, float]:
+        return {group: sum(cpu_seconds(pid) for pid in pids) for group, pids in self.pids.items()}
+
+    def phase_ended(self, name: str, since: tuple[float, dict[str, float]]) -> tuple[float, dict[str, float]]:
+        """Records the wall and CPU seconds spent since `since`; gives the mark the next phase starts from."""
+        now = (time.monotonic(), self.cpu())
+        self.phases[name] = (now[0] - since[0], {group: now[1][group] - since[1][group] for group in now[1]})
+        return now
+
+    async def lifecycles(self) -> None:
+        begun = mark = (time.monotonic(), self.cpu())
+        started = begun[0]
         binomes = list(await asyncio.gather(*(self.propose(i) for i in range(self.args.binomes))))
 
         async def through_intake(binome: str) -> None:
@@ -151,8 +161,7 @@ class Bench:
                 await self.send(binome, name, payload, f"{binome}/intake/{step}")
 
         await self.each(binomes, through_intake)
-        phases["proposal → in-take"] = time.monotonic() - started
-        mark = time.monotonic()
+        mark = self.phase_ended("proposal → in-take", mark)
         await self.env.sleep(timedelta(hours=12))
         for week in range(1, WEEKS + 1):
             await self.env.sleep(timedelta(days=7))
@@ -162,19 +171,20 @@ class Bench:
                     await self.send(binome, name, payload, f"{binome}/{week}/{name}")
 
             await self.each(binomes, this_week)
-            print(f"    week {week:2d}: {time.monotonic() - started:6.1f} s, {self.commands} commands", flush=True)
-        phases["27 weeks"] = time.monotonic() - mark
-        mark = time.monotonic()
+            cpu = self.cpu()
+            print(f"    week {week:2d}: {time.monotonic() - started:6.1f} s, {self.commands} commands; CPU s so far: "
+                  f"bench {cpu['bench']:.0f}, workers {cpu['workers']:.0f}, server {cpu['test server']:.0f}",
+                  flush=True)
+        mark = self.phase_ended("27 weeks", mark)
 
         async def close(binome: str) -> None:
             for step, (name, payload) in enumerate(CLOSURE):
                 await self.send(binome, name, payload, f"{binome}/closure/{step}")
 
         await self.each(binomes, close)
-        phases["closure, evaluations"] = time.monotonic() - mark
-        phases["total"] = time.monotonic() - started
+        self.phase_ended("closure, evaluations", mark)
+        self.phase_ended("total", begun)
         self.binomes = binomes
-        return phases
 
     def completed(self, container) -> tuple[int, int]:
         """Binômes whose stream ends with BinomeCompleted, each fact once; and the facts recorded."""
@@ -202,27 +212,26 @@ async def run(args: argparse.Namespace) -> int:
           f"{args.concurrency} commands in flight (data {data_dir})", flush=True)
     try:
         # Not waited for: commands sent before a worker polls wait for it on the task queue.
-        bench = Bench(args, services, env)
-        cpu_before = {pid: cpu_seconds(pid) for pid in [os.getpid(), *[w.pid for w in workers],
-                                                         *children("temporal-test-server")]}
-        phases = await bench.lifecycles()
-        cpu = {pid: cpu_seconds(pid) - before for pid, before in cpu_before.items()}
+        pids = {"bench": [os.getpid()], "workers": [w.pid for w in workers],
+                "test server": children("temporal-test-server")}
+        bench = Bench(args, services, env, pids)
+        await bench.lifecycles()
         done, facts = await asyncio.to_thread(bench.completed, container)
         if any(worker.poll() is not None for worker in workers):
             raise SystemExit("a worker stopped:\n" + "\n".join(log.read_text()[-2000:] for log in logs))
     finally:
         stop_in_order(workers, services, container)
         await env.shutdown()
-    total = phases["total"]
-    for name, seconds in phases.items():
-        print(f"  {name:<24} {seconds:8.1f} s")
+    total = bench.phases["total"][0]
+    print(f"  {'phase':<24} {'wall s':>8}   CPU s: {'bench':>6} {'workers':>8} {'server':>7}"
+          "   (bench: the commands and the projector)")
+    for name, (seconds, cpu) in bench.phases.items():
+        print(f"  {name:<24} {seconds:8.1f}          {cpu['bench']:6.1f} {cpu['workers']:8.1f} "
+              f"{cpu['test server']:7.1f}")
     print(f"  completed: {done} of {args.binomes} binômes, {facts} facts, {bench.commands} commands "
           f"({bench.resends} resent)")
     print(f"  {args.binomes / total:.2f} lifecycles/s, {bench.commands / total:.1f} commands/s, "
           f"{facts / total:.0f} facts/s")
-    print("  CPU seconds: bench (commands + projector) {:.1f}, workers {}, test server {:.1f}".format(
-        cpu[os.getpid()], " + ".join(f"{cpu[w.pid]:.1f}" for w in workers),
-        sum(cpu[p] for p in cpu if p not in (os.getpid(), *[w.pid for w in workers]))))
     if bench.refused:
         print("  refused or failed:", dict(bench.refused.most_common(10)))
     return 0 if done == args.binomes and not bench.refused else 1

@@ -8,6 +8,7 @@ from temporalio.worker import Worker
 
 from eventstore import FactStore
 from worker.activities import StoreActivities
+from worker.sandbox import workflow_runner
 from workflows.binome import BinomeWorkflow
 
 
@@ -20,6 +21,7 @@ STICKY_TIMEOUT = timedelta(seconds=3)
 def build_worker(client: Client, store: FactStore, task_queue: str, **worker_options) -> Worker:
     activities = StoreActivities(store)
     worker_options.setdefault("sticky_queue_schedule_to_start_timeout", STICKY_TIMEOUT)
+    worker_options.setdefault("workflow_runner", workflow_runner(client.data_converter))
     return Worker(
         client,
         task_queue=task_queue,
