@@ -9,8 +9,8 @@ same clients, first one at a time (idle latency), then --clients at once:
   1. bare update + activity: a workflow whose update appends one fact to an event store of its own through an
      ordinary activity (bench/engine_shape.py), then answers;
   2. bare update + local activity: the same append through a local activity;
-  3. the project: the composition root as `mentorat serve` wires it (worker, projector and HTTP API in this
-     process, on the same dev server); each client drives a binôme of its own from the proposal through the
+  3. the project: the composition root as `mentorat serve` wires it (HTTP API and projector in this process, the
+     worker in a process of its own, on the same dev server); each client drives a binôme of its own from the proposal through the
      in-take, then sends meetings. Only binôme commands are timed (the persons' registrations are not updates).
 
 It prints commands per second at --clients, p50 and p99, the idle p50, and the project's throughput as a
@@ -43,12 +43,13 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from api.app import create_app  # noqa: E402
 from engine_shape import UPDATE, WORKFLOW, CommandShapeWorkflow, ShapeActivities  # noqa: E402
 from eventstore import FactStore  # noqa: E402
-from mentorat.bootstrap import build_container, build_store, build_temporal_worker  # noqa: E402
+from mentorat.bootstrap import build_container, build_store  # noqa: E402
 from mentorat.database import ensure_database  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
-from processes import free_port  # noqa: E402
+from mentorat.worker_processes import WorkerProcesses  # noqa: E402
+from processes import free_port, use_settings  # noqa: E402
 from worker.worker import ACTIVITY_THREADS  # noqa: E402
 
 SHAPE_QUEUE = "bench-shape"
@@ -171,12 +172,13 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
 
 @contextlib.asynccontextmanager
 async def project_service(settings: Settings, client: Client, clients: int):
-    """The composition root as `mentorat serve` wires it, on our dev server; yields an HTTP client to its API."""
+    """The composition root as `mentorat serve` wires it, on our dev server; yields an HTTP client to its API.
+    The workers read their settings from this process's environment, as `serve`'s do."""
     container = build_container(settings, client)
     server = uvicorn.Server(uvicorn.Config(create_app(container.services()), host="127.0.0.1",
                                            port=settings.api_port, log_config=None, lifespan="on"))
     try:
-        async with build_temporal_worker(container):
+        async with WorkerProcesses(settings.worker_processes, settings.temporal_address):
             serving = asyncio.create_task(server.serve())
             try:
                 while not server.started:
@@ -197,10 +199,10 @@ async def project_service(settings: Settings, client: Client, clients: int):
 
 # --- the run -----------------------------------------------------------------------------------------------
 
-def store_settings(args: argparse.Namespace, data_dir: Path, name: str, **more) -> Settings:
-    common = dict(data_dir=data_dir / name, event_store=args.store, log_level="WARNING", **more)
+def bare_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
+    common = dict(data_dir=data_dir / "bare", event_store=args.store, log_level="WARNING")
     if args.store == "postgres":
-        common.update(postgres_db=f"bench_engine_{int(time.time())}_{name}", postgres_user=args.postgres_user)
+        common.update(postgres_db=f"bench_engine_{int(time.time())}_bare", postgres_user=args.postgres_user)
     return Settings(**common)
 
 
@@ -214,7 +216,7 @@ async def run(args: argparse.Namespace) -> list[Figures]:
     print(f"  {'':<32} {'cmd/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'idle p50':>9}", flush=True)
     figures = []
     try:
-        bare = store_settings(args, data_dir, "bare")
+        bare = bare_settings(args, data_dir)
         ensure_database(bare)
         store = build_store(bare)
         try:
@@ -223,8 +225,9 @@ async def run(args: argparse.Namespace) -> list[Figures]:
                     figures.append(await bare_phase(client, local, args))
         finally:
             store.close()
-        settings = store_settings(args, data_dir, "project", temporal_address=dev_server.address,
-                                  task_queue="bench-project", api_port=free_port())
+        use_settings(data_dir / "project", args.store, dev_server.address, "bench-project", "engine_project",
+                     args.postgres_user)
+        settings = Settings(api_port=free_port())
         async with project_service(settings, client, args.clients) as http:
             figures.append(await project_phase(http, args))
     finally:

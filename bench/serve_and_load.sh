@@ -25,7 +25,15 @@ TEMPORAL=$(pgrep -f -- "start-dev.*--port $4" | head -1)
 cpu_seconds() {  # user + system CPU of a process, from /proc (clock ticks)
   awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0
 }
-SERVICE_BEFORE=$(cpu_seconds $SERVICE) TEMPORAL_BEFORE=$(cpu_seconds "$TEMPORAL")
+service_cpu() {  # serve and its worker processes (its children but the dev server)
+  local total pid
+  total=$(cpu_seconds $SERVICE)
+  for pid in $(pgrep -P $SERVICE); do
+    [ "$pid" = "$TEMPORAL" ] || total=$(awk -v a="$total" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.2f", a + b }')
+  done
+  echo "$total"
+}
+SERVICE_BEFORE=$(service_cpu) TEMPORAL_BEFORE=$(cpu_seconds "$TEMPORAL")
 API_PORT=$3
 shift 5
 LOAD_OPTIONS=("$@")
@@ -33,7 +41,7 @@ LOAD_OPTIONS=("$@")
 "$HERE/.venv/bin/python" bench/load.py --url "http://127.0.0.1:$API_PORT" "${LOAD_OPTIONS[@]}" --no-progress \
   | tee "$DATA/load.txt"
 COMMANDS=$(awk '/^  commands +:/ { print $3 }' "$DATA/load.txt")
-awk -v s0="$SERVICE_BEFORE" -v s1="$(cpu_seconds $SERVICE)" -v t0="$TEMPORAL_BEFORE" \
+awk -v s0="$SERVICE_BEFORE" -v s1="$(service_cpu)" -v t0="$TEMPORAL_BEFORE" \
     -v t1="$(cpu_seconds "$TEMPORAL")" -v n="${COMMANDS:-0}" 'BEGIN {
   s = s1 - s0; t = t1 - t0
   printf "  CPU during the load  : service %.1f s, Temporal server %.1f s", s, t

@@ -4,7 +4,7 @@ services (which the API is given) from one Settings.
 Tests and tools call the same functions with other settings (another database, a test Temporal server).
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from temporalio.client import Client
 from temporalio.worker import Worker

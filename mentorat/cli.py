@@ -19,6 +19,7 @@ from mentorat.database import DatabaseSetupError
 from mentorat.devserver import DevServer, dev_server_address
 from mentorat.logging import configure_logging
 from mentorat.settings import Settings
+from mentorat.worker_processes import WorkerProcesses, die_with_parent
 
 log = structlog.get_logger("mentorat")
 
@@ -91,12 +92,15 @@ async def serve(settings: Settings) -> None:
                                settings.temporal_ui_port, settings.temporal_namespace)
         container.temporal = await dev_server.start()
         log.info("temporal_dev_server_started", address=dev_server.address, ui=dev_server.ui_url)
-    worker = build_temporal_worker(container)
+    # Workers in processes of their own (`worker_processes`), or in this one when it is 0.
+    address = settings.temporal_address or dev_server.address
+    workers = (WorkerProcesses(settings.worker_processes, address) if settings.worker_processes
+               else build_temporal_worker(container))
     log.info("mentorat_ready", api=f"http://{settings.api_host}:{settings.api_port}",
              docs=f"http://{settings.api_host}:{settings.api_port}/docs", data_dir=str(settings.data_dir.resolve()))
     try:
-        async with worker:
-            # uvicorn handles Ctrl-C: when it returns, the worker drains and the dev server stops.
+        async with workers:
+            # uvicorn handles Ctrl-C: when it returns, the workers drain and the dev server stops.
             await _serve_api(container)
     finally:
         container.close()
@@ -116,6 +120,7 @@ async def run_api(settings: Settings) -> None:
 
 
 async def run_worker(settings: Settings) -> None:
+    die_with_parent()
     container = build_container(settings, await connect_temporal(settings))
     worker = build_temporal_worker(container)
     # Stop polling and shut down in order: a container stop is not a crash.

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     temporal_dev_port: int = 7233
     temporal_ui_port: int = 8233
 
+    # `serve` runs the workers in this many processes of their own beside the API; 0 runs one in serve's process.
+    worker_processes: int = Field(1, ge=0)
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     # "auto": readable in a terminal, JSON lines otherwise.

@@ -1,5 +1,6 @@
 """`mentorat serve` (the README's first command, after install): starts everything, keeps data across a restart,
-and stops cleanly on Ctrl-C, leaving no Temporal dev server behind."""
+and stops cleanly on Ctrl-C, leaving no Temporal dev server and no worker process behind; a worker process that
+dies is started again, and one whose `serve` is killed outright stops."""
 
 import json
 import os
@@ -70,6 +71,20 @@ class Service:
                               timeout=60)
         return done.returncode, done.stderr
 
+    def workers(self) -> list[int]:
+        """The `mentorat worker` processes running on this service's data directory."""
+        found = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if b"mentorat.cli\0worker" not in cmdline.read_bytes():
+                    continue
+                environ = (cmdline.parent / "environ").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if f"MENTORAT_DATA_DIR={self.data_dir}".encode() in environ:
+                found.append(int(cmdline.parent.name))
+        return found
+
     def dev_servers_left(self) -> list[str]:
         found = subprocess.run(["pgrep", "-af", "--", f"db-filename {self.data_dir}"], capture_output=True, text=True)
         return [line for line in found.stdout.splitlines() if "start-dev" in line]
@@ -85,9 +100,9 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
         status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
                                                            "mentee_id": mentee["person_id"]})
         assert status == 201
-        assert len(service.dev_servers_left()) == 1
+        assert len(service.dev_servers_left()) == 1 and len(service.workers()) == 1
         assert service.interrupt() == 0
-        assert service.dev_servers_left() == []
+        assert service.dev_servers_left() == [] and service.workers() == []
 
         service.start()
         status, again = call(f"{service.url}/mentors/{mentor['person_id']}")
@@ -96,7 +111,7 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
         status, accepted = call(f"{service.url}/binomes/{proposal['binome_id']}/proposal/accept", {})
         assert status == 201 and accepted["recorded"][0]["type"] == "ProposalAccepted"
         assert service.interrupt() == 0
-        assert service.dev_servers_left() == []
+        assert service.dev_servers_left() == [] and service.workers() == []
         assert (tmp_path / "data" / "events.sqlite").exists() and (tmp_path / "data" / "temporal.db").exists()
     finally:
         if service.process.poll() is None:
@@ -104,16 +119,21 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
 
 
 def test_serve_on_postgres_from_a_fresh_data_dir_is_healthy_and_stops_cleanly(tmp_path):
-    """Nothing prepared: the data directory (for Temporal's own database) does not exist yet."""
+    """Nothing prepared: the data directory (for Temporal's own database) does not exist yet. The worker in
+    serve's own process (MENTORAT_WORKER_PROCESSES=0)."""
     with fresh_database() as database:
         service = Service(tmp_path / "data", MENTORAT_EVENT_STORE="postgres", MENTORAT_POSTGRES_HOST=HOST,
                           MENTORAT_POSTGRES_PORT=str(PORT), MENTORAT_POSTGRES_USER=USER,
-                          MENTORAT_POSTGRES_DB=database)
+                          MENTORAT_POSTGRES_DB=database, MENTORAT_WORKER_PROCESSES="0")
         assert not service.data_dir.exists()
         service.start()
         try:
             status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
             assert status == 201
+            status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
+            status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
+                                                               "mentee_id": mentee["person_id"]})
+            assert status == 201 and service.workers() == []
             # The worker's check finds the embedded dev server with no MENTORAT_TEMPORAL_ADDRESS.
             assert service.healthcheck("worker") == (0, "")
             assert service.healthcheck("api") == (0, "")
@@ -124,3 +144,33 @@ def test_serve_on_postgres_from_a_fresh_data_dir_is_healthy_and_stops_cleanly(tm
         finally:
             if service.process.poll() is None:
                 service.process.kill()
+
+
+def wait_for(condition, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while not (found := condition()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)
+    return found
+
+
+def test_a_worker_process_that_dies_is_started_again_and_one_whose_serve_is_killed_stops(tmp_path):
+    service = Service(tmp_path / "data")
+    service.start()
+    try:
+        status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
+        status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
+        [first] = wait_for(service.workers)
+        os.kill(first, signal.SIGKILL)
+        [second] = wait_for(lambda: [pid for pid in service.workers() if pid != first])
+        # The new worker runs the binôme's workflow: a proposal is recorded and answered.
+        status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
+                                                           "mentee_id": mentee["person_id"]})
+        assert status == 201 and proposal["recorded"][0]["type"] == "MentorshipProposed"
+        service.process.kill()  # no orderly stop: the worker must notice on its own
+        service.process.wait(timeout=10)
+        wait_for(lambda: service.workers() == [])
+    finally:
+        if service.process.poll() is None:
+            service.process.kill()
+        subprocess.run(["pkill", "-f", "--", f"db-filename {service.data_dir}"], check=False)
