@@ -85,6 +85,10 @@ class Service:
                 found.append(int(cmdline.parent.name))
         return found
 
+    def logged(self, event: str) -> int:
+        """How many times `event` was logged (JSON lines, serve's and its workers')."""
+        return (self.data_dir.parent / "serve.log").read_text().count(f'"event": "{event}"')
+
     def dev_servers_left(self) -> list[str]:
         found = subprocess.run(["pgrep", "-af", "--", f"db-filename {self.data_dir}"], capture_output=True, text=True)
         return [line for line in found.stdout.splitlines() if "start-dev" in line]
@@ -159,10 +163,14 @@ def test_a_worker_process_that_dies_is_started_again_and_one_whose_serve_is_kill
     service.start()
     try:
         status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
+        assert status == 201
         status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
+        assert status == 201
         [first] = wait_for(service.workers)
+        wait_for(lambda: service.logged("worker_started") == 1, 60)
         os.kill(first, signal.SIGKILL)
-        [second] = wait_for(lambda: [pid for pid in service.workers() if pid != first])
+        wait_for(lambda: service.logged("worker_started") == 2, 60)  # the new one polls: a proposal is answered
+        assert [pid for pid in service.workers() if pid != first]
         # The new worker runs the binôme's workflow: a proposal is recorded and answered.
         status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
                                                            "mentee_id": mentee["person_id"]})
@@ -173,4 +181,6 @@ def test_a_worker_process_that_dies_is_started_again_and_one_whose_serve_is_kill
     finally:
         if service.process.poll() is None:
             service.process.kill()
+        for pid in service.workers():
+            os.kill(pid, signal.SIGKILL)
         subprocess.run(["pkill", "-f", "--", f"db-filename {service.data_dir}"], check=False)

@@ -10,12 +10,15 @@ context; ours take none, so this runner answers both questions outside the sandb
 
 from dataclasses import dataclass
 
+from temporalio.bridge.proto.workflow_activation import WorkflowActivation
+from temporalio.bridge.proto.workflow_completion import WorkflowActivationCompletion
 from temporalio.converter import (
-    ActivitySerializationContext, DataConverter, SerializationContext, StorageDriverStoreContext,
-    WorkflowSerializationContext,
+    ActivitySerializationContext, DataConverter, NexusSerializationContext, SerializationContext,
+    StorageDriverStoreContext, WorkflowSerializationContext,
 )
 from temporalio.worker import WorkflowInstance, WorkflowInstanceDetails
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
+from temporalio.workflow import Info
 
 
 def takes_no_context(converter: DataConverter) -> bool:
@@ -25,6 +28,7 @@ def takes_no_context(converter: DataConverter) -> bool:
         WorkflowSerializationContext(namespace="n", workflow_id="w"),
         ActivitySerializationContext(namespace="n", workflow_id="w", workflow_type="t", activity_type="a",
                                      activity_id="1", activity_task_queue="q", is_local=True),
+        NexusSerializationContext(endpoint="e", service="s", operation="o"),
     ]
     return converter.external_storage is None and all(converter.with_context(c) is converter for c in contexts)
 
@@ -35,7 +39,7 @@ class _ContextFreeInstance(WorkflowInstance):
     def __init__(self, sandboxed: WorkflowInstance):
         self._sandboxed = sandboxed
 
-    def activate(self, act):
+    def activate(self, act: WorkflowActivation) -> WorkflowActivationCompletion:
         return self._sandboxed.activate(act)
 
     def get_serialization_context(self, command_info) -> SerializationContext | None:
@@ -44,7 +48,7 @@ class _ContextFreeInstance(WorkflowInstance):
     def get_external_store_context(self, command_info) -> StorageDriverStoreContext:
         return StorageDriverStoreContext(target=None)  # no external storage is configured
 
-    def get_info(self):
+    def get_info(self) -> Info:
         return self._sandboxed.get_info()
 
     def get_thread_id(self) -> int | None:
@@ -62,4 +66,3 @@ class ContextFreeSandboxedWorkflowRunner(SandboxedWorkflowRunner):
 def workflow_runner(converter: DataConverter) -> SandboxedWorkflowRunner:
     """The sandbox runner for workflows whose payloads `converter` converts."""
     return ContextFreeSandboxedWorkflowRunner() if takes_no_context(converter) else SandboxedWorkflowRunner()
-

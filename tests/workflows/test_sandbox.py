@@ -2,6 +2,7 @@
 and workflows still restricted by the sandbox."""
 
 import uuid
+from datetime import timedelta
 from collections.abc import Sequence
 
 import pytest
@@ -41,7 +42,8 @@ def test_a_codec_taking_a_context_is_seen():
     assert not takes_no_context(DataConverter(payload_codec=ContextCodec()))
 
 
-async def test_the_worker_answers_context_questions_itself_only_for_a_context_free_converter(time_skipping_env, tmp_path):
+async def test_the_worker_answers_context_questions_itself_only_for_a_context_free_converter(
+        time_skipping_env, tmp_path):
     store = FactStore.sqlite(str(tmp_path / "events.sqlite"))
     try:
         plain = build_worker(time_skipping_env.client, store, "sandbox-plain")
@@ -60,5 +62,6 @@ async def test_workflows_are_still_sandboxed(time_skipping_env):
                       workflow_runner=ContextFreeSandboxedWorkflowRunner(),
                       workflow_failure_exception_types=[RestrictedWorkflowAccessError]):
         with pytest.raises(WorkflowFailureError) as failed:
-            await time_skipping_env.client.execute_workflow(ReadsTheClock.run, id=task_queue, task_queue=task_queue)
+            await time_skipping_env.client.execute_workflow(ReadsTheClock.run, id=task_queue, task_queue=task_queue,
+                                                            execution_timeout=timedelta(minutes=1))
     assert "datetime.datetime.now" in str(failed.value.cause)
