@@ -30,14 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-import psycopg  # noqa: E402
-
 from domain import persons  # noqa: E402
 from domain.facts import Actor  # noqa: E402
 from eventstore import FactStore  # noqa: E402
 from mentorat.bootstrap import build_container, build_store  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
+from processes import add_postgres_arguments, throwaway_postgres  # noqa: E402
 
 STAFF = Actor("staff", "bench")
 
@@ -83,25 +82,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--facts", type=int, default=60, help="appends measured in each mode")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pg-host", default="127.0.0.1")
-    parser.add_argument("--pg-port", type=int, default=5432)
-    parser.add_argument("--pg-user", default="postgres")
+    add_postgres_arguments(parser)
     args = parser.parse_args()
     configure_logging("console", "WARNING")
-    dbname = f"bench_lag_{int(time.time())}"
-    with tempfile.TemporaryDirectory(prefix="bench-lag-") as data_dir:
-        settings = Settings(_env_file=None, data_dir=Path(data_dir), event_store="postgres", postgres_host=args.pg_host,
-                            postgres_port=args.pg_port, postgres_user=args.pg_user, postgres_db=dbname,
-                            log_level="WARNING")
-        try:
-            print(f"PostgreSQL, append to visible in the views (poll {settings.projection_poll_seconds} s; notified, "
-                  f"safety poll {settings.projection_notified_poll_seconds} s):", flush=True)
-            show("polling", lags(settings, False, args.facts, random.Random(args.seed)))
-            show("notified", lags(settings, True, args.facts, random.Random(args.seed)))
-        finally:
-            with psycopg.connect(host=args.pg_host, port=args.pg_port, user=args.pg_user, dbname="postgres",
-                                 autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    with tempfile.TemporaryDirectory(prefix="bench-lag-") as data_dir, \
+            throwaway_postgres(args, "lag", data_dir=Path(data_dir), log_level="WARNING") as settings:
+        print(f"PostgreSQL, append to visible in the views (poll {settings.projection_poll_seconds} s; notified, "
+              f"safety poll {settings.projection_notified_poll_seconds} s):", flush=True)
+        show("polling", lags(settings, False, args.facts, random.Random(args.seed)))
+        show("notified", lags(settings, True, args.facts, random.Random(args.seed)))
     return 0
 
 

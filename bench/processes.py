@@ -1,12 +1,19 @@
 """What the benches that run the real service share: free ports, its settings in the environment, `mentorat worker`
 processes of their own beside the composition root in the bench's process, and stopping it all in order."""
 
+import argparse
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import psycopg
+
+from mentorat.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -47,3 +54,23 @@ def stop_in_order(workers: list[subprocess.Popen], services, container) -> None:
     for stop in services.on_stop:
         stop()
     container.close()
+
+
+def add_postgres_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pg-host", default="127.0.0.1")
+    parser.add_argument("--pg-port", type=int, default=5432)
+    parser.add_argument("--pg-user", default="postgres")
+
+
+@contextlib.contextmanager
+def throwaway_postgres(args: argparse.Namespace, bench: str, **settings) -> Iterator[Settings]:
+    """Settings on a database of this run's own (`bench_<bench>_<time>`, created by the composition root),
+    dropped at the end. `args` holds `add_postgres_arguments`'s options."""
+    dbname = f"bench_{bench}_{int(time.time())}"
+    try:
+        yield Settings(_env_file=None, event_store="postgres", postgres_host=args.pg_host, postgres_port=args.pg_port,
+                       postgres_user=args.pg_user, postgres_db=dbname, **settings)
+    finally:
+        with psycopg.connect(host=args.pg_host, port=args.pg_port, user=args.pg_user, dbname="postgres",
+                             autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')

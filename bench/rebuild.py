@@ -31,13 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-import psycopg  # noqa: E402
-
 import history  # noqa: E402
 from eventstore import FactStore  # noqa: E402
 from mentorat.bootstrap import build_container  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
+from processes import add_postgres_arguments, throwaway_postgres  # noqa: E402
 from projections.collector import collector_paused  # noqa: E402
 from projections.projector import REBUILD_READ_SIZE  # noqa: E402
 
@@ -65,19 +64,12 @@ def per_second(action: Callable[[], int]) -> tuple[int, float]:
 @contextlib.contextmanager
 def throwaway_settings(kind: str, args: argparse.Namespace) -> Iterator[Settings]:
     with tempfile.TemporaryDirectory(prefix="bench-rebuild-") as data_dir:
-        common = {"_env_file": None, "data_dir": Path(data_dir), "log_level": "WARNING"}
+        common = {"data_dir": Path(data_dir), "log_level": "WARNING"}
         if kind == "sqlite":
-            yield Settings(event_store="sqlite", **common)
+            yield Settings(_env_file=None, event_store="sqlite", **common)
             return
-        dbname = f"bench_rebuild_{int(time.time())}"
-        settings = Settings(event_store="postgres", postgres_host=args.pg_host, postgres_port=args.pg_port,
-                            postgres_user=args.pg_user, postgres_db=dbname, **common)
-        try:
-            yield settings  # created by the composition root
-        finally:
-            with psycopg.connect(host=args.pg_host, port=args.pg_port, user=args.pg_user, dbname="postgres",
-                                 autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        with throwaway_postgres(args, "rebuild", **common) as settings:
+            yield settings
 
 
 def progress(label: str) -> Callable[[int, int], None] | None:
@@ -132,9 +124,7 @@ def main() -> int:
     parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--binomes", type=int, default=2100, help="binômes in the store (about 49 facts each)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--pg-host", default="127.0.0.1")
-    parser.add_argument("--pg-port", type=int, default=5432)
-    parser.add_argument("--pg-user", default="postgres")
+    add_postgres_arguments(parser)
     args = parser.parse_args()
     configure_logging("console", "WARNING")
     for kind in (["sqlite", "postgres"] if args.store == "both" else [args.store]):

@@ -5,7 +5,6 @@ dies is started again, and one whose `serve` is killed outright stops."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,16 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.ports import free_port
 from tests.support.postgres import HOST, PORT, USER, fresh_database
 
 pytestmark = pytest.mark.slow
 MENTORAT = Path(sys.executable).parent / "mentorat"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(url: str, body: dict | None = None) -> tuple[int, dict]:

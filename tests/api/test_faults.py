@@ -2,7 +2,6 @@
 a 503 with Retry-After (never a 500), within a bounded time; a recorded command is never turned into an error."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,12 @@ from api.app import create_app
 from mentorat.bootstrap import build_temporal_worker, connect_temporal
 from mentorat.devserver import binary
 from tests.api.conftest import Api
+from tests.support.ports import free_port
 from tests.support.settings import DEV_SERVER_STARTUP
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 BOUND_SECONDS = 15
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def timed(call) -> tuple[httpx.Response, float]:
