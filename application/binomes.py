@@ -2,8 +2,8 @@
 
 A command's answer lists the facts it recorded, as the workflow got them back from the store (a repeated
 delivery reads them back, so it gets exactly the first answer). Before answering, it waits (bounded, best
-effort) until the read views show those facts, so a client reading right after its command sees it. Errors are raised by kind (domain errors, application errors);
-the edge chooses the status.
+effort) until the read views show those facts, so a client reading right after its command sees it. Errors are
+raised by kind (domain errors, application errors); the edge chooses the status.
 """
 
 import asyncio

@@ -11,7 +11,8 @@ same clients, first one at a time (idle latency), then --clients at once:
   2. bare update + local activity: the same append through a local activity;
   3. the project: the composition root as `mentorat serve` wires it (HTTP API and projector in this process, the
      worker in a process of its own, on the same dev server); each client drives a binôme of its own from the
-     proposal through the in-take, then sends meetings. Only binôme commands are timed (the persons' registrations are not updates).
+     proposal through the in-take, then sends meetings. Only binôme commands are timed (the persons'
+     registrations are not updates).
 
 It prints commands per second at --clients, p50 and p99, the idle p50, and the project's throughput as a
 multiple of the ordinary-activity baseline. The machine is shared and noisy: compare figures of one run.

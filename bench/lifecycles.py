@@ -36,11 +36,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
 from domain.facts import Actor  # noqa: E402
-from mentorat.bootstrap import build_container  # noqa: E402
 from mentorat.devserver import binary  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
-from mentorat.settings import Settings  # noqa: E402
-from processes import start_workers, stop_in_order, use_settings  # noqa: E402
+from processes import service_and_workers  # noqa: E402
+from tests.support.assertions import not_once  # noqa: E402
 
 STAFF = Actor("staff", "bench")
 WEEKS = 27
@@ -192,8 +191,7 @@ class Bench:
         for binome in self.binomes:
             stream = [r.fact for r in container.store.read(uuid.UUID(binome))]
             facts += len(stream)
-            once = [f.position for f in stream] == list(range(1, len(stream) + 1))
-            done += once and bool(stream) and stream[-1].type == "BinomeCompleted"
+            done += not_once(stream) is None and bool(stream) and stream[-1].type == "BinomeCompleted"
         return done, facts
 
 
@@ -201,26 +199,19 @@ async def run(args: argparse.Namespace) -> int:
     configure_logging("console", "WARNING")
     data_dir = Path(tempfile.mkdtemp(prefix="mentorat-lifecycles-"))
     env = await WorkflowEnvironment.start_time_skipping(test_server_existing_path=binary("temporal-test-server"))
-    address = env.client.service_client.config.target_host
-    use_settings(data_dir, args.store, address, "bench-lifecycles", "lifecycles", args.postgres_user)
-    container = build_container(Settings(), env.client)  # creates the database the workers then share
-    services = container.services()
-    for start in services.on_start:
-        start()
-    workers, logs = start_workers(args.workers, data_dir)
     print(f"Lifecycles — {args.binomes} binômes, {args.store}, {args.workers} worker process(es), "
           f"{args.concurrency} commands in flight (data {data_dir})", flush=True)
     try:
-        # Not waited for: commands sent before a worker polls wait for it on the task queue.
-        pids = {"bench": [os.getpid()], "workers": [w.pid for w in workers],
-                "test server": children("temporal-test-server")}
-        bench = Bench(args, services, env, pids)
-        await bench.lifecycles()
-        done, facts = await asyncio.to_thread(bench.completed, container)
-        if any(worker.poll() is not None for worker in workers):
-            raise SystemExit("a worker stopped:\n" + "\n".join(log.read_text()[-2000:] for log in logs))
+        with service_and_workers(env.client, data_dir, args, "lifecycles") as (container, services, workers, logs):
+            # Not waited for: commands sent before a worker polls wait for it on the task queue.
+            pids = {"bench": [os.getpid()], "workers": [w.pid for w in workers],
+                    "test server": children("temporal-test-server")}
+            bench = Bench(args, services, env, pids)
+            await bench.lifecycles()
+            done, facts = await asyncio.to_thread(bench.completed, container)
+            if any(worker.poll() is not None for worker in workers):
+                raise SystemExit("a worker stopped:\n" + "\n".join(log.read_text()[-2000:] for log in logs))
     finally:
-        stop_in_order(workers, services, container)
         await env.shutdown()
     total = bench.phases["total"][0]
     print(f"  {'phase':<24} {'wall s':>8}   CPU s: {'bench':>6} {'workers':>8} {'server':>7}"

@@ -29,11 +29,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
 from domain.facts import Actor  # noqa: E402
 from domain.persons import Person, register  # noqa: E402
-from mentorat.bootstrap import build_container  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
-from mentorat.settings import Settings  # noqa: E402
-from processes import free_port, start_workers, stop_in_order, use_settings  # noqa: E402
+from processes import free_port, service_and_workers  # noqa: E402
 
 STAFF = Actor("staff", "bench")
 ANSWER_DELAY = timedelta(days=7)  # the default programme's proposal response delay
@@ -90,47 +88,41 @@ async def run(args: argparse.Namespace) -> int:
     data_dir = Path(tempfile.mkdtemp(prefix="mentorat-live-"))
     dev_server = DevServer(data_dir / "temporal.db", free_port(), free_port(), "default")
     client = await dev_server.start()
-    use_settings(data_dir, args.store, dev_server.address, "bench-live", "live", args.postgres_user)
-    container = build_container(Settings(), client)
-    services = container.services()
-    for start in services.on_start:
-        start()
-    workers, _ = start_workers(args.workers, data_dir)
     print(f"Live binômes — {args.binomes} ({args.due} due soon), {args.store}, {args.workers} worker process(es) "
           f"(data {data_dir})", flush=True)
     try:
-        pairs = await asyncio.to_thread(persons_for, container, args.binomes)
-        gate = asyncio.Semaphore(args.concurrency)
-        started = time.monotonic()
-        waiting = args.binomes - args.due
-        made = 0
+        with service_and_workers(client, data_dir, args, "live") as (container, services, workers, _):
+            pairs = await asyncio.to_thread(persons_for, container, args.binomes)
+            gate = asyncio.Semaphore(args.concurrency)
+            started = time.monotonic()
+            waiting = args.binomes - args.due
+            made = 0
 
-        async def live(index: int) -> str:
-            nonlocal made
-            binome = await propose(services, gate, pairs[index], f"live-{index}", None)
-            made += 1
-            if made % 1000 == 0:
-                print(f"    {made} proposed, {time.monotonic() - started:.0f} s", flush=True)
-            return binome
+            async def live(index: int) -> str:
+                nonlocal made
+                binome = await propose(services, gate, pairs[index], f"live-{index}", None)
+                made += 1
+                if made % 1000 == 0:
+                    print(f"    {made} proposed, {time.monotonic() - started:.0f} s", flush=True)
+                return binome
 
-        await asyncio.gather(*(live(i) for i in range(waiting)))
-        made_in = time.monotonic() - started
-        # Dated so that their deadlines fall `--lead` seconds from now and after, one every 50 ms.
-        first_deadline = datetime.now(timezone.utc) + timedelta(seconds=args.lead)
-        due = await asyncio.gather(*(
-            propose(services, gate, pairs[waiting + i], f"due-{i}",
-                    first_deadline + timedelta(milliseconds=50 * i) - ANSWER_DELAY)
-            for i in range(args.due)))
-        rss_live = [rss_mib(w.pid) for w in workers]
-        give_up = time.monotonic() + args.lead + 0.05 * args.due + 120
-        while (late := await asyncio.to_thread(expiry_lateness, container, due)) is None:
-            if time.monotonic() > give_up:
-                raise SystemExit("some expiries were never recorded")
-            await asyncio.sleep(1)
-        rss_after = [rss_mib(w.pid) for w in workers]
-        alive = all(w.poll() is None for w in workers)
+            await asyncio.gather(*(live(i) for i in range(waiting)))
+            made_in = time.monotonic() - started
+            # Dated so that their deadlines fall `--lead` seconds from now and after, one every 50 ms.
+            first_deadline = datetime.now(timezone.utc) + timedelta(seconds=args.lead)
+            due = await asyncio.gather(*(
+                propose(services, gate, pairs[waiting + i], f"due-{i}",
+                        first_deadline + timedelta(milliseconds=50 * i) - ANSWER_DELAY)
+                for i in range(args.due)))
+            rss_live = [rss_mib(w.pid) for w in workers]
+            give_up = time.monotonic() + args.lead + 0.05 * args.due + 120
+            while (late := await asyncio.to_thread(expiry_lateness, container, due)) is None:
+                if time.monotonic() > give_up:
+                    raise SystemExit("some expiries were never recorded")
+                await asyncio.sleep(1)
+            rss_after = [rss_mib(w.pid) for w in workers]
+            alive = all(w.poll() is None for w in workers)
     finally:
-        stop_in_order(workers, services, container)
         dev_server.stop()
     late.sort()
     print(f"  {waiting} proposals waiting in {made_in:.0f} s ({waiting / made_in:.0f}/s), then {args.due} due soon")

@@ -6,14 +6,16 @@ import contextlib
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+from temporalio.client import Client
 
+from mentorat.bootstrap import Container, build_container
 from mentorat.settings import Settings
+from mentorat.worker_processes import WORKER_COMMAND
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,22 +40,47 @@ def use_settings(data_dir: Path, store: str, temporal_address: str, task_queue: 
 def start_workers(count: int, log_dir: Path) -> tuple[list[subprocess.Popen], list[Path]]:
     """`count` worker processes on this environment's settings, each logging (JSON) to a file of its own."""
     logs = [log_dir / f"worker-{n}.log" for n in range(count)]
-    workers = [subprocess.Popen([sys.executable, "-m", "mentorat.cli", "worker"], cwd=ROOT,
-                                env={**os.environ, "MENTORAT_LOG_FORMAT": "json"}, stdout=open(log, "w"),
-                                stderr=subprocess.STDOUT)
-               for log in logs]
+    workers = []
+    for log in logs:
+        with open(log, "w") as out:  # the worker writes to its own copy
+            workers.append(subprocess.Popen(WORKER_COMMAND, cwd=ROOT, env={**os.environ, "MENTORAT_LOG_FORMAT": "json"},
+                                            stdout=out, stderr=subprocess.STDOUT))
     return workers, logs
 
 
 def stop_in_order(workers: list[subprocess.Popen], services, container) -> None:
-    """The workers first (nothing more is appended), then the services' own stops, then the stores."""
+    """The workers first (nothing more is appended; killed if they do not stop), then the services' own stops, then
+    the stores."""
     for worker in workers:
         worker.terminate()
     for worker in workers:
-        worker.wait(timeout=30)
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
     for stop in services.on_stop:
         stop()
     container.close()
+
+
+@contextlib.contextmanager
+def service_and_workers(client: Client, data_dir: Path, args: argparse.Namespace, bench: str) -> Iterator[
+        tuple[Container, object, list[subprocess.Popen], list[Path]]]:
+    """The composition root in this process on `client`'s Temporal (its projector started) and `args.workers`
+    `mentorat worker` processes beside it, on `args.store` (`args.postgres_user`); all stopped in order at the end."""
+    use_settings(data_dir, args.store, client.service_client.config.target_host, f"bench-{bench}", bench,
+                 args.postgres_user)
+    container = build_container(Settings(), client)  # creates the database the workers then share
+    services = container.services()
+    workers: list[subprocess.Popen] = []
+    try:
+        for start in services.on_start:
+            start()
+        workers, logs = start_workers(args.workers, data_dir)
+        yield container, services, workers, logs
+    finally:
+        stop_in_order(workers, services, container)
 
 
 def add_postgres_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,5 +1,6 @@
 """A fact: something that happened to a binôme (or a person), as the event store keeps it."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -54,3 +55,8 @@ class Fact:
             and self.occurred_at == other.occurred_at
             and self.data == other.data
         )
+
+
+def same_facts(held: Sequence[Fact], decided: Sequence[Fact]) -> bool:
+    """Whether a stream holds exactly the facts decided, place for place (`Fact.same_as`)."""
+    return len(held) == len(decided) and all(h.same_as(d) for h, d in zip(held, decided))

@@ -18,7 +18,7 @@ from eventsourcing.persistence import IntegrityError
 from psycopg.conninfo import make_conninfo
 
 from domain import catalogue
-from domain.facts import Actor, Fact
+from domain.facts import Actor, Fact, same_facts
 from eventstore.commits import CommitChannel, CommitWatch
 from eventstore.fact_events import EVENT_CLASSES, FactRecorded, data_in_current_shape
 
@@ -143,7 +143,7 @@ class FactStore:
 
     def _holds(self, stream_id: UUID, facts: Sequence[Fact]) -> bool:
         stored = self.read(stream_id, after=facts[0].position - 1, upto=facts[-1].position)
-        return len(stored) == len(facts) and all(s.fact.same_as(f) for s, f in zip(stored, facts))
+        return same_facts([s.fact for s in stored], facts)
 
     def read(self, stream_id: UUID, after: int | None = None, upto: int | None = None,
              category: str | None = None) -> list[RecordedFact]:

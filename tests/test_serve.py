@@ -95,6 +95,7 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
         status, mentor = call(f"{service.url}/mentors", {"name": "Anne", "languages": ["fr"]})
         assert status == 201
         status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
+        assert status == 201
         status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
                                                            "mentee_id": mentee["person_id"]})
         assert status == 201
@@ -129,6 +130,7 @@ def test_serve_on_postgres_from_a_fresh_data_dir_is_healthy_and_stops_cleanly(tm
             status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
             assert status == 201
             status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
+            assert status == 201
             status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
                                                                "mentee_id": mentee["person_id"]})
             assert status == 201 and service.workers() == []

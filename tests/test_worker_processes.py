@@ -40,7 +40,7 @@ async def test_a_worker_that_cannot_start_is_tried_again_without_stopping_the_ot
         assert not any(keeper.done() for keeper in failing._keepers)  # still trying
 
 
-async def test_stopping_terminates_the_workers_in_order():
+async def test_stopping_terminates_every_worker_and_starts_none_again():
     workers = WorkerProcesses(2, "127.0.0.1:1", command=SLEEPER)
     async with workers:
         await eventually(lambda: workers.starts == 2)

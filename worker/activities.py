@@ -9,7 +9,7 @@ from temporalio.exceptions import ApplicationError
 from domain import engagements, persons
 from domain.engagements import Engagement
 from domain.errors import DomainError, NotFound
-from domain.facts import Fact
+from domain.facts import Fact, same_facts
 from domain.persons import PersonState
 from eventstore import AppendConflict, FactStore, Held, StaleStreams
 from workflows.refusals import refusal
@@ -42,9 +42,7 @@ class StoreActivities:
             bound.info("engagement_refused", code=refused.code, params=refused.params)
             raise refusal(refused) from None
         stored = held.facts
-        as_decided = len(stored) == len(request.facts) and all(
-            s.fact.same_as(f) for s, f in zip(stored, request.facts))
-        if not as_decided and not info.is_local:
+        if not info.is_local and not same_facts([s.fact for s in stored], request.facts):
             # Workflows from before the local append fold what they decided, not this answer: for them, other
             # facts at those places are a conflict, as they always were.
             bound.error("append_conflict", positions=[f.position for f in request.facts])

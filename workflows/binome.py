@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.decide import decide
     from domain.engagements import change_for
     from domain.errors import DomainError
-    from domain.facts import Fact
+    from domain.facts import Fact, same_facts
     from domain.programme import Programme
     from domain.schedule import catch_up, due_facts, next_deadline
     from domain.state import BinomeState, evolve
@@ -49,7 +49,7 @@ def append_retry(first_retry_seconds: float) -> RetryPolicy:
 
 
 def _same_facts(stored: list[StoredFact], decided: list[Fact]) -> bool:
-    return len(stored) == len(decided) and all(s.fact.same_as(f) for s, f in zip(stored, decided))
+    return same_facts([recorded.fact for recorded in stored], decided)
 
 
 @workflow.defn(name=WORKFLOW_NAME)

@@ -16,7 +16,6 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.decide import decide
 from domain.state import BinomeState
-
 from eventstore import FactStore
 from mentorat.devserver import binary
 from tests.support.driver import BinomeDriver

@@ -2,8 +2,8 @@
 and workflows still restricted by the sandbox."""
 
 import uuid
-from datetime import timedelta
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pytest
 from temporalio.api.common.v1 import Payload
