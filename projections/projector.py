@@ -245,7 +245,8 @@ class Projector:
 
     def wait_until(self, condition: Callable[[], bool], timeout: float) -> bool:
         """Best effort: blocks until `condition()` holds or `timeout` passes. Checked now, then each time a pass
-        moved a position (the follower is woken to make one): no check at fixed intervals.
+        moved a position (the follower is woken to make one): no check at fixed intervals. Without a follower in
+        this process (another process projects), nothing here makes passes: checked every `poll_seconds`.
 
         Never raises: if the views cannot be read, the wait is logged and gives up (False).
         """
@@ -265,7 +266,7 @@ class Projector:
                 if remaining <= 0:
                     return False
                 if self._progress == seen:
-                    self._progressed.wait(remaining)
+                    self._progressed.wait(remaining if self._thread is not None else min(remaining, self._poll_seconds))
 
     def _loop(self) -> None:
         while not self._stop.is_set():

@@ -132,3 +132,18 @@ def test_a_waiting_reader_is_not_checked_again_until_a_pass_moves(slow_polling):
     # Once at once, once more at the deadline; in between nothing moved, so nothing was checked.
     assert [round(at - started, 1) for at in checks] == [0.0, 1.0]
 
+
+def test_a_reader_without_a_follower_of_its_own_sees_another_process_project(settings_for, task_queue):
+    """`MENTORAT_RUN_PROJECTOR=false`: another process's follower applies the facts; no pass here wakes the reader,
+    so it looks again every poll, not only at its deadline."""
+    following = build_container(settings_for(task_queue=task_queue, projection_poll_seconds=0.05))
+    reading = build_container(settings_for(task_queue=task_queue, projection_poll_seconds=0.05))
+    following.projector.start()
+    try:
+        person_id = register(reading.store, "mentee", "Chloé")
+        started = time.monotonic()
+        assert reading.projector.wait_until(lambda: reading.views.person(str(person_id)) is not None, 10)
+        assert time.monotonic() - started < 5
+    finally:
+        reading.close()
+        following.close()
