@@ -14,8 +14,10 @@ same clients, first one at a time (idle latency), then --clients at once:
      proposal through the in-take, then sends meetings. Only binôme commands are timed (the persons'
      registrations are not updates).
 
-It prints commands per second at --clients, p50 and p99, the idle p50, and the project's throughput as a
-multiple of the ordinary-activity baseline. The machine is shared and noisy: compare figures of one run.
+The three phases run --rounds times, in turn, so that a burst of noise on this shared machine falls on one
+round, not on one phase. Each round prints commands per second at --clients, p50 and p99, the idle p50, the CPU
+milliseconds per command of this process, the project's worker processes and the dev server, and the project's
+throughput as a multiple of the ordinary-activity baseline; the last line gives the median of the rounds.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -50,6 +53,7 @@ from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from mentorat.settings import Settings  # noqa: E402
 from mentorat.worker_processes import WorkerProcesses  # noqa: E402
+from cpu import children, cpu_by_group  # noqa: E402
 from processes import free_port, use_settings  # noqa: E402
 from worker.worker import ACTIVITY_THREADS  # noqa: E402
 
@@ -63,6 +67,12 @@ class Figures:
     p50: float
     p99: float
     idle_p50: float
+    cpu_ms: dict[str, float]  # per command, by process group
+
+
+def cpu_groups() -> dict[str, list[int]]:
+    """This process (the clients, the API and projector, or the bare worker), the project's workers, the server."""
+    return {"bench": [os.getpid()], "workers": children("mentorat.cli worker"), "server": children("start-dev")}
 
 
 def milliseconds(samples: list[float], share: int) -> float:
@@ -82,13 +92,16 @@ async def measure(name: str, clients: int, per_client: int, idle: int,
         for _ in range(per_client):
             samples.append(await timed(command))
 
-    started = time.perf_counter()
+    groups = cpu_groups()
+    cpu_before, started = cpu_by_group(groups), time.perf_counter()
     await asyncio.gather(*(client(command) for command in commands))
     wall = time.perf_counter() - started
+    cpu_ms = {group: round((spent - cpu_before[group]) * 1000 / len(samples), 1)
+              for group, spent in cpu_by_group(groups).items()}
     figures = Figures(name, round(len(samples) / wall, 1), milliseconds(samples, 50), milliseconds(samples, 99),
-                      milliseconds(idle_samples, 50))
-    print(f"  {name:<32} {figures.per_second:8.1f} {figures.p50:9.1f} {figures.p99:9.1f} {figures.idle_p50:9.1f}",
-          flush=True)
+                      milliseconds(idle_samples, 50), cpu_ms)
+    print(f"  {name:<32} {figures.per_second:8.1f} {figures.p50:9.1f} {figures.p99:9.1f} {figures.idle_p50:9.1f}"
+          f"   {cpu_ms['bench']:6.1f} {cpu_ms['workers']:7.1f} {cpu_ms['server']:6.1f}", flush=True)
     return figures
 
 
@@ -171,6 +184,13 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
     return await measure("project (HTTP API)", args.clients, args.per_client, args.idle, prepare)
 
 
+async def warm_up(http: httpx.AsyncClient) -> None:
+    """One proposal, untimed: returns once the project's worker runs, so its start-up is no phase's cost."""
+    mentor = (await command(http, "/mentors", {"name": "Mentor warm-up", "languages": ["fr"]}))["person_id"]
+    mentee = (await command(http, "/mentees", {"name": "Mentee warm-up", "languages": ["fr"]}))["person_id"]
+    await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee})
+
+
 @contextlib.asynccontextmanager
 async def project_service(settings: Settings, client: Client, clients: int):
     """The composition root as `mentorat serve` wires it, on our dev server; yields an HTTP client to its API.
@@ -207,36 +227,40 @@ def bare_settings(args: argparse.Namespace, data_dir: Path) -> Settings:
     return Settings(**common)
 
 
-async def run(args: argparse.Namespace) -> list[Figures]:
+async def run(args: argparse.Namespace) -> list[float]:
     configure_logging("console", "WARNING")
     data_dir = Path(tempfile.mkdtemp(prefix="mentorat-engine-"))
     dev_server = DevServer(data_dir / "temporal.db", free_port(), free_port(), "default")
     client = await dev_server.start()
     print(f"Engine benchmark — {args.store}, {args.clients} clients × {args.per_client} commands, "
-          f"idle {args.idle} (dev server {dev_server.address}, data {data_dir})")
-    print(f"  {'':<32} {'cmd/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'idle p50':>9}", flush=True)
-    figures = []
+          f"idle {args.idle}, {args.rounds} rounds (dev server {dev_server.address}, data {data_dir})")
+    ratios = []
     try:
         bare = bare_settings(args, data_dir)
         ensure_database(bare)
         store = build_store(bare)
         try:
-            async with shape_worker(client, store):
-                for local in (False, True):
-                    figures.append(await bare_phase(client, local, args))
+            use_settings(data_dir / "project", args.store, dev_server.address, "bench-project", "engine_project",
+                         args.postgres_user)
+            settings = Settings(api_port=free_port())
+            async with shape_worker(client, store), project_service(settings, client, args.clients) as http:
+                await warm_up(http)
+                for number in range(1, args.rounds + 1):
+                    print(f"  round {number:<26} {'cmd/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'idle p50':>9}"
+                          f"   CPU ms per command: {'bench':>6} {'workers':>7} {'server':>6}", flush=True)
+                    ordinary = await bare_phase(client, False, args)
+                    local = await bare_phase(client, True, args)
+                    project = await project_phase(http, args)
+                    ratios.append(project.per_second / ordinary.per_second)
+                    print(f"  project ÷ bare update + activity: {ratios[-1]:.2f}   "
+                          f"(local activity ÷ activity: {local.per_second / ordinary.per_second:.2f})", flush=True)
         finally:
             store.close()
-        use_settings(data_dir / "project", args.store, dev_server.address, "bench-project", "engine_project",
-                     args.postgres_user)
-        settings = Settings(api_port=free_port())
-        async with project_service(settings, client, args.clients) as http:
-            figures.append(await project_phase(http, args))
     finally:
         dev_server.stop()
-    ordinary, local, project = figures
-    print(f"  project ÷ bare update + activity: {project.per_second / ordinary.per_second:.2f}   "
-          f"(local activity ÷ activity: {local.per_second / ordinary.per_second:.2f})")
-    return figures
+    print(f"  median of {len(ratios)} rounds, project ÷ bare update + activity: {statistics.median(ratios):.2f}   "
+          f"(rounds: {', '.join(f'{ratio:.2f}' for ratio in ratios)})")
+    return ratios
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=16, help="concurrent clients in the loaded runs")
     parser.add_argument("--per-client", type=int, default=30, help="commands each client sends, one at a time")
     parser.add_argument("--idle", type=int, default=40, help="commands timed with one client alone")
+    parser.add_argument("--rounds", type=int, default=3, help="times the three phases run, in turn")
     parser.add_argument("--postgres-user", default="postgres")
     asyncio.run(run(parser.parse_args(argv)))
     return 0

@@ -38,6 +38,7 @@ from application.errors import CommandPending, Saturated, Unavailable  # noqa: E
 from domain.facts import Actor  # noqa: E402
 from mentorat.devserver import binary  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
+from cpu import children, cpu_by_group  # noqa: E402
 from processes import service_and_workers  # noqa: E402
 from tests.support.assertions import not_once  # noqa: E402
 
@@ -72,29 +73,6 @@ def week_commands(week: int) -> list[tuple[str, dict]]:
     if week in MONITORING_WEEKS:
         commands.append(("RecordMonitoringContact", {"outcome": "Le binôme avance bien.", "channel": "phone"}))
     return commands
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (its own, not its children's), from /proc."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children(name: str) -> list[int]:
-    """This process's children whose command line holds `name` (the SDK starts the test server itself)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-            command = (stat.parent / "cmdline").read_bytes().decode(errors="replace")
-        except (OSError, IndexError, ValueError):
-            continue
-        if parent == os.getpid() and name in command:
-            found.append(int(stat.parent.name))
-    return found
 
 
 class Bench:
@@ -142,7 +120,7 @@ class Bench:
             return accepted.binome_id
 
     def cpu(self) -> dict[str, float]:
-        return {group: sum(cpu_seconds(pid) for pid in pids) for group, pids in self.pids.items()}
+        return cpu_by_group(self.pids)
 
     def phase_ended(self, name: str, since: tuple[float, dict[str, float]]) -> tuple[float, dict[str, float]]:
         """Records the wall and CPU seconds spent since `since`; gives the mark the next phase starts from."""

@@ -21,6 +21,7 @@ from domain import catalogue
 from domain.facts import Actor, Fact, same_facts
 from eventstore.commits import CommitChannel, CommitWatch
 from eventstore.fact_events import EVENT_CLASSES, FactRecorded, data_in_current_shape
+from eventstore.idle_check import WhenIdle
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class FactStore:
     def __init__(self, env: dict[str, str]):
         self._app = _EventStoreApp(env=env)
         self._recorder = self._app.recorder
+        _check_only_idle_connections(self._recorder)
         self._mapper = self._app.mapper
         self._commit_channel = _commit_channel(env, self._recorder)
 
@@ -74,7 +76,8 @@ class FactStore:
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_MAX_OVERFLOW": str(pool_size),
             "CREATE_TABLE": "y",
-            # A pooled connection is checked before use: after a PostgreSQL restart, dead ones are replaced.
+            # A pooled connection that sat idle is checked before use: after a PostgreSQL restart, dead ones are
+            # replaced (only idle ones: `_check_only_idle_connections`).
             "POSTGRES_PRE_PING": "y",
             # A server that does not answer fails a request in seconds (503, resend), not after 30 s per attempt.
             "POSTGRES_CONNECT_TIMEOUT": "10",
@@ -178,6 +181,28 @@ class FactStore:
         watch = CommitWatch(self._commit_channel, on_commit)
         watch.start()
         return watch
+
+
+def _check_only_idle_connections(recorder) -> None:
+    """eventsourcing gives psycopg_pool a check for every checkout (POSTGRES_PRE_PING) and no way to pass another:
+    the pool's check is wrapped so that it runs only on connections that sat idle (idle_check.py), and a failed
+    check drops every dead connection at once. Should the pool no longer keep its check there, every checkout
+    stays checked: slower, never wrong."""
+    pool = getattr(getattr(recorder, "datastore", None), "pool", None)
+    check = getattr(pool, "_check", None)
+    if check is None:
+        return
+
+    def check_or_drop_the_dead(connection) -> None:
+        try:
+            check(connection)
+        except Exception:
+            # A restart killed every pooled connection: all are dropped now, not one per step of the pool's
+            # backoff (1 s, 2 s, 4 s..., past its 10 s timeout while the first request after a restart waits).
+            pool.check()
+            raise
+
+    pool._check = WhenIdle().wrap(check_or_drop_the_dead)
 
 
 def _commit_channel(env: dict[str, str], recorder) -> CommitChannel | None:

@@ -1,8 +1,9 @@
 """The view database: one SQLAlchemy engine (SQLite file or PostgreSQL via psycopg 3), write and read transactions.
 
 SQLite: WAL (readers never block the projector), a busy timeout, and writers take the write lock up front
-(`BEGIN IMMEDIATE`: no lock-upgrade deadlock between two writers). PostgreSQL: pooled connections are
-pinged before use, so after a server restart dead ones are replaced instead of handed out.
+(`BEGIN IMMEDIATE`: no lock-upgrade deadlock between two writers). PostgreSQL: pooled connections that sat
+idle are pinged before use (eventstore/idle_check.py), so after a server restart dead ones are replaced instead
+of handed out.
 """
 
 import functools
@@ -14,6 +15,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Insert, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import InvalidatePoolError
+
+from eventstore.idle_check import WhenIdle
 
 BUSY_TIMEOUT_SECONDS = 30
 
@@ -69,7 +73,24 @@ def sqlite_views(path: Path | str) -> ViewDatabase:
 def postgres_views(host: str, port: int, dbname: str, user: str, password: str, pool_size: int = 10) -> ViewDatabase:
     url = URL.create("postgresql+psycopg", username=user, password=password or None, host=host, port=port,
                      database=dbname)
-    return ViewDatabase(create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=pool_size))
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    when_idle = WhenIdle()
+
+    @event.listens_for(engine, "connect")
+    def _connected(dbapi_connection, _record) -> None:
+        when_idle.due(dbapi_connection)  # a fresh connection needs no ping
+
+    @event.listens_for(engine, "checkout")
+    def _handed_out(dbapi_connection, _record, _proxy) -> None:
+        if not when_idle.due(dbapi_connection):
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # As SQLAlchemy's own pre-ping does: this connection and every older one are replaced.
+            raise InvalidatePoolError(f"pooled connection failed its ping: {error}") from error
+
+    return ViewDatabase(engine)
 
 
 def upsert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:

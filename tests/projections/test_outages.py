@@ -5,11 +5,13 @@ restart dead pooled connections are replaced instead of handed out."""
 import time
 import uuid
 
+import eventsourcing.utils
 import psycopg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
+from eventstore.idle_check import IDLE_BEFORE_CHECK_SECONDS
 from projections.staff_tasks import StaffTasksBatch
 from tests.projections.health import get_health
 from tests.projections.recording import ACCEPTED, record_binome, record_expired_proposal, register
@@ -92,14 +94,33 @@ def on_postgres(store_kind):
         pytest.skip("a PostgreSQL server's restart")
 
 
+def _restart(dbname: str) -> None:
+    """What a server restart does to `dbname`'s connections, and the time it takes (no less than a second)."""
+    assert _drop_connections(dbname) > 0
+    time.sleep(IDLE_BEFORE_CHECK_SECONDS)
+
+
 def test_dead_pooled_connections_are_replaced_after_a_restart(on_postgres, container):
     register(container.store, "mentor", "Anne")
     container.projector.catch_up()
     assert container.views.persons("mentor", 10).total == 1
-    assert _drop_connections(container.settings.postgres_db) > 0
+    _restart(container.settings.postgres_db)
 
     # The first read after the restart answers: its pooled connection was pinged and replaced.
     assert container.views.persons("mentor", 10).total == 1
+
+
+def test_the_store_replaces_its_dead_pooled_connections_before_use_after_a_restart(on_postgres, container,
+                                                                                   monkeypatch):
+    anne = register(container.store, "mentor", "Anne")
+    assert len(container.store.read(anne)) == 1
+    _restart(container.settings.postgres_db)
+    waits = []
+    monkeypatch.setattr(eventsourcing.utils, "sleep", waits.append)  # eventsourcing's retry waits between tries
+
+    # Answered at the first try: a dead connection was never handed out, so nothing was tried again.
+    assert len(container.store.read(anne)) == 1
+    assert waits == []
 
 
 def test_the_follower_survives_a_database_outage_and_resumes(on_postgres, container):
