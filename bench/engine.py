@@ -15,7 +15,8 @@ same clients, first one at a time (idle latency), then --clients at once:
      registrations are not updates).
 
 The three phases run --rounds times, in turn, so that a burst of noise on this shared machine falls on one
-round, not on one phase. Each round prints commands per second at --clients, p50 and p99, the idle p50, the CPU
+round, not on one phase. The bare worker and the project's service stay up through all of them (the CPU columns
+show what the idle ones cost the others: nothing measurable). Each round prints commands per second at --clients, p50 and p99, the idle p50, the CPU
 milliseconds per command of this process, the project's worker processes and the dev server, and the project's
 throughput as a multiple of the ordinary-activity baseline; the last line gives the median of the rounds.
 """
@@ -271,7 +272,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--idle", type=int, default=40, help="commands timed with one client alone")
     parser.add_argument("--rounds", type=int, default=3, help="times the three phases run, in turn")
     parser.add_argument("--postgres-user", default="postgres")
-    asyncio.run(run(parser.parse_args(argv)))
+    args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be 1 or more")
+    asyncio.run(run(args))
     return 0
 
 

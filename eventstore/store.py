@@ -8,6 +8,7 @@ A stream's category is its facts' (see `domain.catalogue`): a person's id read a
 On PostgreSQL the store also says when facts are committed, by any process (`watch_commits`, commits.py).
 """
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -199,7 +200,8 @@ def _check_only_idle_connections(recorder) -> None:
         except Exception:
             # A restart killed every pooled connection: all are dropped now, not one per step of the pool's
             # backoff (1 s, 2 s, 4 s..., past its 10 s timeout while the first request after a restart waits).
-            pool.check()
+            with contextlib.suppress(Exception):  # the check's own failure is the one to report
+                pool.check()
             raise
 
     pool._check = WhenIdle().wrap(check_or_drop_the_dead)

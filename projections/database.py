@@ -87,6 +87,8 @@ def postgres_views(host: str, port: int, dbname: str, user: str, password: str, 
         try:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:
+            if not engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise
             # As SQLAlchemy's own pre-ping does: this connection and every older one are replaced.
             raise InvalidatePoolError(f"pooled connection failed its ping: {error}") from error
 
