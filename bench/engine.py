@@ -10,9 +10,9 @@ same clients, first one at a time (idle latency), then --clients at once:
      ordinary activity (bench/engine_shape.py), then answers;
   2. bare update + local activity: the same append through a local activity;
   3. the project: the composition root as `mentorat serve` wires it (HTTP API and projector in this process, the
-     worker in a process of its own, on the same dev server); each client drives a binôme of its own from the
-     proposal through the in-take, then sends meetings. Only binôme commands are timed (the persons'
-     registrations are not updates).
+     worker in a process of its own, on the same dev server); each client drives a binôme of its own through
+     the in-take, then sends meetings. As the bare phases start their workflows before timing, the binôme is
+     proposed (its workflow started) before timing, with its mentor's and mentee's registrations.
 
 The three phases run --rounds times, in turn, so that a burst of noise on this shared machine falls on one
 round, not on one phase. The bare worker and the project's service stay up through all of them (the CPU columns
@@ -151,7 +151,7 @@ async def command(http: httpx.AsyncClient, path: str, body: dict, actor: str = "
 
 
 async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Figures:
-    """Each client's binôme goes through the proposal and in-take (timed, in order), then takes meetings."""
+    """Each client's binôme, proposed untimed, goes through the in-take (timed, in order), then takes meetings."""
 
     async def prepare(index: int) -> Callable[[], Awaitable[None]]:
         mentor = (await command(http, "/mentors", {"name": f"Mentor {index}", "languages": ["fr"]}))["person_id"]
@@ -168,17 +168,14 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
             ("intake/analysis", {"strengths": ["motivation"], "weaknesses": ["CV"]}, as_mentor),
             ("action-plan", {"actions": [{"title": "Refaire le CV", "owner": "mentee"}]}, as_mentor),
         ]
-        binome: dict[str, str] = {}
+        binome = (await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
 
         async def next_command() -> None:
-            if not binome:
-                proposed = await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee})
-                binome["id"] = proposed["binome_id"]
-            elif steps:
+            if steps:
                 path, body, actor = steps.pop(0)
-                await command(http, f"/binomes/{binome['id']}/{path}", body, actor)
+                await command(http, f"/binomes/{binome}/{path}", body, actor)
             else:
-                await command(http, f"/binomes/{binome['id']}/meetings", {"mode": "video", "duration_minutes": 60},
+                await command(http, f"/binomes/{binome}/meetings", {"mode": "video", "duration_minutes": 60},
                               "integration:bench")
         return next_command
 
