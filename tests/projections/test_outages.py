@@ -2,6 +2,7 @@
 read-your-writes wait never raises, the follower survives a database outage, and after a PostgreSQL
 restart dead pooled connections are replaced instead of handed out."""
 
+import contextlib
 import time
 import uuid
 
@@ -125,18 +126,19 @@ def test_the_store_drops_all_its_dead_pooled_connections_at_the_first_failed_che
     assert retried == [] and sum(pool_waits) == 0
 
 
-def test_a_connection_used_just_before_a_restart_fails_once_then_the_pools_recover(on_postgres, container):
+def test_a_connection_used_just_before_a_restart_fails_at_most_once_then_the_pools_recover(on_postgres, container):
     anne = register(container.store, "mentor", "Anne")
     container.projector.catch_up()
     assert container.views.persons("mentor", 10).total == 1
-    assert _drop_connections(container.settings.postgres_db) > 0  # and back within the second: not checked
+    assert _drop_connections(container.settings.postgres_db) > 0  # and back at once: within the unchecked second
 
-    # The store's operation is tried again (eventsourcing's retry) on a connection that works.
-    assert len(container.store.read(anne)) == 1
-    # The views' read meets the dead connection (a 503 at the API); SQLAlchemy then replaces its pool.
-    with pytest.raises(OperationalError):
+    # The views' next read may meet the dead connection (a 503 at the API; how soon it comes after the last use
+    # decides): SQLAlchemy then replaces its pool, and the read after answers.
+    with contextlib.suppress(OperationalError):
         container.views.persons("mentor", 10)
     assert container.views.persons("mentor", 10).total == 1
+    # The store's operation is tried again (eventsourcing's retry) until a connection works.
+    assert len(container.store.read(anne)) == 1
 
 
 def test_the_follower_survives_a_database_outage_and_resumes(on_postgres, container):
