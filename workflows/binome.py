@@ -97,7 +97,8 @@ class BinomeWorkflow:
             while True:
                 previous = self._state.commands.get(envelope.command_id)
                 try:
-                    facts = decide(self._state, envelope, now)  # a known id with another body: refused here
+                    # A known id with another body is refused here; who may send it, by the validator only.
+                    facts = decide(self._state, envelope, now, admitted=True)
                 except DomainError as error:
                     raise refusal(error) from None
                 if previous is not None:

@@ -1,7 +1,7 @@
 """The API in-process (httpx over ASGI), a real worker, a real store (SQLite and PostgreSQL), the time-skipping server."""
 
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import pytest
@@ -17,6 +17,7 @@ class Api:
     http: httpx.AsyncClient
     env: WorkflowEnvironment
     app: FastAPI | None = None
+    mentors: dict[str, str] = field(default_factory=dict)  # binôme id: its mentor's person id, as `propose` made them
 
     async def post(self, path: str, body: dict | None = None, **headers) -> httpx.Response:
         return await self.http.post(path, json=body or {}, headers=headers)
@@ -40,11 +41,12 @@ class Api:
         mentee = await self.person("mentee", "Bilal")
         answer = await self.ok("/binomes", {"mentor_id": mentor, "mentee_id": mentee, "note": "Même secteur"},
                                **headers)
+        self.mentors[answer["binome_id"]] = mentor
         return answer["binome_id"]
 
     async def through_contract(self) -> str:
         binome = await self.propose()
-        await self.ok(f"/binomes/{binome}/proposal/accept", **{"X-Actor": "mentor:anne"})
+        await self.ok(f"/binomes/{binome}/proposal/accept", **{"X-Actor": f"mentor:{self.mentors[binome]}"})
         await self.ok(f"/binomes/{binome}/first-meeting", {"mode": "in_person", "checklist": ["expectations"]})
         for side in ("mentor", "mentee"):
             await self.ok(f"/binomes/{binome}/validations", {"side": side, "decision": "validated"})

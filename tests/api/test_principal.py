@@ -54,14 +54,14 @@ async def test_without_a_trusted_actor_header_commands_need_authentication(api, 
 
 async def test_authentication_plugs_in_at_the_one_principal_dependency(api):
     binome = await api.propose()
-    api.app.dependency_overrides[resolve_principal] = lambda: Principal("mentor", "m-7")
+    api.app.dependency_overrides[resolve_principal] = lambda: Principal("mentor", api.mentors[binome])
     try:
         await api.ok(f"/binomes/{binome}/proposal/accept", **{"X-Actor": "staff:claire"})
         mentor = await api.ok("/mentors", {"name": "Marc"})
     finally:
         api.app.dependency_overrides.clear()
 
-    assert (await history_of(api, binome))[-1]["actor"] == "mentor:m-7"
+    assert (await history_of(api, binome))[-1]["actor"] == f"mentor:{api.mentors[binome]}"
     assert mentor["name"] == "Marc"
 
 

@@ -55,7 +55,7 @@ def test_a_binome_is_proposed_only_once():
 
 
 def test_nothing_happens_to_a_binome_before_its_proposal():
-    result = when(given(), "AcceptProposal", at=ACCEPTED_AT, actor=MENTOR)
+    result = when(given(), "AcceptProposal", at=ACCEPTED_AT)
 
     then_refused(result, NotAllowed, "binome_not_proposed")
 

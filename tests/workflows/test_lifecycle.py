@@ -65,7 +65,8 @@ async def test_positive_exit_in_month_three_then_evaluation_delay(time_skipping_
 
 async def test_mentor_refuses_the_proposal(driver, store):
     await driver.start()
-    await driver.send("RefuseProposal", {"reason": "Pas disponible ce semestre"}, actor=Actor("mentor", "mentor-1"))
+    mentor = Actor("mentor", (await driver.state())["mentor_id"])  # the proposal's own mentor
+    await driver.send("RefuseProposal", {"reason": "Pas disponible ce semestre"}, actor=mentor)
 
     assert (await driver.handle.result())["stage"] == "proposal_refused"
     facts = assert_each_fact_once(store, driver)
