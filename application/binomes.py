@@ -26,7 +26,8 @@ from domain.commands import CommandEnvelope
 from domain.errors import DomainError, IdempotencyConflict, NotAllowed, NotFound
 from domain.facts import Actor
 from domain.programme import Programme
-from domain.state import BinomeState
+from domain.access import check_may_send
+from domain.state import BinomeState, fold
 from domain.tasks import StaffTask
 from eventstore import FactStore, RecordedFact
 from projections.binomes import BinomesProjection
@@ -114,7 +115,8 @@ class BinomeCommands:
     async def _once(self, binome_id: UUID, envelope: CommandEnvelope,
                     call: Callable[[], Awaitable[Accepted]]) -> Accepted:
         """Deliveries of one command that overlap in this process share the first one's outcome."""
-        accepted, shared = await self._in_flight.run((binome_id, envelope.command_id, envelope.fingerprint), call)
+        accepted, shared = await self._in_flight.run(
+            (binome_id, envelope.command_id, envelope.fingerprint, envelope.actor), call)
         return replace(accepted, repeated=True) if shared else accepted
 
     async def _propose(self, binome_id: UUID, envelope: CommandEnvelope, programme: Programme) -> Accepted:
@@ -150,17 +152,18 @@ class BinomeCommands:
         return Accepted(str(binome_id), facts, outcome.repeated)
 
     def _recorded_command(self, binome_id: UUID, envelope: CommandEnvelope) -> list[RecordedFact]:
-        """This command's facts in the binôme's stream, if they are there with this body."""
-        facts = [f for f in self._store.read(binome_id) if f.fact.command_id == envelope.command_id]
-        return facts if facts and facts[0].fact.fingerprint == envelope.fingerprint else []
+        """This command's facts in the binôme's stream, if they are there with this body, sent by the same one."""
+        return _sent_as(envelope, [f for f in self._store.read(binome_id) if f.fact.command_id == envelope.command_id])
 
     async def _answer_from_store(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
         """The workflow is closed (or absent): answer a repeat of an earlier command from the store, else refuse."""
         facts = await asyncio.to_thread(self._store.read, binome_id)
         if not facts:
             raise NotFound("binome_not_found", binome_id=str(binome_id))
+        # As the workflow's validator does, who asks first: a stranger learns nothing of a closed binôme either.
+        check_may_send(fold(str(binome_id), [f.fact for f in facts]), envelope.command(), envelope.actor)
         mine = [f for f in facts if f.fact.command_id == envelope.command_id]
-        if mine and mine[0].fact.fingerprint == envelope.fingerprint:
+        if _sent_as(envelope, mine):
             return Accepted(str(binome_id), mine, True)
         if mine:
             raise IdempotencyConflict()
@@ -225,3 +228,10 @@ class BinomeQueries:
     async def tasks(self, overdue: bool | None, kind: str | None, limit: int, after: Key | None = None,
                     programme_id: str | None = None) -> Page:
         return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id)
+
+
+def _sent_as(envelope: CommandEnvelope, facts: list[RecordedFact]) -> list[RecordedFact]:
+    """`facts` (one command's), if recorded with `envelope`'s body by its sender: a command id says which delivery,
+    not who may hear its answer."""
+    first = facts[0].fact if facts else None
+    return facts if first and first.fingerprint == envelope.fingerprint and first.actor == envelope.actor else []

@@ -2,12 +2,13 @@
 
 A mentor or a mentee acts only on their own binôme (another one is not even said to exist) and only for their own
 side: a mentor validates, signs, evaluates and stops the binôme as the mentor, never as the mentee or the
-programme. Both report
-their meetings and their contacts between meetings, and work on the in-take's analysis and action plan; only the
-mentor answers the proposal. An
-integration (a calendar, the programme's CRM) only reports meetings held. Staff may record any command, on behalf
-of either side (which programmes a staff account may touch is the application's to say: it knows the accounts).
-The system acts through time, never through a command.
+programme (a side that is no side at all is not theirs either: 403 before the 422 it would get from staff). Both
+report their meetings and their contacts between meetings, and work on the in-take's analysis and action plan;
+only the mentor answers the proposal. The first meeting is the programme's (staff hold it with the pair): staff or
+the calendar that saw it record it. An integration (a calendar, the programme's CRM) only reports meetings held.
+Staff may record any command, on behalf of either side (which programmes a staff account may touch is the
+application's to say: it knows the accounts). The system's own facts come from time, not commands; it is not
+restricted here.
 """
 
 from domain import commands as c

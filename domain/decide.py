@@ -8,7 +8,7 @@ from domain import commands as c
 from domain.access import check_may_send
 from domain.calendar import add_months, iso, parse_date
 from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
-from domain.facts import Actor, Fact
+from domain.facts import Fact
 from domain.stages import Stage, stage_code
 from domain.state import CONTRACT_PARTIES, SIDES, BinomeState
 
@@ -49,14 +49,14 @@ def decide(state: BinomeState, envelope: c.CommandEnvelope, now: datetime, *, ad
     `admitted`: whoever sent it was found allowed when it was admitted (a workflow's validator, now or in the
     history it replays), so that is not asked again: a history recorded under older rules replays as it ran.
     """
+    command = envelope.command()
+    if not admitted:  # before all else: a binôme not theirs is not even said to be finished, nor its commands
+        check_may_send(state, command, envelope.actor)
     previous = state.commands.get(envelope.command_id)
     if previous is not None:
         if previous.fingerprint != envelope.fingerprint:
             raise IdempotencyConflict()
         return []
-    command = envelope.command()
-    if not admitted:  # first: a binôme not theirs is not even said to be finished
-        check_may_send(state, command, envelope.actor)
     occurred_at = envelope.occurred_at or now
     if occurred_at > now + CLOCK_TOLERANCE:
         raise InvalidInput("date_in_future", field="occurred_at")

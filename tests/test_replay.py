@@ -54,7 +54,8 @@ def _as_if_sent_by(history: dict, command_name: str, actor: dict) -> dict:
 
 
 async def test_a_command_admitted_under_older_rules_replays_though_todays_would_refuse_it():
-    # Recorded when anyone could answer a proposal as a mentor (before domain/access.py): a stranger did.
+    # Recorded when anyone could answer a proposal as a mentor (before domain/access.py): a stranger did. Fails if
+    # the update handler asks again who may send a command (decide's `admitted`).
     history = _as_if_sent_by(json.loads((Path(__file__).parent / "histories" / "v4_six_months.json").read_text()),
                              "AcceptProposal", {"kind": "mentor", "id": "not-the-mentor"})
 

@@ -97,7 +97,8 @@ class BinomeWorkflow:
             while True:
                 previous = self._state.commands.get(envelope.command_id)
                 try:
-                    # A known id with another body is refused here; who may send it, by the validator only.
+                    # A known id with another body is refused here; who may send it, by the validator only: it
+                    # runs for every new update (update-with-start too) and is skipped only on replay.
                     facts = decide(self._state, envelope, now, admitted=True)
                 except DomainError as error:
                     raise refusal(error) from None

@@ -6,8 +6,8 @@ import pytest
 from domain.errors import Forbidden, NotFound
 from domain.facts import Actor
 from tests.domain.gwt import (
-    ACCEPTED_AT, ANALYSED_AT, MENTEE, MENTEE_VALIDATED_AT, MENTOR, MENTOR_SIGNED_AT, PLAN_AT, STAFF, active, command,
-    first_meeting_held, given, month_start, proposed, started, then_facts, then_refused, validated, when,
+    ACCEPTED_AT, ANALYSED_AT, MENTEE, MENTEE_VALIDATED_AT, MENTOR, MENTOR_SIGNED_AT, PLAN_AT, STAFF, accepted, active,
+    command, first_meeting_held, given, month_start, proposed, started, then_facts, then_refused, validated, when,
 )
 
 OTHER_MENTOR = Actor("mentor", "mentor-2")
@@ -34,18 +34,37 @@ def test_a_stranger_learns_nothing_either_from_a_finished_binome():
                  NotFound, "binome_not_found")
 
 
-def test_the_mentee_does_not_answer_the_proposal():
-    then_refused(when(given(*proposed()), "AcceptProposal", at=ACCEPTED_AT, actor=MENTEE),
+@pytest.mark.parametrize("name, payload", [("AcceptProposal", {}), ("RefuseProposal", {"reason": "Non."})])
+def test_the_mentee_does_not_answer_the_proposal(name, payload):
+    then_refused(when(given(*proposed()), name, payload, at=ACCEPTED_AT, actor=MENTEE),
                  Forbidden, "command_not_for_role")
 
 
-@pytest.mark.parametrize("name, payload, at, actor, field", [
-    ("RecordValidation", {"side": "mentee", "decision": "validated"}, MENTEE_VALIDATED_AT, MENTOR, "side"),
-    ("RecordValidation", {"side": "mentor", "decision": "validated"}, MENTEE_VALIDATED_AT, MENTEE, "side"),
-])
-def test_each_side_validates_for_itself_only(name, payload, at, actor, field):
-    then_refused(when(given(*first_meeting_held()), name, payload, at=at, actor=actor),
-                 Forbidden, "not_your_side", field=field)
+def test_the_first_meeting_is_the_programmes_not_the_pairs():
+    then_refused(when(given(*accepted()), "RecordFirstMeeting", {"mode": "in_person"}, at=ACCEPTED_AT, actor=MENTOR),
+                 Forbidden, "command_not_for_role")
+
+
+@pytest.mark.parametrize("side, actor", [("mentee", MENTOR), ("mentor", MENTEE)])
+def test_each_side_validates_for_itself_only(side, actor):
+    validation = {"side": side, "decision": "validated"}
+    then_refused(when(given(*first_meeting_held()), "RecordValidation", validation, at=MENTEE_VALIDATED_AT,
+                      actor=actor), Forbidden, "not_your_side", field="side")
+
+
+def test_each_side_evaluates_for_itself_only():
+    closed = given(*active(), command("RecordEarlyStop", {"by": "staff", "reason": "Fin."}, at=month_start(2)),
+                   command("RecordClosureMeeting", {}, at=month_start(2)))
+    evaluation = {"side": "mentor", "answers": {"relationship": "Bien"}, "rating": 4}
+    then_refused(when(closed, "RecordEvaluation", evaluation, at=month_start(3), actor=MENTEE),
+                 Forbidden, "not_your_side", field="side")
+
+
+def test_a_stranger_resending_someone_elses_command_is_not_told_it_was_recorded():
+    meeting = command("RecordMeeting", MEETING, at=month_start(2), command_id="cal-7")
+    state = given(*active(), meeting)
+    then_refused(when(state, "RecordMeeting", MEETING, at=month_start(2), command_id="cal-7", actor=OTHER_MENTOR),
+                 NotFound, "binome_not_found")
 
 
 @pytest.mark.parametrize("party, actor", [("mentee", MENTOR), ("programme", MENTOR), ("mentor", MENTEE)])
@@ -93,6 +112,8 @@ def test_an_integration_reports_meetings_held_and_nothing_else():
     then_facts(when(given(*active()), "RecordMeeting", MEETING, at=month_start(2), actor=AGENDA), "MeetingHeld")
     then_refused(when(given(*proposed()), "AcceptProposal", at=ACCEPTED_AT, actor=AGENDA),
                  Forbidden, "command_not_for_role")
+    then_refused(when(given(*active()), "LogContact", {"channel": "phone"}, at=month_start(2), actor=AGENDA),
+                 Forbidden, "command_not_for_role")
 
 
 def test_only_staff_propose():
@@ -100,7 +121,7 @@ def test_only_staff_propose():
                       at=ACCEPTED_AT, actor=MENTOR), Forbidden, "command_not_for_role")
 
 
-def test_the_mentor_agrees_the_action_plan_once_the_analysis_is_there():
+def test_the_mentor_agrees_the_action_plan():
     plan = {"actions": [{"title": "Refaire le CV", "owner": "mentee"}]}
     analysed = given(*started(), command("RecordAnalysis", {"strengths": ["réseau"], "weaknesses": ["CV"]},
                                          at=ANALYSED_AT))
