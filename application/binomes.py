@@ -21,12 +21,12 @@ from application.idempotency import SharedDeliveries, fingerprint
 from application.programmes import ProgrammeService
 from application.temporal_gateway import BinomeWorkflows, WorkflowGone
 from domain import persons
+from domain.access import check_may_send
 from domain.catalogue import BINOME, PERSON
 from domain.commands import CommandEnvelope
 from domain.errors import DomainError, IdempotencyConflict, NotAllowed, NotFound
 from domain.facts import Actor
 from domain.programme import Programme
-from domain.access import check_may_send
 from domain.state import BinomeState, fold
 from domain.tasks import StaffTask
 from eventstore import FactStore, RecordedFact
