@@ -1,7 +1,8 @@
 """The OpenAPI document tells the truth about errors: every operation lists the error answers it can give.
 
 Written once for all routes, from what an operation is: a command (POST/PATCH: the edge's guards on bodies, the
-rules, the store and Temporal) or a read; with an id in its path (404) or a caller who must say who acts (401).
+rules, the store and Temporal) or a read; with an id in its path (404) or a caller who must say who acts (401);
+a binôme's command may be one the caller may not send (403).
 Every error answer has the body `api.errors` renders (ErrorBody); 429 and 503 say when to come back (Retry-After);
 a command's success may be a repeat (Idempotent-Replayed).
 """
@@ -34,6 +35,7 @@ class ErrorBody(ErrorItem):
 
 ERRORS: dict[int, str] = {
     401: "Personne de confiance ne dit qui agit : authentification requise.",
+    403: "Celui qui agit ne le peut pas : l'autre côté du binôme, ou une commande réservée à un autre rôle.",
     404: "Ce que l'adresse ou le corps désigne n'existe pas.",
     409: "Une règle du programme refuse la commande maintenant (l'étape du binôme, une autre inscription, …).",
     413: "Corps trop grand.",
@@ -44,6 +46,7 @@ ERRORS: dict[int, str] = {
          "Pour une commande (code `command_pending`), elle a peut-être été enregistrée : la renvoyer avec la même "
          "Idempotency-Key ne l'enregistre qu'une fois.",
 }
+BINOME_PATHS = "/binomes"
 COMMAND_ERRORS = (404, 409, 413, 415, 422, 429, 503)
 READ_ERRORS = (422, 429, 503)
 RETRY_AFTER = {"Retry-After": {"description": "Dans combien de secondes réessayer.",
@@ -101,6 +104,8 @@ def _document(path: str, method: str, operation: dict[str, Any]) -> None:
         statuses.add(404)
     if any(p["in"] == "header" and p["name"].lower() == "x-actor" for p in parameters):
         statuses.add(401)
+    if command and path.startswith(BINOME_PATHS):  # who may send which binôme command: domain/access.py
+        statuses.add(403)
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):
         answer = {"description": ERRORS[status],

@@ -154,8 +154,7 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
     """Each client's binôme, proposed untimed, goes through the in-take (timed, in order), then takes meetings."""
 
     async def prepare(index: int) -> Callable[[], Awaitable[None]]:
-        mentor = (await command(http, "/mentors", {"name": f"Mentor {index}", "languages": ["fr"]}))["person_id"]
-        mentee = (await command(http, "/mentees", {"name": f"Mentee {index}", "languages": ["fr"]}))["person_id"]
+        binome, mentor, mentee = await proposed_binome(http, str(index))
         as_mentor, as_mentee = f"mentor:{mentor}", f"mentee:{mentee}"
         steps: list[tuple[str, dict, str]] = [
             ("proposal/accept", {}, as_mentor),
@@ -168,7 +167,6 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
             ("intake/analysis", {"strengths": ["motivation"], "weaknesses": ["CV"]}, as_mentor),
             ("action-plan", {"actions": [{"title": "Refaire le CV", "owner": "mentee"}]}, as_mentor),
         ]
-        binome = (await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
 
         async def next_command() -> None:
             if steps:
@@ -182,11 +180,13 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
     return await measure("project (HTTP API)", args.clients, args.per_client, args.idle, prepare)
 
 
-async def warm_up(http: httpx.AsyncClient) -> None:
-    """One proposal, untimed: returns once the project's worker runs, so its start-up is no phase's cost."""
-    mentor = (await command(http, "/mentors", {"name": "Mentor warm-up", "languages": ["fr"]}))["person_id"]
-    mentee = (await command(http, "/mentees", {"name": "Mentee warm-up", "languages": ["fr"]}))["person_id"]
-    await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee})
+async def proposed_binome(http: httpx.AsyncClient, label: str) -> tuple[str, str, str]:
+    """A mentor and a mentee registered and proposed (untimed): the binôme's, the mentor's and the mentee's ids.
+    Returns once the project's worker has run the proposal."""
+    mentor = (await command(http, "/mentors", {"name": f"Mentor {label}", "languages": ["fr"]}))["person_id"]
+    mentee = (await command(http, "/mentees", {"name": f"Mentee {label}", "languages": ["fr"]}))["person_id"]
+    binome = (await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
+    return binome, mentor, mentee
 
 
 @contextlib.asynccontextmanager
@@ -242,7 +242,7 @@ async def run(args: argparse.Namespace) -> list[float]:
                          args.postgres_user)
             settings = Settings(api_port=free_port())
             async with shape_worker(client, store), project_service(settings, client, args.clients) as http:
-                await warm_up(http)
+                await proposed_binome(http, "warm-up")  # the worker's start-up is then no phase's cost
                 for number in range(1, args.rounds + 1):
                     print(f"  round {number:<26} {'cmd/s':>8} {'p50 ms':>9} {'p99 ms':>9} {'idle p50':>9}"
                           f"   CPU ms per command: {'bench':>6} {'workers':>7} {'server':>6}", flush=True)

@@ -83,6 +83,20 @@ class Service:
         """How many times `event` was logged (JSON lines, serve's and its workers')."""
         return (self.data_dir.parent / "serve.log").read_text().count(f'"event": "{event}"')
 
+    def register_pair(self) -> tuple[str, str]:
+        """A mentor and a mentee registered: their ids."""
+        ids = []
+        for role, name in (("mentors", "Anne"), ("mentees", "Bilal")):
+            status, person = call(f"{self.url}/{role}", {"name": name})
+            assert status == 201
+            ids.append(person["person_id"])
+        return ids[0], ids[1]
+
+    def propose(self, mentor: str, mentee: str) -> dict:
+        status, proposal = call(f"{self.url}/binomes", {"mentor_id": mentor, "mentee_id": mentee})
+        assert status == 201, proposal
+        return proposal
+
     def dev_servers_left(self) -> list[str]:
         found = subprocess.run(["pgrep", "-af", "--", f"db-filename {self.data_dir}"], capture_output=True, text=True)
         return [line for line in found.stdout.splitlines() if "start-dev" in line]
@@ -92,19 +106,14 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
     service = Service(tmp_path / "data")
     service.start()
     try:
-        status, mentor = call(f"{service.url}/mentors", {"name": "Anne", "languages": ["fr"]})
-        assert status == 201
-        status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
-        assert status == 201
-        status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
-                                                           "mentee_id": mentee["person_id"]})
-        assert status == 201
+        mentor, mentee = service.register_pair()
+        proposal = service.propose(mentor, mentee)
         assert len(service.dev_servers_left()) == 1 and len(service.workers()) == 1
         assert service.interrupt() == 0
         assert service.dev_servers_left() == [] and service.workers() == []
 
         service.start()
-        status, again = call(f"{service.url}/mentors/{mentor['person_id']}")
+        status, again = call(f"{service.url}/mentors/{mentor}")
         assert status == 200 and again["name"] == "Anne"
         # The workflow survived too: it still takes commands.
         status, accepted = call(f"{service.url}/binomes/{proposal['binome_id']}/proposal/accept", {})
@@ -127,13 +136,8 @@ def test_serve_on_postgres_from_a_fresh_data_dir_is_healthy_and_stops_cleanly(tm
         assert not service.data_dir.exists()
         service.start()
         try:
-            status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
-            assert status == 201
-            status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
-            assert status == 201
-            status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
-                                                               "mentee_id": mentee["person_id"]})
-            assert status == 201 and service.workers() == []
+            service.propose(*service.register_pair())
+            assert service.workers() == []
             # The worker's check finds the embedded dev server with no MENTORAT_TEMPORAL_ADDRESS.
             assert service.healthcheck("worker") == (0, "")
             assert service.healthcheck("api") == (0, "")
@@ -158,19 +162,14 @@ def test_a_worker_process_that_dies_is_started_again_and_one_whose_serve_is_kill
     service = Service(tmp_path / "data")
     service.start()
     try:
-        status, mentor = call(f"{service.url}/mentors", {"name": "Anne"})
-        assert status == 201
-        status, mentee = call(f"{service.url}/mentees", {"name": "Bilal"})
-        assert status == 201
+        mentor, mentee = service.register_pair()
         [first] = wait_for(service.workers)
         wait_for(lambda: service.logged("worker_started") == 1, 60)
         os.kill(first, signal.SIGKILL)
         wait_for(lambda: service.logged("worker_started") == 2, 60)  # the new one polls: a proposal is answered
         assert [pid for pid in service.workers() if pid != first]
         # The new worker runs the binôme's workflow: a proposal is recorded and answered.
-        status, proposal = call(f"{service.url}/binomes", {"mentor_id": mentor["person_id"],
-                                                           "mentee_id": mentee["person_id"]})
-        assert status == 201 and proposal["recorded"][0]["type"] == "MentorshipProposed"
+        assert service.propose(mentor, mentee)["recorded"][0]["type"] == "MentorshipProposed"
         service.process.kill()  # no orderly stop: the worker must notice on its own
         service.process.wait(timeout=10)
         wait_for(lambda: service.workers() == [])
