@@ -8,12 +8,14 @@ from typing import Protocol
 
 import structlog
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
 from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.openapi import install_openapi
-from api.routes import binome_commands, binome_reads, persons, programmes, system
+from api.routes import (accounts, audit, auth, binome_commands, binome_reads, codec, integrations, persons,
+                        programmes, system)
 from application.services import Services
 from mentorat.settings import Settings
 
@@ -53,12 +55,20 @@ def create_app(source: Services | ProvidesServices, settings: Settings | None = 
     app.state.services = services
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (programmes, persons, binome_commands, binome_reads, system):
+    for module in (auth, accounts, programmes, persons, binome_commands, binome_reads, integrations, audit, codec,
+                   system):
         app.include_router(module.router)
     install_middleware(app, settings)
+    # The Temporal UI calls the codec endpoint from its own origin, with the staff's cookie.
+    app.add_middleware(CORSMiddleware, allow_origins=[temporal_ui_origin(settings)], allow_credentials=True,
+                       allow_methods=["POST"], allow_headers=["Authorization", "Content-Type", "X-Namespace"])
     app.add_middleware(RequestContext)
     install_openapi(app)
     return app
+
+
+def temporal_ui_origin(settings: Settings) -> str:
+    return settings.temporal_ui_origin or f"http://127.0.0.1:{settings.temporal_ui_port}"
 
 
 class RequestContext:

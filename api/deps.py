@@ -1,5 +1,5 @@
-"""Request-scoped pieces shared by the routes: the application's services, who acts, the reader's language, the
-Idempotency-Key.
+"""Request-scoped pieces shared by the routes: the application's services, the reader's language, the
+Idempotency-Key. Who asks, and whether they may: api.principal.
 
 They are `async` although none waits for anything: FastAPI runs a plain `def` dependency in a worker thread,
 a hop that costs more than the dependency itself.
@@ -12,13 +12,14 @@ import structlog
 from fastapi import Depends, Header, Path, Request
 
 import i18n
-from api.principal import Principal, resolve_principal
+from application.accounts import AccountService
 from application.binomes import BinomeCommands, BinomeQueries
+from application.data_reads import PersonalDataReads
+from application.integrations import IntegrationService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.services import Services
 from application.system import SystemStatus
-from domain.facts import Actor
 from workflows.types import workflow_id
 
 
@@ -50,9 +51,16 @@ async def get_system(request: Request) -> SystemStatus:
     return _services(request).system
 
 
-async def get_actor(principal: Annotated[Principal, Depends(resolve_principal)]) -> Actor:
-    """The actor of the facts a command records: the request's principal."""
-    return principal.actor
+async def get_accounts(request: Request) -> AccountService:
+    return _services(request).accounts
+
+
+async def get_integrations(request: Request) -> IntegrationService:
+    return _services(request).integrations
+
+
+async def get_data_reads(request: Request) -> PersonalDataReads:
+    return _services(request).data_reads
 
 
 async def get_language(accept_language: Annotated[str | None, Header(
@@ -83,7 +91,9 @@ BinomeCommandsDep = Annotated[BinomeCommands, Depends(get_binome_commands)]
 BinomeQueriesDep = Annotated[BinomeQueries, Depends(get_binome_queries)]
 SystemDep = Annotated[SystemStatus, Depends(get_system)]
 ProgrammesDep = Annotated[ProgrammeService, Depends(get_programmes)]
-ActorDep = Annotated[Actor, Depends(get_actor)]
+AccountsDep = Annotated[AccountService, Depends(get_accounts)]
+IntegrationsDep = Annotated[IntegrationService, Depends(get_integrations)]
+DataReadsDep = Annotated[PersonalDataReads, Depends(get_data_reads)]
 LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]
 BinomeIdDep = Annotated[UUID, Depends(bind_binome)]

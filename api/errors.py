@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import i18n
+from api.access_schemas import UNION_TAGS
 from application.errors import ServiceError
 from domain.errors import DomainError
 
@@ -39,6 +40,7 @@ DATABASE_ERRORS: tuple[type[Exception], ...] = (
     sqlite3.Error,
 )
 COMMAND_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TOKEN_REFUSALS = frozenset({"authentication_required", "token_invalid"})
 RETRY_AFTER_SECONDS = 5
 
 STATUS_BY_KIND = {
@@ -74,6 +76,8 @@ def error_response(request: Request, status: int, code: str, *, field: str | Non
 def response_for(request: Request, error: DomainError) -> JSONResponse:
     status = STATUS_BY_KIND.get(error.kind, 409)
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, ServiceError) else None
+    if error.code in TOKEN_REFUSALS:  # RFC 6750: the challenge, for a missing or bad token only
+        headers = {"WWW-Authenticate": "Bearer"}
     return error_response(request, status, error.code, field=error.field, params=error.params, headers=headers)
 
 
@@ -84,8 +88,12 @@ def unavailable_response(request: Request) -> JSONResponse:
 
 
 def field_of(loc: tuple | list) -> str:
-    """('body', 'actions', 0, 'title') -> 'actions.0.title'; ('header', 'idempotency-key') -> 'Idempotency-Key'."""
+    """('body', 'actions', 0, 'title') -> 'actions.0.title'; ('header', 'idempotency-key') -> 'Idempotency-Key';
+    ('body', 'scope', 'coordinator', 'programmes') -> 'scope.programmes' (a union's tag is no field)."""
     where, *path = list(loc) or ["body"]
+    if where == "body" and path:
+        path = [part for index, part in enumerate(path) if not (part in UNION_TAGS and (index == 0 or
+                                                                                      path[index - 1] == "scope"))]
     if where == "header" and path:
         return "-".join(part.capitalize() for part in str(path[0]).split("-"))
     return ".".join(str(part) for part in path) if path else str(where)
@@ -101,7 +109,7 @@ def install_error_handlers(app: FastAPI) -> None:
         language = language_of(request)
         errors = [
             error_item(f"invalid.{item.get('type', 'value')}", _safe_params(item.get("ctx")),
-                       "body" if item.get("type") == "json_invalid" else field_of(item["loc"]), language)
+                       "body" if item.get("type") == "json_invalid" else field_of(_located(item)), language)
             for item in error.errors()
         ]
         first = errors[0] if errors else error_item("invalid.value", None, None, language)
@@ -166,8 +174,16 @@ class LastResort:
                                  headers={"Retry-After": str(RETRY_AFTER_SECONDS)})(scope, receive, send)
 
 
-# Pydantic's own English explanation (and, for a custom validator, maybe the input): not a param of ours.
-_PROSE_CONTEXT = frozenset({"error", "reason"})
+def _located(item: dict) -> tuple:
+    """A tagged union's wrong or missing tag is the fault of its discriminator field (`role`), not of the body."""
+    if item.get("type") in ("union_tag_invalid", "union_tag_not_found"):
+        return (*item["loc"], str((item.get("ctx") or {}).get("discriminator", "")).strip("'"))
+    return item["loc"]
+
+
+# Pydantic's own English explanation (and, for a custom validator, maybe the input; a union's tag is the input):
+# not a param of ours.
+_PROSE_CONTEXT = frozenset({"error", "reason", "tag", "discriminator"})
 
 
 def _safe_params(ctx: dict | None) -> dict[str, Any]:
@@ -175,6 +191,8 @@ def _safe_params(ctx: dict | None) -> dict[str, Any]:
     params = {key: value for key, value in (ctx or {}).items()
               if key not in _PROSE_CONTEXT and isinstance(value, (int, float, str, bool))
               and not (isinstance(value, str) and len(value) > 200)}
+    if isinstance(params.get("expected_tags"), str):
+        params["expected"] = params.pop("expected_tags")
     if isinstance(params.get("expected"), str):
         params["expected"] = _choices(params["expected"])
     return params

@@ -207,7 +207,11 @@ class StrictJson:
         body = await read_body(receive)  # already bounded by BodyLimit
         if body is None:
             return
-        if body:
+        if body and scope["path"] in FORM_PATHS:  # OAuth2's password flow posts a form (RFC 6749 §4.3)
+            if not is_form(Headers(scope=scope).get("content-type")):
+                return await refuse(scope, receive, send, 415, "unsupported_media_type", field="Content-Type",
+                                    params={"expected": FORM})
+        elif body:
             if not is_json(Headers(scope=scope).get("content-type")):
                 return await refuse(scope, receive, send, 415, "unsupported_media_type", field="Content-Type",
                                     params={"expected": "application/json"})
@@ -217,6 +221,14 @@ class StrictJson:
                 code, path = fault
                 return await refuse(scope, receive, send, 422, f"invalid.{code}", field=path)
         await self.app(scope, replay(body, receive), send)
+
+
+FORM = "application/x-www-form-urlencoded"
+FORM_PATHS = frozenset({"/auth/token"})
+
+
+def is_form(content_type: str | None) -> bool:
+    return (content_type or "").split(";")[0].strip().lower() == FORM
 
 
 def is_json(content_type: str | None) -> bool:

@@ -1,8 +1,10 @@
 """The OpenAPI document tells the truth about errors: every operation lists the error answers it can give.
 
 Written once for all routes, from what an operation is: a command (POST/PATCH: the edge's guards on bodies, the
-rules, the store and Temporal) or a read; with an id in its path (404) or a caller who must say who acts (401);
-a binôme's command may be one the caller may not send (403).
+rules, the store and Temporal) or a read; with an id in its path (404); for whom: its OAuth2 requirement names the
+permission it needs as its scope (api.principal.allowed), copied to `x-mentorat-permission` ("account": any account, for its
+own password): 401 without a valid token, 403 for a role without it. A route anyone may call has no requirement and
+says `x-mentorat-public` (logging in, signed deliveries, health); the route × role tests read both.
 Every error answer has the body `api.errors` renders (ErrorBody); 429 and 503 say when to come back (Retry-After);
 a command's success may be a repeat (Idempotent-Replayed).
 """
@@ -34,8 +36,9 @@ class ErrorBody(ErrorItem):
 
 
 ERRORS: dict[int, str] = {
-    401: "Personne de confiance ne dit qui agit : authentification requise.",
-    403: "Celui qui agit ne le peut pas : l'autre côté du binôme, ou une commande réservée à un autre rôle.",
+    401: "Jeton absent, invalide ou expiré (POST /auth/token), ou livraison mal signée : authentification requise.",
+    403: "Son rôle ne le permet pas (`role_may_not`), l'autre côté du binôme (`not_your_side`), une commande "
+         "réservée à un autre rôle, ou un mot de passe à changer d'abord.",
     404: "Ce que l'adresse ou le corps désigne n'existe pas.",
     409: "Une règle du programme refuse la commande maintenant (l'étape du binôme, une autre inscription, …).",
     413: "Corps trop grand.",
@@ -46,7 +49,10 @@ ERRORS: dict[int, str] = {
          "Pour une commande (code `command_pending`), elle a peut-être été enregistrée : la renvoyer avec la même "
          "Idempotency-Key ne l'enregistre qu'une fois.",
 }
-BINOME_PATHS = "/binomes"
+# Who may call an operation, besides its permission: any account (its own password), or anyone at all.
+ANY_ACCOUNT = "account"
+PUBLIC = "x-mentorat-public"
+PERMISSION = "x-mentorat-permission"
 COMMAND_ERRORS = (404, 409, 413, 415, 422, 429, 503)
 READ_ERRORS = (422, 429, 503)
 RETRY_AFTER = {"Retry-After": {"description": "Dans combien de secondes réessayer.",
@@ -87,6 +93,9 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     components[ERROR_BODY] = body
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
+            for requirement in operation.get("security", []):
+                for scopes in requirement.values():
+                    operation[PERMISSION] = scopes[0] if scopes else ANY_ACCOUNT
             _document(path, method, operation)
     # FastAPI's own 422 body ({"detail": [...]}) is never sent: every 422 is an ErrorBody.
     for unused in ("HTTPValidationError", "ValidationError"):
@@ -102,9 +111,9 @@ def _document(path: str, method: str, operation: dict[str, Any]) -> None:
     statuses = set(COMMAND_ERRORS if command else READ_ERRORS)
     if any(p["in"] == "path" for p in parameters):
         statuses.add(404)
-    if any(p["in"] == "header" and p["name"].lower() == "x-actor" for p in parameters):
-        statuses.add(401)
-    if command and path.startswith(BINOME_PATHS):  # who may send which binôme command: domain/access.py
+    if PERMISSION in operation or (operation.get(PUBLIC) and command):
+        statuses.add(401)  # no valid token; a login refused, a delivery badly signed
+    if PERMISSION in operation:
         statuses.add(403)
     responses = operation.setdefault("responses", {})
     for status in sorted(statuses):

@@ -1,58 +1,77 @@
-"""Who is acting: the one place a request's principal is decided (authentication plugs in here).
+"""Who asks: the one place a request's principal is decided, from its bearer token (`POST /auth/token`).
 
-Today the principal is read from the `X-Actor` header, which is trusted only where the settings allow it
-(`trust_actor_header`, development only). Without a trusted way to know who acts, a command is refused
-with 401. The principal is the actor of the facts a command records.
+No token, or one that is not ours, tampered with or expired: 401 with `WWW-Authenticate: Bearer`. A token issued
+for a one-time password is good only to change it (403 `password_change_required` elsewhere). What the principal
+may then do is asked route by route (`allowed`, domain.permissions) and row by row by the services
+(domain.visibility, domain.access). Integrations do not hold tokens: they sign their deliveries
+(api/routes/integrations.py).
 """
 
-import re
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Header, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import OAuth2PasswordBearer
 
-from domain.errors import DomainError, InvalidInput
-from domain.facts import Actor
+from application.tokens import InvalidToken, Token
+from domain.errors import Forbidden, Unauthenticated
+from domain.permissions import Permission, require
+from domain.principals import Principal
 
-# A development request that does not say who acts.
-ANONYMOUS = Actor("staff", "anonymous")
-# Who may act through the header ("system" is the service's own, never a caller's); the id: visible ASCII
-# characters but ':' (a header carries no more reliably). The OpenAPI gives the same pattern, as format "actor".
-ACTOR_PATTERN = r"^(staff|mentor|mentee|integration):[!-9;-~]{1,64}$"
-ACTOR_FORMAT = "actor"
-_ACTOR = re.compile(ACTOR_PATTERN)
-_RESERVED = re.compile(r"^system:")
-
-
-class Unauthenticated(DomainError):
-    """Nobody we can trust says who is acting (401)."""
-
-    kind = "unauthenticated"
+# The session cookie carries the same token, for the Temporal UI's codec endpoint only (its path): no other route
+# reads a cookie, so none can be called by a cross-site form.
+CODEC_COOKIE, CODEC_PATH = "mentorat_codec", "/codec"
+# OAuth2's password flow, so /docs' "Authorize" asks for a username and a password and sends the token it gets.
+# auto_error=False: a missing token is our 401 with our body. Each permission is a scope the document declares.
+bearer = OAuth2PasswordBearer(tokenUrl="auth/token", auto_error=False, scopes={
+    permission.value: permission.value for permission in Permission},
+    description="Se connecter avec son nom d'utilisateur et son mot de passe (POST /auth/token) ; les « scopes » "
+                "sont les permissions que chaque route demande, pas à choisir : le rôle du compte les donne.")
 
 
-@dataclass(frozen=True)
-class Principal:
-    kind: str
-    id: str
-
-    @property
-    def actor(self) -> Actor:
-        return Actor(self.kind, self.id)
-
-
-async def resolve_principal(request: Request, x_actor: Annotated[str | None, Header(
-        description="Qui agit : 'staff:<id>', 'mentor:<id>', 'mentee:<id>' ou 'integration:<nom>' "
-                    "(en développement seulement).",
-        json_schema_extra={"format": ACTOR_FORMAT, "pattern": ACTOR_PATTERN},
-        examples=["staff:claire"])] = None) -> Principal:
-    """The request's principal, resolved once per request (FastAPI caches a dependency within a request)."""
-    if not request.app.state.settings.trust_actor_header:
+async def current_token(request: Request, token: Annotated[str | None, Depends(bearer)]) -> Token:
+    if not token:
         raise Unauthenticated("authentication_required")
-    if x_actor is None:
-        return Principal(ANONYMOUS.kind, ANONYMOUS.id)
-    if _RESERVED.match(x_actor):
-        raise InvalidInput("actor_reserved", field="X-Actor")
-    if not _ACTOR.fullmatch(x_actor):
-        raise InvalidInput("actor_invalid", field="X-Actor")
-    actor = Actor.parse(x_actor)
-    return Principal(actor.kind, actor.id)
+    return _verified(request, token)
+
+
+def _verified(request: Request, token: str) -> Token:
+    try:
+        return request.app.state.services.tokens.verify(token)
+    except InvalidToken:
+        raise Unauthenticated("token_invalid") from None
+
+
+async def codec_principal(request: Request, bearer_token: Annotated[str | None, Depends(bearer)]) -> Principal:
+    """The Temporal UI's codec calls: a bearer token, or the cookie set at login for that path only (the UI sends
+    it when "include cross-origin credentials" is on)."""
+    given = bearer_token or request.cookies.get(CODEC_COOKIE)
+    if not given:
+        raise Unauthenticated("authentication_required")
+    token = _verified(request, given)
+    if token.password_change_only:
+        raise Forbidden("password_change_required")
+    require(token.principal, Permission.PAYLOADS_DECODE)
+    return token.principal
+
+
+async def any_principal(token: Annotated[Token, Depends(current_token)]) -> Principal:
+    """The principal of a token good for the routes of the account itself (its password, who it is)."""
+    return token.principal
+
+
+async def resolve_principal(token: Annotated[Token, Depends(current_token)]) -> Principal:
+    if token.password_change_only:
+        raise Forbidden("password_change_required")
+    return token.principal
+
+
+def allowed(permission: Permission):
+    """A route's dependency: the principal, if its role has `permission` (403 otherwise, before any lookup).
+
+    A `Security` dependency: the OpenAPI names the permission as the scope of the operation's OAuth2 requirement,
+    which the documentation of errors (api/openapi.py) and the route × role tests read."""
+    async def principal_with(principal: Annotated[Principal, Depends(resolve_principal)]) -> Principal:
+        require(principal, permission)
+        return principal
+
+    return Security(principal_with, scopes=[permission.value])

@@ -71,6 +71,8 @@ class CommandInput(Input):
 # --- persons --------------------------------------------------------------------------------------
 
 ProgrammeId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+# The same shape as an account's scope ids (domain.accounts.SCOPE_ID).
+OrganisationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Capacity = Annotated[whole(ge=1, le=10), Field(description="Nombre de binômes ouverts à la fois.")]
 Languages = Annotated[list[Language], Field(max_length=20)]
 
@@ -84,6 +86,9 @@ class MenteeIn(Input):
     phone: Phone | None = None
     languages: Languages = Field(default_factory=list)
     programme_id: ProgrammeId = Field("default", description="Le programme de la personne.")
+    organisation_id: OrganisationId | None = Field(
+        None, description="L'organisation partenaire : l'ISP qui oriente un mentee, l'entreprise qui emploie un "
+                          "mentor (ses utilisateurs ne voient que leurs personnes).")
 
 
 class MentorIn(MenteeIn):
@@ -104,6 +109,7 @@ class MenteeChangeIn(Input):
     email: Email | None = optional()
     phone: Phone | None = optional()
     languages: Languages = optional()
+    organisation_id: OrganisationId | None = optional()
 
 
 class MentorChangeIn(MenteeChangeIn):
@@ -126,6 +132,7 @@ class PersonOut(BaseModel):
     registered_at: datetime
     programme_id: str = "default"
     capacity: int | None = None
+    organisation_id: str | None = None
 
 
 # --- programmes -----------------------------------------------------------------------------------

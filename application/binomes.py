@@ -16,6 +16,8 @@ from uuid import UUID
 
 import structlog
 
+from application.binome_scope import BinomeScope
+from application.data_reads import PersonalDataReads
 from application.errors import CommandPending
 from application.idempotency import SharedDeliveries, fingerprint
 from application.programmes import ProgrammeService
@@ -26,6 +28,8 @@ from domain.catalogue import BINOME, PERSON
 from domain.commands import CommandEnvelope
 from domain.errors import DomainError, IdempotencyConflict, NotAllowed, NotFound
 from domain.facts import Actor
+from domain.principals import Principal, Role
+from domain.visibility import listed_programmes, may_see_binome
 from domain.programme import Programme
 from domain.state import BinomeState, fold
 from domain.tasks import StaffTask
@@ -74,7 +78,7 @@ def envelope_for(name: str, body: dict[str, Any], actor: Actor, idempotency_key:
 class BinomeCommands:
     def __init__(self, workflows: BinomeWorkflows, store: FactStore, views: Views, projector: Projector,
                  settings: CommandSettings, programmes: ProgrammeService,
-                 workflow_options: Callable[[], WorkflowOptions]):
+                 workflow_options: Callable[[], WorkflowOptions], scope: BinomeScope):
         self._workflows = workflows
         self._store = store
         self._views = views
@@ -82,27 +86,30 @@ class BinomeCommands:
         self._settings = settings
         self._programmes = programmes
         self._workflow_options = workflow_options
+        self._scope = scope
         self._in_flight: SharedDeliveries[Accepted] = SharedDeliveries()
 
-    async def propose(self, payload: dict[str, Any], actor: Actor, key: str | None,
+    async def propose(self, payload: dict[str, Any], principal: Principal, key: str | None,
                       occurred_at: datetime | None = None) -> Accepted:
         """Proposes a mentee to a mentor: starts the binôme's workflow, then sends it the proposal."""
         # Read from the store, not the views: a person registered a moment ago is known at once.
         found = {}
         for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
             person = await asyncio.to_thread(self._person, payload[field])
-            if person.role != role:
+            if person.role != role or not principal.sees_programme(person.programme_id):
                 raise NotFound(f"{role}_not_found", field=field)
             found[role] = person
+        actor = principal.actor
         # The binôme runs under its programme's settings as they are now, for its whole life.
         programme = await asyncio.to_thread(self._programmes.get, found["mentee"].programme_id)
         binome_id = new_binome_id(key)
         envelope = envelope_for("ProposeMentee", payload, actor, key, occurred_at)
         return await self._once(binome_id, envelope, lambda: self._propose(binome_id, envelope, programme))
 
-    async def send(self, binome_id: UUID, name: str, payload: dict[str, Any], actor: Actor, key: str | None,
-                   occurred_at: datetime | None = None) -> Accepted:
-        envelope = envelope_for(name, payload, actor, key, occurred_at)
+    async def send(self, binome_id: UUID, name: str, payload: dict[str, Any], principal: Principal,
+                   key: str | None, occurred_at: datetime | None = None) -> Accepted:
+        await self._scope.check(principal, binome_id)
+        envelope = envelope_for(name, payload, principal.actor, key, occurred_at)
         return await self._once(binome_id, envelope, lambda: self._send(binome_id, envelope))
 
     def _person(self, person_id: str) -> persons.PersonState:
@@ -204,30 +211,56 @@ class BinomeCommands:
 
 
 class BinomeQueries:
-    def __init__(self, views: Views, store: FactStore):
+    """Reads, each within the principal's scope; the detail and the history show the pair's personal data, so
+    reading them is logged."""
+
+    def __init__(self, views: Views, store: FactStore, scope: BinomeScope, reads: PersonalDataReads):
         self._views = views
         self._store = store
+        self._scope = scope
+        self._reads = reads
 
-    async def page(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
-                   limit: int, after: Key | None = None, programme_id: str | None = None) -> Page:
+    async def page(self, principal: Principal, stage: str | None, overdue: bool | None, mentor_id: str | None,
+                   mentee_id: str | None, limit: int, after: Key | None = None,
+                   programme_id: str | None = None) -> Page:
+        own = {Role.MENTOR: ("mentor_id", mentor_id), Role.MENTEE: ("mentee_id", mentee_id)}.get(principal.role)
+        if own is not None:  # the pair see their own binômes: another's filter selects none of them
+            name, asked = own
+            if asked not in (None, principal.person_id):
+                return Page([], 0)
+            mentor_id, mentee_id = (principal.person_id, mentee_id) if name == "mentor_id" else (mentor_id,
+                                                                                                principal.person_id)
+        scope = listed_programmes(principal)
+        isp = principal.organisation_id if principal.role is Role.ISP else None
         return await asyncio.to_thread(self._views.binomes, stage, overdue, mentor_id, mentee_id, limit,
-                                       after=after, programme_id=programme_id)
+                                       after=after, programme_id=programme_id, programme_ids=scope,
+                                       mentee_organisation_id=isp)
 
-    async def get(self, binome_id: UUID) -> tuple[BinomeState, list[StaffTask]]:
+    async def get(self, binome_id: UUID, principal: Principal) -> tuple[BinomeState, list[StaffTask]]:
         found = await asyncio.to_thread(self._views.binome, str(binome_id))
-        if found is None:
+        if found is None or not may_see_binome(principal, found[0].programme.id, found[0].mentor_id or "",
+                                               found[0].mentee_id or ""):
             raise NotFound("binome_not_found")
+        await self._reads.record(principal, [p for p in (found[0].mentor_id, found[0].mentee_id) if p],
+                                 "binomes.read")
         return found
 
-    async def history(self, binome_id: UUID, after: int, limit: int) -> list[RecordedFact]:
+    async def history(self, binome_id: UUID, after: int, limit: int, principal: Principal) -> list[RecordedFact]:
+        await self._scope.check(principal, binome_id)
         facts = await asyncio.to_thread(self._store.read, binome_id, after, after + limit, BINOME)
         if not facts and after == 0:
             raise NotFound("binome_not_found")
+        if facts:
+            first = facts[0] if facts[0].fact.position == 1 else (
+                await asyncio.to_thread(self._store.read, binome_id, None, 1))[0]
+            pair = [first.fact.data.get(name) for name in ("mentor_id", "mentee_id")]
+            await self._reads.record(principal, [p for p in pair if p], "binomes.history")
         return facts
 
-    async def tasks(self, overdue: bool | None, kind: str | None, limit: int, after: Key | None = None,
-                    programme_id: str | None = None) -> Page:
-        return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id)
+    async def tasks(self, principal: Principal, overdue: bool | None, kind: str | None, limit: int,
+                    after: Key | None = None, programme_id: str | None = None) -> Page:
+        return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id,
+                                       programme_ids=listed_programmes(principal))
 
 
 def _sent_as(envelope: CommandEnvelope, facts: list[RecordedFact]) -> list[RecordedFact]:

@@ -20,8 +20,12 @@ from domain import persons
 from application.errors import Saturated
 from application.programmes import ProgrammeService
 from domain.catalogue import PERSON
-from domain.errors import IdempotencyConflict, InvalidInput, NotFound
-from domain.facts import Actor, Fact
+from application.data_reads import PersonalDataReads
+from domain.errors import Forbidden, IdempotencyConflict, NotFound
+from domain.facts import Fact
+from domain.permissions import Permission
+from domain.principals import Principal
+from domain.visibility import listed_programmes, may_see_person, partner_lists
 from eventstore import AppendConflict, FactStore
 from projections.paging import Key
 from projections.projector import Projector
@@ -41,39 +45,44 @@ class Registered:
 
 class PersonService:
     def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
-                 programmes: ProgrammeService):
+                 programmes: ProgrammeService, reads: PersonalDataReads):
         self._store = store
         self._views = views
         self._projector = projector
         self._read_your_writes_seconds = read_your_writes_seconds
         self._programmes = programmes
+        self._reads = reads
 
     async def register(self, role: str, name: str, email: str | None, phone: str | None, languages: list[str],
-                       actor: Actor, key: str | None, programme_id: str = persons.DEFAULT_PROGRAMME_ID,
-                       capacity: int | None = None) -> Registered:
+                       principal: Principal, key: str | None, programme_id: str = persons.DEFAULT_PROGRAMME_ID,
+                       capacity: int | None = None, organisation_id: str | None = None) -> Registered:
         mentor_capacity = persons.capacity_of(role, capacity)
-        if not await asyncio.to_thread(lambda: self._programmes.state(programme_id).exists):
+        # A programme outside a coordinator's scope is, to them, one that does not exist.
+        if not principal.sees_programme(programme_id) or not await asyncio.to_thread(
+                lambda: self._programmes.state(programme_id).exists):
             raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
         person_id = uuid.uuid5(PERSON_NAMESPACE, f"{role}/{key}") if key else uuid.uuid4()
         body = {"name": name, "email": email, "phone": phone, "languages": languages, "programme_id": programme_id,
-                "capacity": capacity}
+                "capacity": capacity, "organisation_id": organisation_id}
         person = persons.Person(str(person_id), role, name, email, phone, languages, programme_id,
-                                mentor_capacity)
-        fact = persons.register(person, actor, datetime.now(timezone.utc), key or str(person_id),
+                                mentor_capacity, organisation_id)
+        fact = persons.register(person, principal.actor, datetime.now(timezone.utc), key or str(person_id),
                                 fingerprint(role, body))
         repeated = not await self._append_or_recognise(person_id, fact)
         return Registered(await self._as_recorded(role, person_id), repeated)
 
-    async def change(self, role: str, person_id: str, changes: dict[str, Any], actor: Actor,
+    async def change(self, role: str, person_id: str, changes: dict[str, Any], principal: Principal,
                      key: str | None) -> Registered:
         """A profile change, recorded as a fact on the person's stream; the same key and body again records nothing."""
+        actor = principal.actor
         stream_id = _stream_id(person_id, role)
         command_id = key or str(uuid.uuid4())
         body_fingerprint = fingerprint(f"{role}/change", changes)
         for _ in range(RACES):
             recorded = await asyncio.to_thread(self._store.read, stream_id, None, None, PERSON)
             state = persons.fold(str(stream_id), [r.fact for r in recorded])
-            if state.role != role:
+            if state.role != role or not may_see_person(principal, role, state.person_id, state.programme_id,
+                                                        state.organisation_id):
                 raise NotFound(f"{role}_not_found")
             facts = persons.change_profile(state, changes, actor, datetime.now(timezone.utc), command_id,
                                            body_fingerprint)
@@ -86,14 +95,27 @@ class PersonService:
             return Registered(await self._as_recorded(role, stream_id, changes), False)
         raise Saturated("person_busy")
 
-    async def get(self, role: str, person_id: str) -> dict[str, Any]:
+    async def get(self, role: str, person_id: str, principal: Principal) -> dict[str, Any]:
+        """One person, if `principal` may see them; the read is logged (who read whose personal data)."""
         found = await asyncio.to_thread(self._views.person, person_id)
-        if found is None or found["role"] != role:
+        if found is None or found["role"] != role or not may_see_person(
+                principal, role, person_id, found["programme_id"], found["organisation_id"]):
             raise NotFound(f"{role}_not_found")
+        await self._reads.record(principal, [person_id], f"{role}s.read")
         return found
 
-    async def page(self, role: str, limit: int, after: Key | None = None, programme_id: str | None = None) -> Page:
-        return await asyncio.to_thread(self._views.persons, role, limit, after=after, programme_id=programme_id)
+    async def page(self, role: str, principal: Principal, limit: int, after: Key | None = None,
+                   programme_id: str | None = None) -> Page:
+        """The persons `principal` may see: staff those of their programmes, a partner its own people."""
+        organisation_id = None
+        if not principal.is_staff:
+            if partner_lists(principal) != role:  # an ISP lists its mentees, never mentors; a company the reverse
+                raise Forbidden("role_may_not", permission=Permission.PERSONS_LIST.value, role=principal.role.value)
+            organisation_id = principal.organisation_id
+        page = await asyncio.to_thread(self._views.persons, role, limit, after=after, programme_id=programme_id,
+                                       programme_ids=listed_programmes(principal), organisation_id=organisation_id)
+        await self._reads.record(principal, [p["person_id"] for p in page.items], f"{role}s.list")
+        return page
 
     async def _append_or_recognise(self, person_id: UUID, fact: Fact) -> bool:
         """True if `fact` was written now; False if the same registration (same key and body) was already there."""
@@ -116,7 +138,7 @@ class PersonService:
 
         try:
             if await asyncio.to_thread(self._projector.wait_until, shown, self._read_your_writes_seconds):
-                return await self.get(role, str(person_id))
+                return await asyncio.to_thread(self._views.person, str(person_id))
         except Exception:
             log.exception("read_view_wait_failed", person_id=str(person_id))
         stored = await asyncio.to_thread(self._store.read, person_id)
@@ -133,4 +155,5 @@ def _stream_id(person_id: str, role: str) -> UUID:
 def _from_state(state: persons.PersonState) -> dict[str, Any]:
     return {"person_id": state.person_id, "role": state.role, "name": state.name, "email": state.email,
             "phone": state.phone, "languages": state.languages, "registered_at": state.registered_at,
-            "programme_id": state.programme_id, "capacity": state.capacity if state.role == "mentor" else None}
+            "programme_id": state.programme_id, "capacity": state.capacity if state.role == "mentor" else None,
+            "organisation_id": state.organisation_id}

@@ -4,10 +4,16 @@ composition root (`mentorat.bootstrap`), so no edge builds or reaches into the i
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from temporalio.converter import PayloadCodec
+
+from application.accounts import AccountService
 from application.binomes import BinomeCommands, BinomeQueries
+from application.data_reads import PersonalDataReads
+from application.integrations import IntegrationService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.system import SystemStatus
+from application.tokens import TokenService
 
 
 @dataclass
@@ -17,6 +23,12 @@ class Services:
     binome_queries: BinomeQueries
     system: SystemStatus
     programmes: ProgrammeService
+    accounts: AccountService
+    tokens: TokenService
+    integrations: IntegrationService
+    data_reads: PersonalDataReads
+    # Decrypts Temporal payloads for staff (the Temporal UI's codec endpoint).
+    payload_codec: PayloadCodec
     # Background work that lives as long as the edge serving them (the read-view projector in the API).
     on_start: list[Callable[[], None]] = field(default_factory=list)
     on_stop: list[Callable[[], None]] = field(default_factory=list)

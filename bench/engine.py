@@ -48,7 +48,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from api.app import create_app  # noqa: E402
 from engine_shape import UPDATE, WORKFLOW, CommandShapeWorkflow, ShapeActivities  # noqa: E402
 from eventstore import FactStore  # noqa: E402
-from mentorat.bootstrap import build_container, build_store  # noqa: E402
+from application.tokens import TokenService  # noqa: E402
+from domain.principals import Principal, Role  # noqa: E402
+from mentorat.bootstrap import build_container, build_store, with_payload_codec  # noqa: E402
 from mentorat.database import ensure_database  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
@@ -143,8 +145,14 @@ async def bare_phase(client: Client, local: bool, args: argparse.Namespace) -> F
 
 # --- phase 3: the project ----------------------------------------------------------------------------------
 
-async def command(http: httpx.AsyncClient, path: str, body: dict, actor: str = "staff:bench") -> dict:
-    response = await http.post(path, json=body, headers={"X-Actor": actor})
+BENCH_STAFF = Principal(Role.ADMINISTRATOR, "bench")
+# The running project's token service (set by project_service, which knows its secret).
+TOKENS: list[TokenService] = []
+
+
+async def command(http: httpx.AsyncClient, path: str, body: dict, actor: Principal = BENCH_STAFF) -> dict:
+    # Each command with the token of who sends it (minted with the service's own secret: see project_service).
+    response = await http.post(path, json=body, headers={"Authorization": f"Bearer {TOKENS[-1].issue(actor)}"})
     if response.status_code >= 300:
         raise RuntimeError(f"POST {path}: HTTP {response.status_code} {response.text[:300]}")
     return response.json()
@@ -155,15 +163,16 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
 
     async def prepare(index: int) -> Callable[[], Awaitable[None]]:
         binome, mentor, mentee = await proposed_binome(http, str(index))
-        as_mentor, as_mentee = f"mentor:{mentor}", f"mentee:{mentee}"
-        steps: list[tuple[str, dict, str]] = [
+        as_mentor = Principal(Role.MENTOR, f"bench-{mentor}", person_id=mentor)
+        as_mentee = Principal(Role.MENTEE, f"bench-{mentee}", person_id=mentee)
+        steps: list[tuple[str, dict, Principal]] = [
             ("proposal/accept", {}, as_mentor),
-            ("first-meeting", {"mode": "in_person", "checklist": ["expectations"]}, "staff:bench"),
+            ("first-meeting", {"mode": "in_person", "checklist": ["expectations"]}, BENCH_STAFF),
             ("validations", {"side": "mentor", "decision": "validated"}, as_mentor),
             ("validations", {"side": "mentee", "decision": "validated"}, as_mentee),
             ("contract/signatures", {"party": "mentor"}, as_mentor),
             ("contract/signatures", {"party": "mentee"}, as_mentee),
-            ("contract/signatures", {"party": "programme"}, "staff:bench"),
+            ("contract/signatures", {"party": "programme"}, BENCH_STAFF),
             ("intake/analysis", {"strengths": ["motivation"], "weaknesses": ["CV"]}, as_mentor),
             ("action-plan", {"actions": [{"title": "Refaire le CV", "owner": "mentee"}]}, as_mentor),
         ]
@@ -174,7 +183,7 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
                 await command(http, f"/binomes/{binome}/{path}", body, actor)
             else:
                 await command(http, f"/binomes/{binome}/meetings", {"mode": "video", "duration_minutes": 60},
-                              "integration:bench")
+                              as_mentor)
         return next_command
 
     return await measure("project (HTTP API)", args.clients, args.per_client, args.idle, prepare)
@@ -193,7 +202,10 @@ async def proposed_binome(http: httpx.AsyncClient, label: str) -> tuple[str, str
 async def project_service(settings: Settings, client: Client, clients: int):
     """The composition root as `mentorat serve` wires it, on our dev server; yields an HTTP client to its API.
     The workers read their settings from this process's environment, as `serve`'s do."""
-    container = build_container(settings, client)
+    container = build_container(settings)
+    # As `serve`: payloads encrypted with the data keys its worker processes read too.
+    container.temporal = with_payload_codec(client, container.settings)
+    TOKENS.append(TokenService(container.settings.token_secret.get_secret_value(), container.settings.token_minutes))
     server = uvicorn.Server(uvicorn.Config(create_app(container.services()), host="127.0.0.1",
                                            port=settings.api_port, log_config=None, lifespan="on"))
     try:

@@ -35,14 +35,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
-from domain.facts import Actor  # noqa: E402
+from domain.principals import Principal, Role  # noqa: E402
 from mentorat.devserver import binary  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from cpu import children, cpu_by_group  # noqa: E402
 from processes import service_and_workers  # noqa: E402
 from tests.support.assertions import not_once  # noqa: E402
 
-STAFF = Actor("staff", "bench")
+# The bench acts as an administrator (the services take who asks, as the API gives it them).
+STAFF = Principal(Role.ADMINISTRATOR, "bench")
 WEEKS = 27
 MONITORING_WEEKS = (6, 12, 18, 24)  # a contact is due every six weeks from the start
 EVALUATION = {"answers": {"objectives_reached": "Oui, un emploi trouvé."}, "rating": 5}

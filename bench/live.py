@@ -27,13 +27,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from application.errors import CommandPending, Saturated, Unavailable  # noqa: E402
-from domain.facts import Actor  # noqa: E402
 from domain.persons import Person, register  # noqa: E402
+from domain.principals import Principal, Role  # noqa: E402
 from mentorat.devserver import DevServer  # noqa: E402
 from mentorat.logging import configure_logging  # noqa: E402
 from processes import free_port, service_and_workers  # noqa: E402
 
-STAFF = Actor("staff", "bench")
+# The bench acts as an administrator (the services take who asks, as the API gives it them).
+STAFF = Principal(Role.ADMINISTRATOR, "bench")
 ANSWER_DELAY = timedelta(days=7)  # the default programme's proposal response delay
 
 
@@ -52,7 +53,7 @@ def persons_for(container, count: int) -> list[tuple[str, str]]:
         for role in ("mentor", "mentee"):
             person_id = uuid.uuid4()
             person = Person(str(person_id), role, f"{role} {index}", None, None, ["fr"])
-            container.store.append(person_id, [register(person, STAFF, now, f"live-{person_id}", None)])
+            container.store.append(person_id, [register(person, STAFF.actor, now, f"live-{person_id}", None)])
             ids.append(str(person_id))
         pairs.append((ids[0], ids[1]))
     return pairs

@@ -22,6 +22,7 @@ a timeout, and the whole run has a deadline (--deadline), so it always stops by 
 from __future__ import annotations
 
 import argparse
+import os
 import asyncio
 import contextlib
 import json
@@ -85,11 +86,11 @@ class Pool:
     waiting for one given client is not overtaken by newcomers.
     """
 
-    def __init__(self, url: str, size: int, timeout: float):
+    def __init__(self, url: str, size: int, timeout: float, token: str):
         self.clients = [
             httpx.AsyncClient(base_url=url, timeout=timeout, trust_env=False,
                               limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                              headers={"User-Agent": f"mentorat-bench/{index}"})
+                              headers={"User-Agent": f"mentorat-bench/{index}", "Authorization": f"Bearer {token}"})
             for index in range(size)
         ]
         self._free = deque(range(size))
@@ -168,7 +169,8 @@ class Driver:
     async def command(self, outcome: Outcome, name: str, path: str, body: dict[str, Any], actor: str,
                       *, headers: dict[str, str] | None = None, client_index: int | None = None) -> httpx.Response:
         try:
-            response, elapsed, _ = await self._request("POST", path, body=body, headers={"X-Actor": actor, **(headers or {})},
+            # `actor` names the side a command is sent for; the bench's administrator sends them all.
+            response, elapsed, _ = await self._request("POST", path, body=body, headers=headers,
                                                        client_index=client_index)
         except httpx.HTTPError as error:
             self.stats.error(f"{name}: {type(error).__name__}: {error}")
@@ -213,7 +215,7 @@ class Driver:
         other = (client_index + 1) % len(self.pool.clients)
         try:
             again, elapsed, _ = await self._request("POST", path, body=body,
-                                                    headers={"X-Actor": "integration:bench", **headers},
+                                                    headers=headers,
                                                     client_index=other)
         except httpx.HTTPError as error:
             self.stats.replays_bad += 1
@@ -315,12 +317,23 @@ async def log_position(url: str, timeout: float) -> int | None:
         return response.json().get("log_position")
 
 
+async def log_in(args: argparse.Namespace) -> str:
+    """A token of the administrator the bench acts as (`--username`, `--password`)."""
+    if not args.password:
+        raise RuntimeError("give the administrator's password: --password or MENTORAT_ADMIN_PASSWORD")
+    async with httpx.AsyncClient(base_url=args.url, timeout=args.timeout, trust_env=False) as client:
+        response = await client.post("/auth/token", data={"username": args.username, "password": args.password})
+    if response.status_code != 200 or response.json().get("must_change_password"):
+        raise RuntimeError(f"log in as {args.username}: HTTP {response.status_code} {response.text[:300]}")
+    return response.json()["access_token"]
+
+
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(args.seed)
     run_id = uuid.uuid4().hex[:8]
     stats = Stats()
     facts_before = await log_position(args.url, args.timeout)
-    pool = Pool(args.url, args.clients, args.timeout)
+    pool = Pool(args.url, args.clients, args.timeout, await log_in(args))
     driver = Driver(pool, stats, args.meetings, rng, run_id)
     outcomes = [Outcome(index) for index in range(args.binomes)]
     done = 0
@@ -445,6 +458,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--url", default="http://127.0.0.1:8000", help="the running API")
+    parser.add_argument("--username", default="admin", help="an administrator's account")
+    parser.add_argument("--password", default=os.environ.get("MENTORAT_ADMIN_PASSWORD", ""),
+                        help="its password (default: MENTORAT_ADMIN_PASSWORD)")
     parser.add_argument("--binomes", type=int, default=40, help="binômes driven from proposal to completion")
     parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
     parser.add_argument("--meetings", type=int, default=6, help="meetings per binôme")

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 from temporalio.client import Client
 
-from mentorat.bootstrap import Container, build_container
+from mentorat.bootstrap import Container, build_container, with_payload_codec
 from mentorat.settings import Settings
 from mentorat.worker_processes import WORKER_COMMAND
 
@@ -71,7 +71,9 @@ def service_and_workers(client: Client, data_dir: Path, args: argparse.Namespace
     `mentorat worker` processes beside it, on `args.store` (`args.postgres_user`); all stopped in order at the end."""
     use_settings(data_dir, args.store, client.service_client.config.target_host, f"bench-{bench}", bench,
                  args.postgres_user)
-    container = build_container(Settings(), client)  # creates the database the workers then share
+    container = build_container(Settings())  # creates the database the workers then share
+    # The workers encrypt payloads with the data keys of the shared data directory: so must this process.
+    container.temporal = with_payload_codec(client, container.settings)
     services = container.services()
     workers: list[subprocess.Popen] = []
     try:

@@ -12,6 +12,8 @@ cd "$1"
 DATA=$(mktemp -d)
 export MENTORAT_DATA_DIR=$DATA MENTORAT_API_PORT=$3 MENTORAT_TEMPORAL_DEV_PORT=$4 MENTORAT_TEMPORAL_UI_PORT=$5
 export MENTORAT_LOG_LEVEL=WARNING MENTORAT_LOG_FORMAT=json
+# The first administrator, whom bench/load.py logs in as.
+export MENTORAT_ADMIN_PASSWORD=bench-administrator-password
 if [ "$2" = postgres ]; then
   export MENTORAT_EVENT_STORE=postgres MENTORAT_POSTGRES_USER=postgres MENTORAT_POSTGRES_DB="bench_$(date +%s)"
   # Older checkouts do not create their database: do it for them.

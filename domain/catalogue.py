@@ -12,7 +12,8 @@ from typing import Any
 from domain.errors import InvalidInput
 
 BINOME, PERSON, PROGRAMME = "binome", "person", "programme"
-CATEGORIES = (BINOME, PERSON, PROGRAMME)
+ACCOUNT, INTEGRATION, AUDIT = "account", "integration", "audit"
+CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT)
 SUBJECTS = ("person", "mentor", "mentee", "pair")
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -39,11 +40,18 @@ def _registered_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "programme_id": data.get("programme_id", "default")}
 
 
+def _registered_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    # Before partner organisations nobody was referred by an ISP or employed by a partner company.
+    return {**data, "organisation_id": data.get("organisation_id")}
+
+
 def _proposed_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "programme_id": data.get("programme_id") or data.get("programme", {}).get("id", "default")}
 
 
-_PERSON_FIELDS = ("name", "email", "phone", "languages", "programme_id")
+_SCOPE_FIELDS = ("role", "programmes", "person_id", "organisation_id")
+_PASSWORD_FIELDS = ("password_hash", "must_change_password")
+_PERSON_FIELDS = ("name", "email", "phone", "languages", "programme_id", "organisation_id")
 _PERSON_PERSONAL = {"name": "person", "email": "person", "phone": "person", "languages": "person"}
 
 SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
@@ -81,16 +89,29 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     _binome("EvaluationRecorded", "side", "answers", "rating", personal={"answers": "pair", "rating": "pair"}),
     _binome("BinomeCompleted", "reason", "missing"),
     # A person's stream.
-    FactSpec("MentorRegistered", PERSON, _PERSON_FIELDS + ("capacity",), _PERSON_PERSONAL, version=2,
-             upcasters={1: lambda data: {**_registered_v1_to_v2(data), "capacity": data.get("capacity", 1)}}),
-    FactSpec("MenteeRegistered", PERSON, _PERSON_FIELDS, _PERSON_PERSONAL, version=2,
-             upcasters={1: _registered_v1_to_v2}),
+    FactSpec("MentorRegistered", PERSON, _PERSON_FIELDS + ("capacity",), _PERSON_PERSONAL, version=3,
+             upcasters={1: lambda data: {**_registered_v1_to_v2(data), "capacity": data.get("capacity", 1)},
+                        2: _registered_v2_to_v3}),
+    FactSpec("MenteeRegistered", PERSON, _PERSON_FIELDS, _PERSON_PERSONAL, version=3,
+             upcasters={1: _registered_v1_to_v2, 2: _registered_v2_to_v3}),
     FactSpec("PersonProfileChanged", PERSON, ("changes",), {"changes": "person"}),
     FactSpec("BinomeJoined", PERSON, ("binome_id", "partner_id")),
     FactSpec("BinomeLeft", PERSON, ("binome_id", "reason")),
     # A programme's stream.
     FactSpec("ProgrammeCreated", PROGRAMME, ("programme_id", "settings")),
     FactSpec("ProgrammeSettingsChanged", PROGRAMME, ("changes",)),
+    # An account's stream (domain.accounts): a password's hash only, never the password.
+    FactSpec("AccountCreated", ACCOUNT, ("username",) + _SCOPE_FIELDS + _PASSWORD_FIELDS, {"username": "person"}),
+    FactSpec("AccountPasswordSet", ACCOUNT, _PASSWORD_FIELDS),
+    FactSpec("AccountScopeChanged", ACCOUNT, _SCOPE_FIELDS),
+    FactSpec("AccountDisabled", ACCOUNT, ()),
+    FactSpec("AccountEnabled", ACCOUNT, ()),
+    # An integration's stream (domain.integrations): its signing secrets sealed with the data key, never in clear.
+    FactSpec("IntegrationRegistered", INTEGRATION, ("integration_id", "name", "programmes", "binomes")),
+    FactSpec("IntegrationSecretAdded", INTEGRATION, ("secret_id", "sealed_secret")),
+    FactSpec("IntegrationSecretRevoked", INTEGRATION, ("secret_id",)),
+    # Who read whose personal data (data-subject access requests): one stream per read.
+    FactSpec("PersonalDataRead", AUDIT, ("subjects", "what")),
 )}
 
 

@@ -45,6 +45,12 @@ class NotFound(DomainError):
     kind = "not_found"
 
 
+class Unauthenticated(DomainError):
+    """No valid credentials say who asks (401)."""
+
+    kind = "unauthenticated"
+
+
 class Forbidden(DomainError):
     """The one asking may not do this (403)."""
 
@@ -52,7 +58,8 @@ class Forbidden(DomainError):
 
 
 ERROR_TYPES: dict[str, type[DomainError]] = {
-    cls.__name__: cls for cls in (DomainError, InvalidInput, NotAllowed, IdempotencyConflict, NotFound, Forbidden)
+    cls.__name__: cls for cls in (DomainError, InvalidInput, NotAllowed, IdempotencyConflict, NotFound, Forbidden,
+                                  Unauthenticated)
 }
 
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-ACTOR_KINDS = ("staff", "mentor", "mentee", "integration", "system")
+ACTOR_KINDS = ("staff", "mentor", "mentee", "integration", "isp", "company", "system")
 
 
 @dataclass(frozen=True)

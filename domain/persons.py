@@ -14,7 +14,7 @@ ROLE_OF = {fact_type: role for role, fact_type in REGISTERED.items()}
 DEFAULT_PROGRAMME_ID = "default"
 DEFAULT_CAPACITY = 1
 # What a profile change may set.
-PROFILE_FIELDS = ("name", "email", "phone", "languages", "capacity")
+PROFILE_FIELDS = ("name", "email", "phone", "languages", "capacity", "organisation_id")
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,9 @@ class Person:
     programme_id: str = DEFAULT_PROGRAMME_ID
     # How many binômes a mentor may have open at once (mentees: always one).
     capacity: int = DEFAULT_CAPACITY
+    # The partner organisation: the ISP that referred a mentee, the company that employs a mentor (its users see
+    # their own people: domain.principals).
+    organisation_id: str | None = None
 
 
 @dataclass
@@ -40,6 +43,7 @@ class PersonState:
     phone: str | None = None
     languages: list[str] = field(default_factory=list)
     capacity: int = DEFAULT_CAPACITY
+    organisation_id: str | None = None
     registered_at: datetime | None = None
     version: int = 0
     # binôme id -> the other person of the pair, for every binôme not yet ended
@@ -55,7 +59,7 @@ class PersonState:
 
     def person(self) -> Person:
         return Person(self.person_id, self.role or "", self.name, self.email, self.phone, list(self.languages),
-                      self.programme_id, self.capacity)
+                      self.programme_id, self.capacity, self.organisation_id)
 
 
 def capacity_of(role: str, capacity: int | None) -> int:
@@ -69,7 +73,8 @@ def capacity_of(role: str, capacity: int | None) -> int:
 
 def register(person: Person, actor: Actor, at: datetime, command_id: str, fingerprint: str | None) -> Fact:
     data: dict[str, Any] = {"name": person.name, "email": person.email, "phone": person.phone,
-                            "languages": list(person.languages), "programme_id": person.programme_id}
+                            "languages": list(person.languages), "programme_id": person.programme_id,
+                            "organisation_id": person.organisation_id}
     if person.role == "mentor":
         data["capacity"] = person.capacity
     return Fact(type=REGISTERED[person.role], position=1, occurred_at=at, actor=actor, data=data,
@@ -111,6 +116,7 @@ def evolve(state: PersonState, fact: Fact) -> PersonState:
         state.languages = list(data.get("languages", []))
         state.programme_id = data.get("programme_id", DEFAULT_PROGRAMME_ID)
         state.capacity = data.get("capacity", DEFAULT_CAPACITY)
+        state.organisation_id = data.get("organisation_id")
         state.registered_at = fact.occurred_at
     elif fact.type == "PersonProfileChanged":
         for name, value in data["changes"].items():

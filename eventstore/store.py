@@ -171,6 +171,11 @@ class FactStore:
             for n in notifications
         ]
 
+    def holds_any(self, fact_type: str) -> bool:
+        """Whether any stream holds a fact of this type (the log is scanned in order: for early, rare facts)."""
+        topic = f"{EVENT_CLASSES[fact_type].__module__}:{fact_type}"
+        return bool(self._recorder.select_notifications(0, 1, topics=[topic]))
+
     def last_log_position(self) -> int:
         return self._recorder.max_notification_id() or 0
 

@@ -9,14 +9,23 @@ from dataclasses import dataclass
 from temporalio.client import Client
 from temporalio.worker import Worker
 
+from application.accounts import AccountService
+from application.binome_scope import BinomeScope
 from application.binomes import BinomeCommands, BinomeQueries
+from application.data_reads import PersonalDataReads
+from application.integrations import IntegrationService
+from application.login_guard import LoginGuard
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.services import Services
 from application.system import SystemStatus
 from application.temporal_gateway import BinomeWorkflows
+from application.tokens import TokenService
 from eventstore import FactStore
 from mentorat.database import ensure_database
+from mentorat.local_secrets import with_local_secrets
+from mentorat.payload_codec import EncryptionCodec, data_converter, parse_keys
+from mentorat.sealing import Sealer
 from mentorat.settings import Settings
 from projections.database import ViewDatabase, postgres_views, sqlite_views
 from projections.projector import Projector
@@ -67,6 +76,7 @@ def build_view_db(settings: Settings) -> ViewDatabase:
 
 
 def build_container(settings: Settings, temporal: Client | None = None) -> Container:
+    settings = with_local_secrets(settings)
     ensure_database(settings)
     store = build_store(settings)
     view_db = build_view_db(settings)
@@ -84,14 +94,25 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
     follow = settings.run_projector if run_projector is None else run_projector
     programmes = ProgrammeService(container.store, container.views, container.projector,
                                   settings.read_your_writes_seconds)
+    keys = parse_keys(settings.data_keys.get_secret_value())
+    reads = PersonalDataReads(container.store, container.views)
+    scope = BinomeScope(container.views, container.store)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
-                              settings.read_your_writes_seconds, programmes),
+                              settings.read_your_writes_seconds, programmes, reads),
         binomes=BinomeCommands(workflows, container.store, container.views, container.projector, settings,
-                               programmes=programmes, workflow_options=lambda: container.workflow_options),
-        binome_queries=BinomeQueries(container.views, container.store),
+                               programmes=programmes, workflow_options=lambda: container.workflow_options,
+                               scope=scope),
+        binome_queries=BinomeQueries(container.views, container.store, scope, reads),
         system=SystemStatus(container.store, container.projector, workflows),
         programmes=programmes,
+        accounts=AccountService(container.store, LoginGuard(settings.login_failures_per_account,
+                                                             settings.login_failures_per_address),
+                                container.views, container.projector, settings.read_your_writes_seconds),
+        tokens=TokenService(settings.token_secret.get_secret_value(), settings.token_minutes),
+        integrations=IntegrationService(container.store, Sealer(keys), settings.webhook_tolerance_seconds),
+        data_reads=reads,
+        payload_codec=EncryptionCodec(keys),
         on_start=[container.projector.start] if follow else [],
         on_stop=[container.projector.stop] if follow else [],
     )
@@ -101,7 +122,13 @@ async def connect_temporal(settings: Settings, address: str | None = None, lazy:
     """With `lazy`, nothing is dialled before the first call: the API starts (and says so in /health) while
     Temporal is unreachable, and reconnects at the first call that finds it back."""
     return await Client.connect(address or settings.temporal_address, namespace=settings.temporal_namespace,
-                                lazy=lazy)
+                                lazy=lazy, data_converter=data_converter(parse_keys(settings.data_keys.get_secret_value())))
+
+
+def with_payload_codec(client: Client, settings: Settings) -> Client:
+    """`client` (connected elsewhere: a test server) encrypting payloads as `connect_temporal`'s do."""
+    return Client(**{**client.config(),
+                     "data_converter": data_converter(parse_keys(settings.data_keys.get_secret_value()))})
 
 
 def build_temporal_worker(container: Container, **worker_options) -> Worker:

@@ -14,10 +14,13 @@ import uvicorn
 
 from api.app import create_app
 from application import backfill
-from mentorat.bootstrap import Container, build_container, build_temporal_worker, connect_temporal
+from mentorat.bootstrap import (Container, build_container, build_temporal_worker, connect_temporal,
+                                with_payload_codec)
 from mentorat.database import DatabaseSetupError
 from mentorat.devserver import DevServer, dev_server_address
+from mentorat.local_secrets import with_local_secrets
 from mentorat.logging import configure_logging
+from mentorat.payload_codec import generate_key
 from mentorat.settings import Settings
 from mentorat.worker_processes import WorkerProcesses, die_with_parent
 
@@ -37,11 +40,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="once, after upgrading: record the places binômes opened before programmes hold")
     retry = commands.add_parser("retry-parked", help="apply the parked facts again, in order")
     retry.add_argument("--view", help="only this view's parked facts")
+    new_key = commands.add_parser("new-key", help="print a new data key for MENTORAT_DATA_KEYS (put it first)")
+    new_key.add_argument("key_id", help="its id, e.g. 2026-11")
     check = commands.add_parser("healthcheck", help="exit 0 when the API / worker's dependencies answer")
     check.add_argument("what", choices=["api", "worker"])
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    if args.command == "new-key":
+        print(generate_key(args.key_id))
+        return 0
+    settings = with_local_secrets(Settings())
     configure_logging(settings.log_format, settings.log_level)
     runners = {
         "serve": lambda: asyncio.run(serve(settings)),
@@ -63,10 +71,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _first_administrator(container: Container, services) -> None:
+    """On a new installation, the first administrator: its one-time password is printed once, to be changed at the
+    first login (or MENTORAT_ADMIN_PASSWORD is used, and nothing is printed)."""
+    settings = container.settings
+    given = settings.admin_password.get_secret_value() or None
+    password = services.accounts.ensure_first_administrator(settings.admin_username, given)
+    if password is not None:
+        print(f"\n  Premier administrateur : {settings.admin_username}\n  Mot de passe à usage unique : {password}\n"
+              f"  (à changer à la première connexion : POST /auth/password ; voir le README)\n", flush=True)
+
+
 async def _serve_api(container: Container) -> None:
     settings = container.settings
-    config = uvicorn.Config(create_app(container.services()), host=settings.api_host, port=settings.api_port,
-                            log_config=None, lifespan="on")
+    services = container.services()
+    _first_administrator(container, services)
+    config = uvicorn.Config(create_app(services, settings), host=settings.api_host, port=settings.api_port,
+                            log_config=None, lifespan="on", proxy_headers=True,
+                            forwarded_allow_ips=settings.forwarded_allow_ips)
     await uvicorn.Server(config).serve()
 
 
@@ -89,8 +111,9 @@ async def serve(settings: Settings) -> None:
         container.temporal = await connect_temporal(settings)
     else:
         dev_server = DevServer(settings.temporal_dev_db_path, settings.temporal_dev_port,
-                               settings.temporal_ui_port, settings.temporal_namespace)
-        container.temporal = await dev_server.start()
+                               settings.temporal_ui_port, settings.temporal_namespace,
+                               codec_endpoint=f"http://{settings.api_host}:{settings.api_port}/codec")
+        container.temporal = with_payload_codec(await dev_server.start(), settings)
         log.info("temporal_dev_server_started", address=dev_server.address, ui=dev_server.ui_url)
     # Workers in processes of their own (`worker_processes`), or in this one when it is 0.
     address = settings.temporal_address or dev_server.address

@@ -26,7 +26,7 @@ def dev_server_address(port: int) -> str:
 
 
 class DevServer:
-    def __init__(self, db_path: Path, port: int, ui_port: int, namespace: str):
+    def __init__(self, db_path: Path, port: int, ui_port: int, namespace: str, codec_endpoint: str | None = None):
         self.address = dev_server_address(port)
         self._db_path = db_path
         self.ui_url = f"http://127.0.0.1:{ui_port}"
@@ -36,6 +36,8 @@ class DevServer:
             "--ui-ip", "127.0.0.1", "--ui-port", str(ui_port), "--namespace", namespace,
             "--log-level", "error",
         ]
+        if codec_endpoint:  # the UI decrypts payloads through the API's codec endpoint, for staff who logged in
+            self._command += ["--ui-codec-endpoint", codec_endpoint]
         self._namespace = namespace
         self._process: subprocess.Popen | None = None
 

@@ -1,11 +1,11 @@
 """Every setting of a Mentorat process, read from MENTORAT_* environment variables."""
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from psycopg.conninfo import make_conninfo
 from limits import parse_many
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,9 +14,25 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "production"] = "development"
     data_dir: Path = Path("data")
-    # Take the X-Actor header's word for who acts: development only, until authentication is plugged in
-    # (api/principal.py). Unset: true in development, false in production.
-    trust_actor_header: bool = False
+
+    # Who may do what (api/principal.py, application/accounts.py). Empty secrets: in development they are made
+    # once and kept in <data_dir>/secrets.json; production refuses to start without them.
+    # Signs the bearer tokens (HS256): at least 32 characters.
+    token_secret: SecretStr = SecretStr("")
+    token_minutes: int = Field(15, ge=1, le=24 * 60)
+    # Encrypts Temporal payloads and integrations' signing secrets: "<id>:<urlsafe base64 of 32 bytes>", comma
+    # separated, the first one encrypting (mentorat/payload_codec.py; `mentorat new-key` makes one).
+    data_keys: SecretStr = SecretStr("")
+    # The first administrator, made at the first start; without a password one is made and printed once.
+    admin_username: str = "admin"
+    admin_password: SecretStr = SecretStr("")
+    # Failed logins allowed per account and per client address (limits' notation).
+    login_failures_per_account: str = "5/minute;20/hour"
+    login_failures_per_address: str = "30/minute"
+    # Standard Webhooks: how far a delivery's webhook-timestamp may be from now.
+    webhook_tolerance_seconds: int = Field(300, ge=1, le=300)  # the library allows five minutes at most
+    # The Temporal UI's address, allowed to call the codec endpoint (CORS); empty: the dev server's UI.
+    temporal_ui_origin: str = ""
 
     # The event store: SQLite (embedded default) or PostgreSQL.
     event_store: Literal["sqlite", "postgres"] = "sqlite"
@@ -39,6 +55,8 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+    # The reverse proxy (TLS) whose X-Forwarded-For/-Proto headers are believed (uvicorn's forwarded_allow_ips).
+    forwarded_allow_ips: str = "127.0.0.1"
     # "auto": readable in a terminal, JSON lines otherwise.
     log_format: Literal["auto", "console", "json"] = "auto"
     log_level: str = "INFO"
@@ -63,14 +81,7 @@ class Settings(BaseSettings):
     append_timeout_seconds: float = 5.0
     continue_as_new_after_events: int = 4000
 
-    @model_validator(mode="before")
-    @classmethod
-    def _trust_actor_header_by_environment(cls, values: Any) -> Any:
-        if isinstance(values, dict) and values.get("trust_actor_header") in (None, ""):
-            values = {**values, "trust_actor_header": values.get("environment", "development") == "development"}
-        return values
-
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "login_failures_per_account", "login_failures_per_address")
     @classmethod
     def _readable_rate(cls, value: str) -> str:
         if value.strip():
@@ -80,8 +91,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> "Settings":
         if self.environment == "production":
-            if self.trust_actor_header:
-                raise ValueError("production cannot trust the X-Actor header (MENTORAT_TRUST_ACTOR_HEADER=false)")
+            if len(self.token_secret.get_secret_value()) < 32:
+                raise ValueError("production needs MENTORAT_TOKEN_SECRET (32 characters or more)")
+            if not self.data_keys.get_secret_value():
+                raise ValueError("production needs MENTORAT_DATA_KEYS (`mentorat new-key` makes one)")
             if self.event_store != "postgres":
                 raise ValueError("production needs MENTORAT_EVENT_STORE=postgres")
             if not self.temporal_address:
@@ -89,6 +102,10 @@ class Settings(BaseSettings):
             if not self.postgres_password:
                 raise ValueError("production needs MENTORAT_POSTGRES_PASSWORD")
         return self
+
+    @property
+    def secrets_path(self) -> Path:
+        return self.data_dir / "secrets.json"
 
     @property
     def sqlite_events_path(self) -> Path:

@@ -52,7 +52,8 @@ class PersonsBatch(Batch):
             "person_id": person.person_id, "role": person.role, "name": person.name, "email": person.email,
             "phone": person.phone, "languages": json.dumps(person.languages),
             "registered_at": to_text(fact.occurred_at), "programme_id": person.programme_id,
-            "capacity": person.capacity if person.role == "mentor" else None}
+            "capacity": person.capacity if person.role == "mentor" else None,
+            "organisation_id": person.organisation_id}
 
     def flush(self) -> None:
         # A plain insert: applying a registration twice is a bug, and it shows (the primary key refuses it).

@@ -29,6 +29,8 @@ from eventstore import FactStore, RecordedFact
 from eventstore.commits import CommitWatch
 from projections import parking, schema, tracking
 from projections.applier import apply_facts, is_outage, reapply_parked
+from projections.accounts import AccountsProjection
+from projections.data_reads import PersonalDataReadsProjection
 from projections.binomes import BinomesProjection
 from projections.collector import collector_paused
 from projections.database import ViewDatabase
@@ -54,7 +56,8 @@ REBUILD_BATCH_SIZE = 10_000
 def default_projections() -> list[Projection]:
     # "binomes" last: a command's answer waits until the binôme row shows its facts, and by then the
     # other projections of the same pass (its tasks) show them too.
-    return [ProgrammesProjection(), PersonsProjection(), StaffTasksProjection(), BinomesProjection()]
+    return [ProgrammesProjection(), PersonsProjection(), AccountsProjection(), PersonalDataReadsProjection(),
+            StaffTasksProjection(), BinomesProjection()]
 
 
 @dataclass(frozen=True)

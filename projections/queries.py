@@ -1,6 +1,7 @@
 """Reads of the views for the API: binômes with filters and keyset paging, one binôme, staff tasks, persons."""
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Select, bindparam, func, select
@@ -10,7 +11,7 @@ from domain.tasks import StaffTask
 from projections import stored_states
 from projections.database import ViewDatabase
 from projections.paging import Key, KeysetOrder, Window, read_page
-from projections.tables import binomes, persons, programmes, staff_tasks
+from projections.tables import accounts, binomes, personal_data_reads, persons, programmes, staff_tasks
 from projections.timestamps import from_text
 
 
@@ -36,6 +37,8 @@ class Page:
 BINOME_ORDER = KeysetOrder((binomes.c.proposed_at, binomes.c.binome_id), descending=True)  # newest first
 TASK_ORDER = KeysetOrder((staff_tasks.c.since, staff_tasks.c.task_id))  # oldest first
 PERSON_ORDER = KeysetOrder((persons.c.name, persons.c.person_id))
+ACCOUNT_ORDER = KeysetOrder((accounts.c.username, accounts.c.account_id))
+READ_ORDER = KeysetOrder((personal_data_reads.c.read_at, personal_data_reads.c.entry_id), descending=True)
 
 # Built once: a command's answer waits on this one (see BinomeCommands._wait_until_visible).
 _VERSION = select(binomes.c.version).where(binomes.c.binome_id == bindparam("binome_id"))
@@ -48,13 +51,21 @@ class Views:
         self._db = db
 
     def binomes(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
-                limit: int, *, after: Key | None = None, programme_id: str | None = None) -> Page:
+                limit: int, *, after: Key | None = None, programme_id: str | None = None,
+                programme_ids: Collection[str] | None = None, mentee_organisation_id: str | None = None) -> Page:
+        """`programme_ids` (a scope: None for all) and `mentee_organisation_id` (an ISP's referrals) narrow the
+        filters given."""
         conditions = [column == value for column, value in
                       ((binomes.c.stage, stage), (binomes.c.mentor_id, mentor_id), (binomes.c.mentee_id, mentee_id),
                        (binomes.c.programme_id, programme_id))
                       if value is not None]
         if overdue is not None:
             conditions.append(binomes.c.overdue == int(overdue))
+        if programme_ids is not None:
+            conditions.append(binomes.c.programme_id.in_(sorted(programme_ids)))
+        if mentee_organisation_id is not None:
+            conditions.append(binomes.c.mentee_id.in_(select(persons.c.person_id).where(
+                persons.c.organisation_id == mentee_organisation_id, persons.c.role == "mentee")))
         query = select(*BINOME_LIST_COLUMNS).where(*conditions)
         with self._db.read() as conn:
             window = read_page(conn, query, BINOME_ORDER, limit, after)
@@ -72,14 +83,20 @@ class Views:
                                  .order_by(staff_tasks.c.since)).mappings().all()
         return stored_states.loaded(state), [_task(t) for t in tasks]
 
+    def binome_programme(self, binome_id: str) -> str | None:
+        with self._db.read() as conn:
+            return conn.execute(select(binomes.c.programme_id).where(binomes.c.binome_id == binome_id)).scalar()
+
     def binome_version(self, binome_id: str) -> int:
         with self._db.read() as conn:
             version = conn.execute(_VERSION, {"binome_id": binome_id}).scalar()
         return version or 0
 
     def tasks(self, overdue: bool | None, kind: str | None, limit: int, *, after: Key | None = None,
-              programme_id: str | None = None) -> Page:
+              programme_id: str | None = None, programme_ids: Collection[str] | None = None) -> Page:
         conditions = [] if programme_id is None else [staff_tasks.c.programme_id == programme_id]
+        if programme_ids is not None:
+            conditions.append(staff_tasks.c.programme_id.in_(sorted(programme_ids)))
         if overdue is not None:
             conditions.append(staff_tasks.c.overdue_since.is_not(None) if overdue
                               else staff_tasks.c.overdue_since.is_(None))
@@ -96,14 +113,43 @@ class Views:
             row = conn.execute(select(persons).where(persons.c.person_id == person_id)).mappings().first()
         return _person(row) if row else None
 
-    def persons(self, role: str, limit: int, *, after: Key | None = None, programme_id: str | None = None) -> Page:
+    def persons(self, role: str, limit: int, *, after: Key | None = None, programme_id: str | None = None,
+                programme_ids: Collection[str] | None = None, organisation_id: str | None = None) -> Page:
         query = select(persons).where(persons.c.role == role)
         if programme_id is not None:
             query = query.where(persons.c.programme_id == programme_id)
+        if programme_ids is not None:
+            query = query.where(persons.c.programme_id.in_(sorted(programme_ids)))
+        if organisation_id is not None:
+            query = query.where(persons.c.organisation_id == organisation_id)
         with self._db.read() as conn:
             window = read_page(conn, query, PERSON_ORDER, limit, after)
             total = _first_page_total(conn, query, after, window)
         return Page([_person(row) for row in window.rows], total, window.next_after)
+
+    def account(self, account_id: str) -> dict | None:
+        with self._db.read() as conn:
+            row = conn.execute(select(accounts).where(accounts.c.account_id == account_id)).mappings().first()
+        return _account(row) if row else None
+
+    def accounts(self, limit: int, *, after: Key | None = None) -> Page:
+        with self._db.read() as conn:
+            window = read_page(conn, select(accounts), ACCOUNT_ORDER, limit, after)
+            total = _first_page_total(conn, select(accounts), after, window)
+        return Page([_account(row) for row in window.rows], total, window.next_after)
+
+    def personal_data_reads(self, person_id: str | None, reader: str | None, limit: int, *,
+                            after: Key | None = None) -> Page:
+        """Newest first."""
+        conditions = [column == value for column, value in ((personal_data_reads.c.person_id, person_id),
+                                                            (personal_data_reads.c.reader, reader))
+                      if value is not None]
+        query = select(personal_data_reads).where(*conditions)
+        with self._db.read() as conn:
+            window = read_page(conn, query, READ_ORDER, limit, after)
+            total = _first_page_total(conn, query, after, window)
+        return Page([{**row, "read_at": from_text(row["read_at"])} for row in window.rows], total,
+                    window.next_after)
 
     def programmes(self) -> list[dict]:
         with self._db.read() as conn:
@@ -130,6 +176,11 @@ def _first_page_total(conn: Connection, query: Select, after: Key | None, window
     if window.next_after is None:  # the whole list is on this page
         return len(window.rows)
     return conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def _account(row) -> dict:
+    return {**row, "programmes": json.loads(row["programmes"]), "must_change_password": bool(row["must_change_password"]),
+            "disabled": bool(row["disabled"]), "created_at": from_text(row["created_at"])}
 
 
 def _task(row) -> StaffTask:

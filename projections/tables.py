@@ -74,7 +74,9 @@ persons = Table(
     Column("registered_at", Text, nullable=False),
     Column("programme_id", Text, nullable=False, server_default="default"),
     Column("capacity", Integer),
+    Column("organisation_id", Text),
     Index("persons_by_role", "role", "name", "person_id"),
+    Index("persons_by_organisation", "organisation_id", "role", "name", "person_id"),
     Index("persons_by_programme", "programme_id", "role", "name", "person_id"),
 )
 
@@ -87,6 +89,34 @@ programmes = Table(
     Column("settings", Text, nullable=False),
     Column("version", Integer, nullable=False),
     Column("created_at", Text, nullable=False),
+)
+
+# Projection "accounts": who may log in, with which role and scope (never a password's hash).
+accounts = Table(
+    "accounts", metadata,
+    Column("account_id", Text, primary_key=True),
+    Column("username", Text, nullable=False, unique=True),
+    Column("role", Text, nullable=False),
+    Column("programmes", Text, nullable=False),
+    Column("person_id", Text),
+    Column("organisation_id", Text),
+    Column("must_change_password", Integer, nullable=False),
+    Column("disabled", Integer, nullable=False),
+    Column("created_at", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+)
+
+# Projection "personal_data_reads": who read whose personal data, when (one row per person read).
+personal_data_reads = Table(
+    "personal_data_reads", metadata,
+    Column("entry_id", Text, primary_key=True),  # <read id>/<person id>
+    Column("person_id", Text, nullable=False),
+    Column("reader", Text, nullable=False),
+    Column("what", Text, nullable=False),
+    Column("read_at", Text, nullable=False),
+    Index("personal_data_reads_by_time", "read_at", "entry_id"),
+    Index("personal_data_reads_by_person", "person_id", "read_at", "entry_id"),
+    Index("personal_data_reads_by_reader", "reader", "read_at", "entry_id"),
 )
 
 # Facts a projection could not apply, and the later facts of the same stream waiting behind them.

@@ -21,7 +21,7 @@ CORE_SERVICES = {"postgres", "temporal", "temporal-ui", "api", "worker"}
 APP_SERVICES = {"api": ["mentorat", "api"], "worker": ["mentorat", "worker"]}
 PACKAGES = ["domain", "workflows", "projections", "api", "application", "worker", "eventstore", "i18n", "mentorat"]
 TEMPORAL_PORT = 7233
-SECRET_KEY = re.compile(r"PASSWORD|PWD|SECRET|TOKEN", re.IGNORECASE)
+SECRET_KEY = re.compile(r"PASSWORD|PWD|SECRET|TOKEN|_KEYS$", re.IGNORECASE)
 # A Compose reference: ${NAME}, ${NAME:-default}, ${NAME?err}, ${NAME:?err}, or $NAME. `$$` is a literal `$`.
 VARIABLE_REFERENCE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)|([A-Za-z_][A-Za-z0-9_]*))")
 ONLY_A_REFERENCE = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*(?:(?::?[-?])[^}]*)?\}$")

@@ -4,9 +4,10 @@ It starts `mentorat serve` (embedded SQLite, Temporal dev server) on a fresh dat
 runs the `st` command line against its /openapi.json. A bounded number of examples per operation and a fixed
 seed keep the run near a minute and repeatable; the report is printed (`pytest -s`, or on failure). Every check
 is on: no server error, no undocumented status, no answer outside its schema, no schema-valid request refused,
-no schema-invalid one accepted. The only help schemathesis gets is a fresh Idempotency-Key per request and a real
-page cursor in place of a made-up one (tests/support/schemathesis_hooks.py): what a key or a cursor means cannot
-be written in a schema.
+no schema-invalid one accepted, no route that ignores a missing token. Schemathesis acts as the first administrator
+(logged in as the README says). The only help it gets is a fresh Idempotency-Key per request and a real page
+cursor in place of a made-up one (tests/support/schemathesis_hooks.py): what a key or a cursor means cannot be
+written in a schema.
 """
 
 import os
@@ -32,7 +33,8 @@ def test_the_live_api_keeps_its_openapi_contract(tmp_path):
     service.start()
     try:
         run = subprocess.run(
-            [str(SCHEMATHESIS), "run", f"{service.url}/openapi.json",
+            [str(SCHEMATHESIS), "run", f"{service.url}/openapi.json", "--header",
+             f"Authorization: Bearer {service.token}",
              "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
              "--max-examples", str(MAX_EXAMPLES), "--seed", str(SEED), "--generation-database", "none",
              "--no-color", "--report", "junit", "--report-dir", str(tmp_path / "schemathesis")],

@@ -4,10 +4,12 @@ dies is started again, and one whose `serve` is killed outright stops."""
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -20,17 +22,24 @@ pytestmark = pytest.mark.slow
 MENTORAT = Path(sys.executable).parent / "mentorat"
 
 
-def call(url: str, body: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"Content-Type": "application/json"})
+def call(url: str, body: dict | None = None, token: str | None = None, form: dict | None = None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json"}
+    data = json.dumps(body).encode() if body is not None else None
+    if form is not None:
+        headers, data = {"Content-Type": "application/x-www-form-urlencoded"}, urllib.parse.urlencode(form).encode()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
+        with urllib.request.urlopen(urllib.request.Request(url, data=data, headers=headers), timeout=10) as answer:
+            return answer.status, json.loads(answer.read() or b"{}")
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
 
 
 class Service:
+    # What the README tells the first administrator to do: log in with the printed one-time password, change it.
+    ADMIN_PASSWORD = "the administrator's own phrase"
+
     def __init__(self, data_dir: Path, **settings: str):
         """`settings`: more MENTORAT_* variables, e.g. MENTORAT_EVENT_STORE="postgres"."""
         self.api_port, dev_port, ui_port = free_port(), free_port(), free_port()
@@ -40,6 +49,32 @@ class Service:
                     "MENTORAT_LOG_FORMAT": "json", **settings}
         self.data_dir = data_dir
         self.process: subprocess.Popen | None = None
+        self._token: str | None = None
+
+    @property
+    def token(self) -> str:
+        """An administrator's token: on a new installation, from the one-time password `serve` printed."""
+        if self._token is None:
+            status, answer = self.login("admin", self.ADMIN_PASSWORD)
+            if status == 401:
+                printed = re.findall(r"Mot de passe à usage unique : (\S+)", (self.data_dir.parent / "serve.log").read_text())
+                assert len(printed) == 1, "serve printed no one-time password (or more than one)"
+                status, answer = self.login("admin", printed[0])
+                assert status == 200 and answer["must_change_password"], answer
+                changed, _ = call(f"{self.url}/auth/password", {"current_password": printed[0],
+                                                                "new_password": self.ADMIN_PASSWORD},
+                                  token=answer["access_token"])
+                assert changed == 204
+                status, answer = self.login("admin", self.ADMIN_PASSWORD)
+            assert status == 200, answer
+            self._token = answer["access_token"]
+        return self._token
+
+    def login(self, username: str, password: str) -> tuple[int, dict]:
+        return call(f"{self.url}/auth/token", form={"username": username, "password": password})
+
+    def call(self, path: str, body: dict | None = None) -> tuple[int, dict]:
+        return call(f"{self.url}{path}", body, token=self.token)
 
     def start(self) -> None:
         self.log = open(self.data_dir.parent / "serve.log", "a")
@@ -87,13 +122,13 @@ class Service:
         """A mentor and a mentee registered: their ids."""
         ids = []
         for role, name in (("mentors", "Anne"), ("mentees", "Bilal")):
-            status, person = call(f"{self.url}/{role}", {"name": name})
+            status, person = self.call(f"/{role}", {"name": name})
             assert status == 201
             ids.append(person["person_id"])
         return ids[0], ids[1]
 
     def propose(self, mentor: str, mentee: str) -> dict:
-        status, proposal = call(f"{self.url}/binomes", {"mentor_id": mentor, "mentee_id": mentee})
+        status, proposal = self.call("/binomes", {"mentor_id": mentor, "mentee_id": mentee})
         assert status == 201, proposal
         return proposal
 
@@ -113,10 +148,10 @@ def test_serve_keeps_its_data_across_a_restart_and_stops_cleanly(tmp_path):
         assert service.dev_servers_left() == [] and service.workers() == []
 
         service.start()
-        status, again = call(f"{service.url}/mentors/{mentor}")
+        status, again = service.call(f"/mentors/{mentor}")
         assert status == 200 and again["name"] == "Anne"
         # The workflow survived too: it still takes commands.
-        status, accepted = call(f"{service.url}/binomes/{proposal['binome_id']}/proposal/accept", {})
+        status, accepted = service.call(f"/binomes/{proposal['binome_id']}/proposal/accept", {})
         assert status == 201 and accepted["recorded"][0]["type"] == "ProposalAccepted"
         assert service.interrupt() == 0
         assert service.dev_servers_left() == [] and service.workers() == []

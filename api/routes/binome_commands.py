@@ -6,20 +6,24 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Response
 
 from api import schemas as s
-from api.deps import ActorDep, BinomeCommandsDep, BinomeIdDep, IdempotencyKeyDep
+from api.deps import BinomeCommandsDep, BinomeIdDep, IdempotencyKeyDep
 from api.fields import PLAIN
 from api.presenters import fact_out
+from api.principal import allowed
 from application.binomes import Accepted, BinomeCommands
-from domain.facts import Actor
+from domain.permissions import Permission
+from domain.principals import Principal
 
 router = APIRouter(prefix="/binomes", tags=["binômes : commandes"])
+Proposer = Annotated[Principal, allowed(Permission.BINOMES_PROPOSE)]
+Sender = Annotated[Principal, allowed(Permission.BINOMES_COMMAND)]
 ActionId = Annotated[str, Path(max_length=64, pattern=PLAIN, description="L'action du plan (son action_id)")]
 
 
-async def _run(commands: BinomeCommands, binome_id: UUID, name: str, body: s.CommandInput, actor: Actor,
+async def _run(commands: BinomeCommands, binome_id: UUID, name: str, body: s.CommandInput, principal: Principal,
                key: str | None, response: Response, **extra) -> s.CommandResult:
     payload = {**body.model_dump(mode="json", exclude={"occurred_at"}), **extra}
-    accepted = await commands.send(binome_id, name, payload, actor, key, body.occurred_at)
+    accepted = await commands.send(binome_id, name, payload, principal, key, body.occurred_at)
     return _result(accepted, response)
 
 
@@ -30,10 +34,10 @@ def _result(accepted: Accepted, response: Response) -> s.CommandResult:
 
 
 @router.post("", status_code=201, response_model=s.CommandResult, summary="Proposer un mentee à un mentor")
-async def propose(body: s.ProposalIn, commands: BinomeCommandsDep, actor: ActorDep, key: IdempotencyKeyDep,
+async def propose(body: s.ProposalIn, commands: BinomeCommandsDep, principal: Proposer, key: IdempotencyKeyDep,
                   response: Response) -> s.CommandResult:
     payload = body.model_dump(mode="json", exclude={"occurred_at"})
-    accepted = await commands.propose(payload, actor, key, body.occurred_at)
+    accepted = await commands.propose(payload, principal, key, body.occurred_at)
     response.headers["Location"] = f"/binomes/{accepted.binome_id}"
     return _result(accepted, response)
 
@@ -41,8 +45,8 @@ async def propose(body: s.ProposalIn, commands: BinomeCommandsDep, actor: ActorD
 def _command(path: str, name: str, body_type: type, summary: str) -> None:
     """Registers POST `path`: the body becomes the domain command `name`."""
     async def endpoint(binome_id: BinomeIdDep, body: body_type, commands: BinomeCommandsDep,  # type: ignore[valid-type]
-                       actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
-        return await _run(commands, binome_id, name, body, actor, key, response)
+                       principal: Sender, key: IdempotencyKeyDep, response: Response) -> s.CommandResult:
+        return await _run(commands, binome_id, name, body, principal, key, response)
 
     endpoint.__name__ = name
     router.post(path, status_code=201, response_model=s.CommandResult, summary=summary)(endpoint)
@@ -69,6 +73,6 @@ _command("/{binome_id}/evaluations", "RecordEvaluation", s.EvaluationIn, "Évalu
 
 @router.patch("/{binome_id}/actions/{action_id}", response_model=s.CommandResult, summary="Mettre à jour une action")
 async def update_action(binome_id: BinomeIdDep, action_id: ActionId, body: s.ActionChangeIn,
-                        commands: BinomeCommandsDep, actor: ActorDep, key: IdempotencyKeyDep,
+                        commands: BinomeCommandsDep, principal: Sender, key: IdempotencyKeyDep,
                         response: Response) -> s.CommandResult:
-    return await _run(commands, binome_id, "UpdateAction", body, actor, key, response, action_id=action_id)
+    return await _run(commands, binome_id, "UpdateAction", body, principal, key, response, action_id=action_id)

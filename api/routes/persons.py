@@ -6,20 +6,27 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api import cursors
 from api import schemas as s
-from api.deps import ActorDep, IdempotencyKeyDep, PersonsDep
+from api.deps import IdempotencyKeyDep, PersonsDep
 from api.fields import PLAIN
+from api.principal import allowed
 from domain import persons
+from domain.permissions import Permission
+from domain.principals import Principal
 
 router = APIRouter(tags=["mentors et mentees"])
 PersonId = Annotated[str, Path(max_length=64, pattern=PLAIN, description="Identifiant de la personne")]
 ProgrammeFilter = Annotated[str | None, Query(max_length=40, pattern=PLAIN, description="Seulement ce programme")]
+Registrar = Annotated[Principal, allowed(Permission.PERSONS_REGISTER)]
+Editor = Annotated[Principal, allowed(Permission.PERSONS_CHANGE)]
+Lister = Annotated[Principal, allowed(Permission.PERSONS_LIST)]
+Reader = Annotated[Principal, allowed(Permission.PERSONS_READ)]
 
 
 def _register(role: str):
-    async def create(body: s.PERSON_IN[role], service: PersonsDep, actor: ActorDep,  # type: ignore[name-defined]
+    async def create(body: s.PERSON_IN[role], service: PersonsDep, principal: Registrar,  # type: ignore[name-defined]
                      key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
-        registered = await service.register(role, body.name, body.email, body.phone, body.languages, actor, key,
-                                            body.programme_id, getattr(body, "capacity", None))
+        registered = await service.register(role, body.name, body.email, body.phone, body.languages, principal, key,
+                                            body.programme_id, getattr(body, "capacity", None), body.organisation_id)
         if registered.repeated:
             response.headers["Idempotent-Replayed"] = "true"
         response.headers["Location"] = f"/{role}s/{registered.person['person_id']}"
@@ -30,8 +37,9 @@ def _register(role: str):
 
 def _change(role: str):
     async def change(person_id: PersonId, body: s.PERSON_CHANGE_IN[role],  # type: ignore[name-defined]
-                     service: PersonsDep, actor: ActorDep, key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
-        changed = await service.change(role, person_id, body.model_dump(mode="json", exclude_unset=True), actor, key)
+                     service: PersonsDep, principal: Editor, key: IdempotencyKeyDep, response: Response) -> s.PersonOut:
+        changed = await service.change(role, person_id, body.model_dump(mode="json", exclude_unset=True), principal,
+                                       key)
         if changed.repeated:
             response.headers["Idempotent-Replayed"] = "true"
         return s.PersonOut(**changed.person)
@@ -43,9 +51,9 @@ def _list(role: str):
     list_name = f"{role}s"
     PageCursor = cursors.parameter(list_name, ("Anne Dupont", "1b4e28ba-2fa1-4d3b-883f-0016d3cca427"))
 
-    async def list_persons(service: PersonsDep, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    async def list_persons(service: PersonsDep, principal: Lister, limit: Annotated[int, Query(ge=1, le=500)] = 50,
                            after: PageCursor = None, programme_id: ProgrammeFilter = None) -> s.PersonPage:
-        page = await service.page(role, limit, after, programme_id)
+        page = await service.page(role, principal, limit, after, programme_id)
         return s.PersonPage(items=[s.PersonOut(**p) for p in page.items],
                             **cursors.page_fields(page, list_name, limit))
 
@@ -53,8 +61,8 @@ def _list(role: str):
 
 
 def _one(role: str):
-    async def get_person(person_id: PersonId, service: PersonsDep) -> s.PersonOut:
-        return s.PersonOut(**await service.get(role, person_id))
+    async def get_person(person_id: PersonId, service: PersonsDep, principal: Reader) -> s.PersonOut:
+        return s.PersonOut(**await service.get(role, person_id, principal))
 
     return get_person
 

@@ -21,6 +21,7 @@ class Health(BaseModel):
 
 
 @router.get("/health", summary="État du service (magasin d'événements, Temporal, vues)", response_model=Health,
+            openapi_extra={"x-mentorat-public": True},
             responses={503: {"model": Health, "description": "Une dépendance ne répond pas : `status` vaut degraded."}})
 async def health(system: SystemDep) -> JSONResponse:
     checks: dict[str, object] = {}

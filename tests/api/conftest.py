@@ -1,21 +1,27 @@
 """The API in-process (httpx over ASGI), a real worker, a real store (SQLite and PostgreSQL), the time-skipping server."""
 
+import json
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from standardwebhooks.webhooks import Webhook
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from mentorat.bootstrap import build_temporal_worker
+from mentorat.bootstrap import build_temporal_worker, with_payload_codec
+from mentorat.settings import Settings
+from tests.support.auth import as_role, bearer
 
 
 @dataclass
 class Api:
     http: httpx.AsyncClient
     env: WorkflowEnvironment
+    settings: Settings
     app: FastAPI | None = None
     mentors: dict[str, str] = field(default_factory=dict)  # binôme id: its mentor's person id, as `propose` made them
 
@@ -32,6 +38,30 @@ class Api:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def as_(self, role: str, ident: str = "x", **scope) -> dict[str, str]:
+        """Headers acting as `role` (see tests.support.auth.as_role); the client acts as an administrator."""
+        return as_role(self.settings, role, ident, **scope)
+
+    def as_mentor(self, binome: str) -> dict[str, str]:
+        return self.as_("mentor", self.mentors[binome])
+
+    async def integration(self, integration_id: str = "agenda", programmes: tuple[str, ...] = ("default",),
+                          binomes: tuple[str, ...] = ()) -> str:
+        """Registers an integration; its first signing secret."""
+        answer = await self.ok("/integrations", {"integration_id": integration_id, "name": integration_id.title(),
+                                                 "programmes": list(programmes), "binomes": list(binomes)})
+        return answer["secret"]
+
+    async def deliver(self, integration_id: str, secret: str, event_type: str, data: dict, webhook_id: str,
+                      at: datetime | None = None, signature: str | None = None) -> httpx.Response:
+        """A delivery signed as Standard Webhooks senders sign (the library's own `sign`)."""
+        body = json.dumps({"type": event_type, "data": data})
+        at = at or datetime.now(timezone.utc)
+        headers = {"Content-Type": "application/json", "webhook-id": webhook_id,
+                   "webhook-timestamp": str(int(at.timestamp())),
+                   "webhook-signature": signature or Webhook(secret).sign(webhook_id, at, body)}
+        return await self.http.post(f"/integrations/{integration_id}/deliveries", content=body, headers=headers)
+
     async def person(self, role: str, name: str) -> str:
         return (await self.ok(f"/{role}s", {"name": name, "email": f"{name.lower()}@example.org",
                                             "languages": ["fr", "nl"]}))["person_id"]
@@ -46,7 +76,7 @@ class Api:
 
     async def through_contract(self) -> str:
         binome = await self.propose()
-        await self.ok(f"/binomes/{binome}/proposal/accept", **{"X-Actor": f"mentor:{self.mentors[binome]}"})
+        await self.ok(f"/binomes/{binome}/proposal/accept", **self.as_mentor(binome))
         await self.ok(f"/binomes/{binome}/first-meeting", {"mode": "in_person", "checklist": ["expectations"]})
         for side in ("mentor", "mentee"):
             await self.ok(f"/binomes/{binome}/validations", {"side": side, "decision": "validated"})
@@ -65,14 +95,15 @@ class Api:
 @asynccontextmanager
 async def serving(container, env: WorkflowEnvironment, timeout: float, with_app: bool = False):
     """The API in-process over `env`'s Temporal, with a real worker and the projector following the store."""
-    container.temporal = env.client
+    container.temporal = with_payload_codec(env.client, container.settings)
     app = create_app(container)
     container.projector.start()
     try:
         async with build_temporal_worker(container):
             transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=timeout) as http:
-                yield Api(http, env, app if with_app else None)
+            async with httpx.AsyncClient(transport=transport, base_url="http://mentorat", timeout=timeout,
+                                         headers=bearer(container.settings)) as http:
+                yield Api(http, env, container.settings, app if with_app else None)
     finally:
         container.projector.stop()
 

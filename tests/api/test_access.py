@@ -1,7 +1,7 @@
 """The programme's rule on who may act (domain/access.py) through HTTP: 404 for a binôme not theirs, 403 for a
 side not theirs, nothing recorded either way, the refusal in the reader's language."""
 
-from tests.api.test_principal import history_of
+from tests.api.test_authentication import history_of
 from workflows.types import workflow_id
 
 
@@ -9,7 +9,7 @@ async def test_a_mentor_of_another_binome_gets_404_and_nothing_is_recorded(api):
     binome = await api.propose()
     other = await api.propose()
 
-    answer = await api.post(f"/binomes/{binome}/proposal/accept", **{"X-Actor": f"mentor:{api.mentors[other]}"})
+    answer = await api.post(f"/binomes/{binome}/proposal/accept", **api.as_mentor(other))
 
     assert answer.status_code == 404 and answer.json()["code"] == "binome_not_found"
     assert [f["type"] for f in await history_of(api, binome)] == ["MentorshipProposed"]
@@ -20,7 +20,7 @@ async def test_a_mentor_signing_for_the_mentee_gets_403_naming_the_field_before_
     before = await history_of(api, binome)
 
     answer = await api.post(f"/binomes/{binome}/contract/signatures", {"party": "mentee"},
-                            **{"X-Actor": f"mentor:{api.mentors[binome]}", "Accept-Language": "fr"})
+                            **api.as_mentor(binome), **{"Accept-Language": "fr"})
 
     assert answer.status_code == 403
     assert (answer.json()["code"], answer.json()["field"]) == ("not_your_side", "party")
@@ -28,12 +28,12 @@ async def test_a_mentor_signing_for_the_mentee_gets_403_naming_the_field_before_
     assert await history_of(api, binome) == before
 
 
-async def test_an_integration_may_not_answer_a_proposal(api):
+async def test_a_partners_user_may_not_send_binome_commands(api):
     binome = await api.propose()
 
-    answer = await api.post(f"/binomes/{binome}/proposal/accept", **{"X-Actor": "integration:agenda"})
+    answer = await api.post(f"/binomes/{binome}/proposal/accept", **api.as_("isp", "forem"))
 
-    assert answer.status_code == 403 and answer.json()["code"] == "command_not_for_role"
+    assert answer.status_code == 403 and answer.json()["code"] == "role_may_not"
     assert [f["type"] for f in await history_of(api, binome)] == ["MentorshipProposed"]
 
 
@@ -44,7 +44,7 @@ async def test_a_stranger_resending_someone_elses_command_learns_nothing_of_it(a
     await api.ok(f"/binomes/{binome}/meetings", body, **{"Idempotency-Key": "cal-7"})
 
     answer = await api.post(f"/binomes/{binome}/meetings", body,
-                            **{"Idempotency-Key": "cal-7", "X-Actor": f"mentor:{api.mentors[other]}"})
+                            **{"Idempotency-Key": "cal-7", **api.as_mentor(other)})
 
     assert answer.status_code == 404 and answer.json()["code"] == "binome_not_found"
     assert "notes" not in answer.text
@@ -60,7 +60,7 @@ async def test_a_closed_binome_answers_a_stranger_404_not_that_it_is_closed(api,
     await container.temporal.get_workflow_handle(workflow_id(binome)).result()  # closed: the store answers now
 
     stranger = await api.post(f"/binomes/{binome}/meetings", {"mode": "video"},
-                              **{"X-Actor": f"mentor:{api.mentors[other]}"})
+                              **api.as_mentor(other))
     staff = await api.post(f"/binomes/{binome}/meetings", {"mode": "video"})
 
     assert stranger.status_code == 404 and stranger.json()["code"] == "binome_not_found"

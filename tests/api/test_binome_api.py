@@ -5,6 +5,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from domain.calendar import add_months
+from mentorat.bootstrap import with_payload_codec
 
 
 async def test_a_binome_from_proposal_to_completion(api, container):
@@ -12,9 +13,11 @@ async def test_a_binome_from_proposal_to_completion(api, container):
     await api.env.sleep(timedelta(days=2))
     now = await api.env.get_current_time()
     late = (now - timedelta(days=1)).isoformat()
-    meeting = await api.ok(f"/binomes/{binome}/meetings", {"mode": "video", "occurred_at": late,
-                                                           "actions_progressed": ["A1"]},
-                           **{"Idempotency-Key": "agenda-1", "X-Actor": "integration:agenda"})
+    secret = await api.integration("agenda")
+    delivered = await api.deliver("agenda", secret, "meeting.held", {
+        "binome_id": binome, "mode": "video", "occurred_at": late, "actions_progressed": ["A1"]}, "agenda-1")
+    assert delivered.status_code == 201, delivered.text
+    meeting = delivered.json()
     assert meeting["recorded"][0]["type"] == "MeetingHeld"
     assert meeting["recorded"][0]["occurred_at"].startswith(late[:19])
     await api.ok(f"/binomes/{binome}/contacts", {"channel": "phone"})
@@ -111,7 +114,8 @@ async def test_a_proposal_repeated_after_its_binome_ended_gets_its_first_answer(
     first = await api.post("/binomes", body, **{"Idempotency-Key": "p-ended"})
     binome = first.json()["binome_id"]
     await api.ok(f"/binomes/{binome}/proposal/refuse", {"reason": "Indisponible"})
-    await api.env.client.get_workflow_handle(f"binome-{binome}").result()  # the workflow has ended
+    client = with_payload_codec(api.env.client, api.settings)  # its result is encrypted, as every payload
+    await client.get_workflow_handle(f"binome-{binome}").result()  # the workflow has ended
 
     # The proposal's update-with-start finds a closed workflow it may not start again: the store answers.
     again = await api.post("/binomes", body, **{"Idempotency-Key": "p-ended"})

@@ -21,6 +21,7 @@ import sqlalchemy.exc
 from api.app import create_app
 from mentorat.bootstrap import build_container
 from mentorat.logging import configure_logging
+from tests.support.auth import bearer
 from tests.support.postgres import HOST, PORT, USER
 
 # What the store (eventsourcing over SQLite or psycopg) and the views (SQLAlchemy) raise when the database fails.
@@ -47,7 +48,7 @@ async def served(settings_for, task_queue):
     try:
         app = create_app(container.services(run_projector=False), container.settings)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mentorat",
-                                     timeout=30) as http:
+                                     timeout=30, headers=bearer(container.settings)) as http:
             yield container, http
     finally:
         container.close()

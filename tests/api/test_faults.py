@@ -13,9 +13,10 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
-from mentorat.bootstrap import build_temporal_worker, connect_temporal
+from mentorat.bootstrap import build_temporal_worker, connect_temporal, with_payload_codec
 from mentorat.devserver import binary
 from tests.api.conftest import Api
+from tests.support.auth import bearer
 from tests.support.ports import free_port
 from tests.support.settings import DEV_SERVER_STARTUP
 
@@ -44,8 +45,8 @@ async def api_without_temporal(container):
     container.projector.start()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mentorat",
-                                     timeout=60) as http:
-            yield Api(http, None)
+                                     timeout=60, headers=bearer(container.settings)) as http:
+            yield Api(http, None, container.settings)
     finally:
         container.projector.stop()
 
@@ -75,14 +76,14 @@ async def test_when_temporal_goes_away_a_command_answers_pending_and_records_not
     env = await WorkflowEnvironment.start_local(dev_server_existing_path=binary("temporal"),
                                                 dev_server_startup_timeout=DEV_SERVER_STARTUP,
                                                 dev_server_log_level="error")
-    container.temporal = env.client
+    container.temporal = with_payload_codec(env.client, container.settings)
     app = create_app(container)
     container.projector.start()
     running = True
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mentorat",
-                                     timeout=60) as http:
-            api = Api(http, env)
+                                     timeout=60, headers=bearer(container.settings)) as http:
+            api = Api(http, env, container.settings)
             async with build_temporal_worker(container):
                 binome = await api.propose()
             await env.shutdown()
@@ -114,11 +115,14 @@ async def test_a_recorded_command_is_answered_even_if_the_views_cannot_be_waited
     assert [f.fact.type for f in container.store.read(uuid.UUID(binome))][-1] == "ProposalAccepted"
 
 
+ADMIN_PASSWORD = "the first administrator's"
+
+
 def test_mentorat_api_starts_while_temporal_is_unreachable(tmp_path):
     port = free_port()
     env = {**os.environ, "MENTORAT_DATA_DIR": str(tmp_path / "data"), "MENTORAT_EVENT_STORE": "sqlite",
            "MENTORAT_API_PORT": str(port), "MENTORAT_TEMPORAL_ADDRESS": f"127.0.0.1:{free_port()}",
-           "MENTORAT_LOG_FORMAT": "json"}
+           "MENTORAT_LOG_FORMAT": "json", "MENTORAT_ADMIN_PASSWORD": ADMIN_PASSWORD}
     with open(tmp_path / "api.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "mentorat.cli", "api"], cwd=ROOT, env=env, stdout=log,
                                    stderr=subprocess.STDOUT)
@@ -133,9 +137,12 @@ def test_mentorat_api_starts_while_temporal_is_unreachable(tmp_path):
         assert health is not None, (tmp_path / "api.log").read_text()
         assert health.status_code == 503
         assert health.json()["status"] == "degraded" and health.json()["temporal"] == "unreachable"
+        # The first administrator, made at the first start with the password from the environment.
+        token = httpx.post(f"http://127.0.0.1:{port}/auth/token", data={"username": "admin", "password": ADMIN_PASSWORD},
+                           timeout=30).json()["access_token"]
         started = time.monotonic()
         answer = httpx.post(f"http://127.0.0.1:{port}/binomes/{uuid.uuid4()}/contacts", json={"channel": "phone"},
-                            timeout=30)
+                            headers={"Authorization": f"Bearer {token}"}, timeout=30)
         assert_retry_later(answer, "temporal_unavailable")
         assert time.monotonic() - started < BOUND_SECONDS
     finally:

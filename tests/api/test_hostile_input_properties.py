@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from api.app import create_app
 from api.middleware import MAX_KEY_LENGTH, json_fault
 from mentorat.bootstrap import build_container
+from tests.support.auth import bearer
 from tests.support.settings import sqlite_settings
 
 INT64 = range(-(2 ** 63), 2 ** 63)
@@ -70,7 +71,8 @@ def mentors(tmp_path: Path):
     container = build_container(sqlite_settings(tmp_path / "data", rate_limit=""))
     container.projector.start()
     try:
-        yield TestClient(create_app(container.services(run_projector=False), container.settings), raise_server_exceptions=False)
+        yield TestClient(create_app(container.services(run_projector=False), container.settings),
+                         raise_server_exceptions=False, headers=bearer(container.settings))
     finally:
         container.close()
 

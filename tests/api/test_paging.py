@@ -21,6 +21,7 @@ from api import cursors
 from api.app import create_app
 from mentorat.bootstrap import build_container
 from projections.tables import binomes, persons, staff_tasks
+from tests.support.auth import bearer
 
 STAGES = ("proposed", "active", "intake")
 PROGRAMMES = ("default", "bxl")
@@ -103,7 +104,8 @@ def listed(settings_for, task_queue):
                 for table, rows in ((binomes, lists.binomes), (staff_tasks, lists.tasks), (persons, lists.persons)):
                     conn.execute(insert(table), rows)
             app = create_app(container.services(run_projector=False), container.settings)
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mentorat") as http:
+            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://mentorat",
+                                         headers=bearer(container.settings)) as http:
                 yield http, container.view_db
         finally:
             container.close()

@@ -63,7 +63,10 @@ def test_a_registration_stored_before_programmes_is_read_in_todays_shape():
     stored_v1 = {"name": "Awa", "email": None, "phone": None, "languages": ["fr"]}
 
     assert catalogue.upcast("MentorRegistered", 1, stored_v1) == {**stored_v1, "programme_id": "default",
-                                                                   "capacity": 1}
-    assert catalogue.upcast("MenteeRegistered", 1, stored_v1) == {**stored_v1, "programme_id": "default"}
-    current = {**stored_v1, "programme_id": "bxl", "capacity": 2}
-    assert catalogue.upcast("MentorRegistered", 2, current) == current
+                                                                   "capacity": 1, "organisation_id": None}
+    assert catalogue.upcast("MenteeRegistered", 1, stored_v1) == {**stored_v1, "programme_id": "default",
+                                                                   "organisation_id": None}
+    before_partners = {**stored_v1, "programme_id": "bxl", "capacity": 2}
+    assert catalogue.upcast("MentorRegistered", 2, before_partners) == {**before_partners, "organisation_id": None}
+    current = {**before_partners, "organisation_id": "acme"}
+    assert catalogue.upcast("MentorRegistered", 3, current) == current

@@ -15,7 +15,7 @@ def test_registering_a_mentor_records_one_fact_that_gives_the_person_back():
     assert (fact.type, fact.position, fact.command_id) == ("MentorRegistered", 1, "reg-1")
     assert fact.occurred_at == PROPOSED_AT
     assert fact.data == {"name": "Awa Diallo", "email": "awa@example.org", "phone": None, "languages": ["fr", "wo"],
-                         "programme_id": "default", "capacity": 1}
+                         "programme_id": "default", "capacity": 1, "organisation_id": None}
     assert from_fact("mentor-1", fact) == person
 
 

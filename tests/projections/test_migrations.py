@@ -22,7 +22,7 @@ from tests.support.settings import sqlite_settings
 
 FIXTURE = v1.HERE
 V1_TABLES = ("view_tracking", "binomes", "staff_tasks", "persons")
-LATEST = "0004"
+LATEST = "0005"
 
 
 def _v1_ddl() -> list[str]:
@@ -149,14 +149,15 @@ def _answers(views) -> dict:
 
 
 def _as_first_version(answers):
-    """What the first version's reads had too: a task's text (label then, params now), a person's programme
-    and capacity, and a page's next key (added since) left out, and a binôme's command ids (the views no longer
-    keep them)."""
+    """What the first version's reads had too: a task's text (label then, params now), a person's programme,
+    capacity and organisation, and a page's next key (added since) left out, and a binôme's command ids (the views
+    no longer keep them)."""
     if isinstance(answers, list):
         return [_as_first_version(item) for item in answers]
     if not isinstance(answers, dict):
         return answers
-    added = {"label", "params"} if "task_id" in answers else {"programme_id", "capacity"} if "person_id" in answers \
+    added = {"label", "params"} if "task_id" in answers else {"programme_id", "capacity", "organisation_id"} \
+        if "person_id" in answers \
         else {"next_after"} if "items" in answers \
         else {"commands"} if "binome_id" in answers and "stage" in answers else set()
     kept = {key: _as_first_version(value) for key, value in answers.items() if key not in added}
@@ -173,9 +174,11 @@ def test_views_made_by_the_first_version_are_upgraded_in_place(settings_for, sto
         expected = _as_first_version(json.loads((FIXTURE / "answers.json").read_text()))
         with container.view_db.read() as conn:
             assert schema.current(conn) == LATEST
-        # Tasks and reasons became codes (0003): those projections start again; the persons carry on.
+        # Tasks and reasons became codes (0003): those projections start again; the persons carry on; accounts
+        # and the read log are new (0005).
         assert {s.name: (s.position, s.parked) for s in container.projector.status()} == {
-            "programmes": (0, 0), "persons": (7, 0), "staff_tasks": (0, 0), "binomes": (0, 0)}
+            "programmes": (0, 0), "persons": (7, 0), "accounts": (0, 0), "personal_data_reads": (0, 0),
+            "staff_tasks": (0, 0), "binomes": (0, 0)}
         # The log again for those two (7 facts), and the default programme created at start: nothing applied twice.
         assert container.projector.catch_up() == 8
         assert _answers(container.views) == expected

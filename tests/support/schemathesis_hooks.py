@@ -9,25 +9,18 @@ A page cursor is the same: only a cursor that a previous page gave means somethi
 allows is rarely one (the API refuses it: 422 `invalid.cursor`). Each request with a cursor the pattern allows
 gets a real one of that list instead, for a key made of the generated text; cursors outside the pattern (negative
 tests) are left as generated.
-
-The X-Actor header's values are drawn from its pattern through its format ("actor"): schemathesis' coverage phase
-draws header values only from letters and digits, and the pattern needs a ':'.
 """
 
 import re
 import uuid
 
 import schemathesis
-from hypothesis import strategies as st
 
 from api import cursors
 from api.deps import IDEMPOTENCY_KEY
-from api.principal import ACTOR_FORMAT, ACTOR_PATTERN
 
 MAX_KEY_LENGTH = 200
 KEY_TEXT_LENGTH = 40  # of the generated cursor kept in the real one's key: it stays within the cursor's maxLength
-
-schemathesis.openapi.format(ACTOR_FORMAT, st.from_regex(ACTOR_PATTERN, fullmatch=True))
 
 
 def _valid(key: object) -> bool:
