@@ -2,7 +2,7 @@
 stream (its id derives from the username, so logging in reads one stream and needs no view).
 
 Passwords are hashed with Argon2 (pwdlib); an unknown username costs a hash check too, so the answer's timing does
-not say which usernames exist. Failed logins are limited per account and per client address (`LoginGuard`).
+not say which usernames exist. Login attempts are limited per account and per client address (`LoginGuard`).
 """
 
 import asyncio
@@ -64,7 +64,7 @@ class AccountService:
     async def login(self, username: str, password: str, address: str) -> Login:
         self._guard.attempt(username, address)
         state = await asyncio.to_thread(self.state, username)
-        valid = await asyncio.to_thread(self._hasher.verify, password, state.password_hash or self._decoy())
+        valid = await asyncio.to_thread(lambda: self._hasher.verify(password, state.password_hash or self._decoy()))
         if not valid or not state.exists or state.disabled:
             log.info("login_failed", account_id=state.account_id)
             raise Unauthenticated("login_failed")

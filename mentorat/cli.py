@@ -10,9 +10,7 @@ import sys
 import urllib.request
 
 import structlog
-import uvicorn
 
-from api.app import create_app
 from application import backfill
 from mentorat.bootstrap import (Container, build_container, build_temporal_worker, connect_temporal,
                                 with_payload_codec)
@@ -83,6 +81,11 @@ def _first_administrator(container: Container, services) -> None:
 
 
 async def _serve_api(container: Container) -> None:
+    # Imported here: a worker process never serves HTTP, and FastAPI with every route's models is seconds to import.
+    import uvicorn
+
+    from api.app import create_app
+
     settings = container.settings
     services = container.services()
     _first_administrator(container, services)

@@ -2,6 +2,7 @@
 are facts (a password's Argon2 hash, never the password); a one-time password must be changed first; failed
 logins are limited; the first administrator is made once."""
 
+import asyncio
 import base64
 import json
 import os
@@ -116,6 +117,14 @@ async def test_failed_logins_are_limited_per_account(api):
     assert int(answers[-1].headers["Retry-After"]) >= 1
     # Even the right password waits: the guard answers before the password is checked.
     assert (await login(api, "marc", "le bon mot de passe")).status_code == 429
+
+
+async def test_guesses_sent_at_once_share_one_window(api):
+    await api.ok("/accounts", {"username": "lea", "role": "administrator", "password": "le bon mot de passe"})
+
+    answers = await asyncio.gather(*(login(api, "lea", f"mauvais {n}") for n in range(12)))
+
+    assert sorted(a.status_code for a in answers) == [401] * 5 + [429] * 7
 
 
 async def test_an_unknown_or_disabled_account_cannot_log_in(api):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from application.integrations import stream_id
+from domain.facts import Actor, Fact
 from tests.api.test_authentication import history_of
 
 
@@ -97,6 +98,21 @@ async def test_a_signed_delivery_with_a_bad_body_names_the_field(api):
 
     assert (wrong_mode.status_code, wrong_mode.json()["field"]) == (422, "data.mode")
     assert (unknown_type.status_code, unknown_type.json()["field"]) == (422, "type")
+
+
+async def test_a_secret_sealed_under_a_retired_key_is_skipped_not_an_outage(api, container):
+    binome = await api.through_intake()
+    secret = await api.integration("agenda")
+    position = len(container.store.read(stream_id("agenda"))) + 1
+    retired = Fact("IntegrationSecretAdded", position, datetime.now(timezone.utc), Actor("staff", "root"),
+                   {"secret_id": "0ld", "sealed_secret": "retired-key.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"})
+    container.store.append(stream_id("agenda"), [retired])
+    meeting = {"binome_id": binome, "mode": "video"}
+
+    stranger = await api.deliver("agenda", "whsec_" + "QUFB" * 8, "meeting.held", meeting, "r-1")
+    genuine = await api.deliver("agenda", secret, "meeting.held", meeting, "r-2")
+
+    assert (stranger.status_code, genuine.status_code) == (401, 201)
 
 
 async def test_an_integrations_secrets_are_sealed_in_the_store(api, container):
