@@ -6,11 +6,12 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, Field, StringConstraints
 
 from api.schemas import Input, OrganisationId, examples, line, optional
-from domain.accounts import PASSWORD_MAX, PASSWORD_MIN
+from domain.accounts import PASSWORD_MAX, PASSWORD_MIN, SCOPE_ID
+from domain.integrations import INTEGRATION_ID
 
 Username = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._@+-]{2,63}$")]
 Password = Annotated[str, StringConstraints(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)]
-ScopeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+ScopeId = Annotated[str, StringConstraints(pattern=SCOPE_ID.pattern)]
 
 
 class TokenOut(BaseModel):
@@ -126,7 +127,7 @@ class OneTimePassword(BaseModel):
 class IntegrationIn(Input):
     model_config = examples({"integration_id": "agenda", "name": "Agenda partagé", "programmes": ["default"]})
 
-    integration_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$")]
+    integration_id: Annotated[str, StringConstraints(pattern=INTEGRATION_ID.pattern)]
     name: line(200, min_length=1)  # type: ignore[valid-type]
     programmes: list[ScopeId] = Field(min_length=1, max_length=50)
     binomes: list[ScopeId] = Field(default_factory=list, max_length=1000,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.fields import Day, Documented, Email, KeysAsNames, Moment, line, text, whole
 from domain import commands as c
+from domain.accounts import SCOPE_ID
 from domain.programme import DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST
 from domain.programmes import SETTING_BOUNDS  # the domain's own bounds: one source
 
@@ -71,8 +72,8 @@ class CommandInput(Input):
 # --- persons --------------------------------------------------------------------------------------
 
 ProgrammeId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-# The same shape as an account's scope ids (domain.accounts.SCOPE_ID).
-OrganisationId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+# The shape of an account's scope ids: an organisation is named the same on a person and on an account.
+OrganisationId = Annotated[str, StringConstraints(pattern=SCOPE_ID.pattern)]
 Capacity = Annotated[whole(ge=1, le=10), Field(description="Nombre de binômes ouverts à la fois.")]
 Languages = Annotated[list[Language], Field(max_length=20)]
 

@@ -441,7 +441,8 @@ def report(figures: dict[str, Any]) -> str:
         f"  meetings sent by clients: {figures['meeting_clients_used']}",
         f"  errors              : {figures['errors']}",
         f"  facts in the store  : before {facts['before']}, after {facts['after']}, recorded {facts['recorded']}"
-        f" (expected from the histories + persons: {facts['expected_from_histories_and_persons']})",
+        f" (expected from the histories + persons: {facts['expected_from_histories_and_persons']},"
+        f" + one read-log fact per history or binôme read: {figures['reads']['history'] + figures['reads']['binome']})",
     ]
     if figures["failures"]:
         lines.append("  failed binômes:")

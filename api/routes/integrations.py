@@ -21,12 +21,13 @@ from api.deps import BinomeCommandsDep, IntegrationsDep
 from api.presenters import fact_out
 from api.principal import allowed
 from domain.errors import Unauthenticated
+from domain.integrations import INTEGRATION_ID
 from domain.permissions import Permission
 from domain.principals import Principal
 
 router = APIRouter(prefix="/integrations", tags=["intégrations"])
 Administrator = Annotated[Principal, allowed(Permission.INTEGRATIONS_MANAGE)]
-IntegrationId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{1,39}$", description="L'intégration")]
+IntegrationId = Annotated[str, Path(pattern=INTEGRATION_ID.pattern, description="L'intégration")]
 SecretId = Annotated[str, Path(pattern=r"^[0-9a-f]{1,32}$", description="Le secret")]
 
 
