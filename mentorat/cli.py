@@ -1,5 +1,10 @@
 """`mentorat` command line: serve (everything, embedded), api, worker, rebuild-views, parked-facts,
-retry-parked, healthcheck."""
+retry-parked, healthcheck.
+
+The composition root (and with it the application, the views, Temporal's worker) and the HTTP edge are imported by
+the commands that use them: each takes seconds to import, and `healthcheck` runs every 30 s in production."""
+
+from __future__ import annotations
 
 import argparse
 import asyncio
@@ -11,9 +16,8 @@ import urllib.request
 
 import structlog
 
-from application import backfill
-from mentorat.bootstrap import (Container, build_container, build_temporal_worker, connect_temporal,
-                                with_payload_codec)
+from typing import TYPE_CHECKING
+
 from mentorat.database import DatabaseSetupError
 from mentorat.devserver import DevServer, dev_server_address
 from mentorat.local_secrets import with_local_secrets
@@ -21,6 +25,9 @@ from mentorat.logging import configure_logging
 from mentorat.payload_codec import generate_key
 from mentorat.settings import Settings
 from mentorat.worker_processes import WorkerProcesses, die_with_parent
+
+if TYPE_CHECKING:
+    from mentorat.bootstrap import Container
 
 log = structlog.get_logger("mentorat")
 
@@ -80,12 +87,23 @@ def _first_administrator(container: Container, services) -> None:
               f"  (à changer à la première connexion : POST /auth/password ; voir le README)\n", flush=True)
 
 
-async def _serve_api(container: Container) -> None:
-    # Imported here: a worker process never serves HTTP, and FastAPI with every route's models is seconds to import.
+def _root():
+    """The composition root, imported when a command needs it."""
+    from mentorat import bootstrap
+    return bootstrap
+
+
+def _http_edge():
+    """uvicorn and the app factory, imported only by the commands that serve HTTP: a worker process never does, and
+    FastAPI with every route's models takes seconds to import. Called before anything runs (an import blocks)."""
     import uvicorn
 
     from api.app import create_app
+    return uvicorn, create_app
 
+
+async def _serve_api(container: Container) -> None:
+    uvicorn, create_app = _http_edge()
     settings = container.settings
     services = container.services()
     _first_administrator(container, services)
@@ -108,20 +126,21 @@ def _on_stop_signals(callback) -> None:
 async def serve(settings: Settings) -> None:
     """Everything in one process tree: data under settings.data_dir, kept across restarts."""
     _on_stop_signals(lambda: None)
-    container = build_container(settings)
+    _http_edge()
+    container = _root().build_container(settings)
     dev_server = None
     if settings.temporal_address:
-        container.temporal = await connect_temporal(settings)
+        container.temporal = await _root().connect_temporal(settings)
     else:
         dev_server = DevServer(settings.temporal_dev_db_path, settings.temporal_dev_port,
                                settings.temporal_ui_port, settings.temporal_namespace,
                                codec_endpoint=f"http://{settings.api_host}:{settings.api_port}/codec")
-        container.temporal = with_payload_codec(await dev_server.start(), settings)
+        container.temporal = _root().with_payload_codec(await dev_server.start(), settings)
         log.info("temporal_dev_server_started", address=dev_server.address, ui=dev_server.ui_url)
     # Workers in processes of their own (`worker_processes`), or in this one when it is 0.
     address = settings.temporal_address or dev_server.address
     workers = (WorkerProcesses(settings.worker_processes, address) if settings.worker_processes
-               else build_temporal_worker(container))
+               else _root().build_temporal_worker(container))
     log.info("mentorat_ready", api=f"http://{settings.api_host}:{settings.api_port}",
              docs=f"http://{settings.api_host}:{settings.api_port}/docs", data_dir=str(settings.data_dir.resolve()))
     try:
@@ -137,8 +156,9 @@ async def serve(settings: Settings) -> None:
 
 async def run_api(settings: Settings) -> None:
     _on_stop_signals(lambda: None)
+    _http_edge()
     # Lazily: the API starts while Temporal is unreachable (reads work, /health says so, commands answer 503).
-    container = build_container(settings, await connect_temporal(settings, lazy=True))
+    container = _root().build_container(settings, await _root().connect_temporal(settings, lazy=True))
     try:
         await _serve_api(container)
     finally:
@@ -147,8 +167,8 @@ async def run_api(settings: Settings) -> None:
 
 async def run_worker(settings: Settings) -> None:
     die_with_parent()
-    container = build_container(settings, await connect_temporal(settings))
-    worker = build_temporal_worker(container)
+    container = _root().build_container(settings, await _root().connect_temporal(settings))
+    worker = _root().build_temporal_worker(container)
     # Stop polling and shut down in order: a container stop is not a crash.
     _on_stop_signals(lambda: asyncio.ensure_future(worker.shutdown()))
     log.info("worker_started", task_queue=settings.task_queue)
@@ -166,7 +186,7 @@ def _unknown_view(container: Container, view: str | None) -> bool:
 
 
 def rebuild_views(settings: Settings, view: str | None = None) -> int:
-    container = build_container(settings)
+    container = _root().build_container(settings)
 
     def progress(done: int, total: int) -> None:
         print(f"\rvues reconstruites : {done}/{total} faits ({100 * done // max(total, 1)} %)", end="", flush=True)
@@ -193,12 +213,13 @@ def _exit_now(code: int) -> None:
 
 
 def record_held_places(settings: Settings) -> int:
-    container = build_container(settings)
+    container = _root().build_container(settings)
 
     def progress(position: int) -> None:
         print(f"\rjournal lu jusqu'à {position}", end="", flush=True)
 
     try:
+        from application import backfill
         count = backfill.record_held_places(container.store, progress)
     finally:
         container.close()
@@ -207,7 +228,7 @@ def record_held_places(settings: Settings) -> int:
 
 
 def parked_facts(settings: Settings) -> int:
-    container = build_container(settings)
+    container = _root().build_container(settings)
     try:
         parked = container.projector.parked()
     finally:
@@ -224,7 +245,7 @@ def parked_facts(settings: Settings) -> int:
 
 
 def retry_parked(settings: Settings, view: str | None = None) -> int:
-    container = build_container(settings)
+    container = _root().build_container(settings)
     try:
         if _unknown_view(container, view):
             return 2
@@ -243,7 +264,9 @@ async def healthcheck(settings: Settings, what: str) -> int:
                 return 0 if answer.status == 200 else 1
         # No address: `serve` runs its own dev server, on the configured port.
         address = settings.temporal_address or dev_server_address(settings.temporal_dev_port)
-        client = await connect_temporal(settings, address)
+        # A plain client: the check sends no payload to encrypt, and needs none of the composition root.
+        from temporalio.client import Client
+        client = await Client.connect(address, namespace=settings.temporal_namespace)
         await client.service_client.check_health()
         return 0
     except Exception as error:

@@ -26,9 +26,10 @@ class Settings(BaseSettings):
     # The first administrator, made at the first start; without a password one is made and printed once.
     admin_username: str = "admin"
     admin_password: SecretStr = SecretStr("")
-    # Failed logins allowed per account and per client address (limits' notation).
-    login_failures_per_account: str = "5/minute;20/hour"
-    login_failures_per_address: str = "30/minute"
+    # Login attempts allowed per account (a success forgets them) and per client address (every attempt counts: an
+    # office behind one address shares it), in limits' notation.
+    login_attempts_per_account: str = "5/minute;20/hour"
+    login_attempts_per_address: str = "60/minute"
     # Standard Webhooks: how far a delivery's webhook-timestamp may be from now.
     webhook_tolerance_seconds: int = Field(300, ge=1, le=300)  # the library allows five minutes at most
     # The Temporal UI's address, allowed to call the codec endpoint (CORS); empty: the dev server's UI.
@@ -81,7 +82,7 @@ class Settings(BaseSettings):
     append_timeout_seconds: float = 5.0
     continue_as_new_after_events: int = 4000
 
-    @field_validator("rate_limit", "login_failures_per_account", "login_failures_per_address")
+    @field_validator("rate_limit", "login_attempts_per_account", "login_attempts_per_address")
     @classmethod
     def _readable_rate(cls, value: str) -> str:
         if value.strip():

@@ -1,5 +1,6 @@
 """The Temporal UI's remote codec endpoint: workflow histories hold encrypted payloads (mentorat/payload_codec.py),
-and staff who logged in see them decrypted in the UI through `/codec/decode`. Nobody else can read them."""
+and administrators who logged in see them decrypted in the UI through `/codec/decode` (payloads hold every
+programme's binômes: no narrower scope fits them). Nobody else can read them."""
 
 from typing import Annotated, Any
 

@@ -113,7 +113,7 @@ async def test_failed_logins_are_limited_per_account(api):
     answers = [await login(api, "marc", f"mauvais {n}") for n in range(6)]
 
     assert [a.status_code for a in answers] == [401] * 5 + [429]
-    assert answers[-1].json()["code"] == "too_many_login_failures"
+    assert answers[-1].json()["code"] == "too_many_login_attempts"
     assert int(answers[-1].headers["Retry-After"]) >= 1
     # Even the right password waits: the guard answers before the password is checked.
     assert (await login(api, "marc", "le bon mot de passe")).status_code == 429

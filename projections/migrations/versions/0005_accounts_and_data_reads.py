@@ -52,9 +52,11 @@ INDEXES = {
 
 
 def downgrade() -> None:
-    # Their positions go with their tables: an upgrade again fills them from zero.
-    op.execute("DELETE FROM view_tracking WHERE view IN ('accounts', 'personal_data_reads')")
-    op.execute("DELETE FROM parked_facts WHERE projection IN ('accounts', 'personal_data_reads')")
+    # Their positions go with their tables, and the persons lose their organisation: an upgrade again fills all
+    # three from zero (the facts still hold the organisations).
+    op.execute("DELETE FROM view_tracking WHERE view IN ('accounts', 'personal_data_reads', 'persons')")
+    op.execute("DELETE FROM parked_facts WHERE projection IN ('accounts', 'personal_data_reads', 'persons')")
+    op.execute("DELETE FROM persons")
     op.drop_table("personal_data_reads")
     op.drop_table("accounts")
     op.drop_index("persons_by_organisation", "persons")
