@@ -2,10 +2,11 @@
 
 from datetime import datetime
 from typing import Annotated, Literal, Union
+from uuid import UUID
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.schemas import Input, OrganisationId, examples, line, optional
+from api.schemas import FirstMeetingIn, Input, MeetingIn, OrganisationId, examples, line, optional
 from domain.accounts import PASSWORD_MAX, PASSWORD_MIN, SCOPE_ID
 from domain.integrations import INTEGRATION_ID
 
@@ -59,8 +60,6 @@ class PartnerScope(Input):
 
 
 SCOPES = (AdministratorScope, CoordinatorScope, PairScope, PartnerScope)
-# Pydantic puts a tagged union's tag in an error's location ("coordinator.programmes"): api.errors leaves it out.
-UNION_TAGS = frozenset(tag for scope in SCOPES for tag in scope.model_fields["role"].annotation.__args__)
 ScopeIn = Annotated[Union[SCOPES], Field(discriminator="role")]  # type: ignore[valid-type]
 
 
@@ -132,6 +131,41 @@ class IntegrationIn(Input):
     programmes: list[ScopeId] = Field(min_length=1, max_length=50)
     binomes: list[ScopeId] = Field(default_factory=list, max_length=1000,
                                    description="Seulement ces binômes (vide : tous ceux de ses programmes).")
+
+
+class MeetingHeld(MeetingIn):
+    binome_id: UUID
+
+
+class FirstMeetingHeld(FirstMeetingIn):
+    binome_id: UUID
+
+
+class MeetingDelivery(Input):
+    """A signed delivery (Standard Webhooks): a meeting the integration saw held."""
+
+    type: Literal["meeting.held"]
+    timestamp: datetime | None = None
+    data: MeetingHeld
+
+
+class FirstMeetingDelivery(Input):
+    type: Literal["first_meeting.held"]
+    timestamp: datetime | None = None
+    data: FirstMeetingHeld
+
+
+DELIVERIES = (MeetingDelivery, FirstMeetingDelivery)
+Delivery = Annotated[Union[DELIVERIES], Field(discriminator="type")]  # type: ignore[valid-type]
+
+
+def _tags(models: tuple[type[BaseModel], ...], field: str) -> frozenset[str]:
+    return frozenset(tag for model in models for tag in model.model_fields[field].annotation.__args__)
+
+
+# Pydantic puts a tagged union's tag in an error's location ("coordinator.programmes", "meeting.held.data.mode"):
+# api.errors leaves it out of the field it names.
+UNION_TAGS = _tags(SCOPES, "role") | _tags(DELIVERIES, "type")
 
 
 class IntegrationOut(BaseModel):

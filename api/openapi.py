@@ -93,6 +93,7 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     components[ERROR_BODY] = body
     for path, operations in schema.get("paths", {}).items():
         for method, operation in operations.items():
+            _hoist_definitions(operation, components)
             for requirement in operation.get("security", []):
                 for scopes in requirement.values():
                     operation[PERMISSION] = scopes[0] if scopes else ANY_ACCOUNT
@@ -101,6 +102,13 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     for unused in ("HTTPValidationError", "ValidationError"):
         components.pop(unused, None)
     return schema
+
+
+def _hoist_definitions(operation: dict[str, Any], components: dict[str, Any]) -> None:
+    """A body schema written by hand (a signed delivery, read raw) brings its models as `$defs`, referred to as
+    components: they become components, so every `$ref` of the document resolves."""
+    for content in operation.get("requestBody", {}).get("content", {}).values():
+        components.update(content.get("schema", {}).pop("$defs", {}))
 
 
 def _document(path: str, method: str, operation: dict[str, Any]) -> None:

@@ -7,13 +7,11 @@ unsigned, badly signed or stale delivery (outside the tolerance) is a 401 before
 `webhook-id` is the command's idempotency key, so a redelivery records nothing new.
 """
 
-from datetime import datetime
-from typing import Annotated, Literal, Union
-from uuid import UUID
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from api import access_schemas as a
 from api import schemas as s
@@ -69,34 +67,8 @@ def _with_secret(integration: dict, secret: tuple[str, str]) -> a.IntegrationSec
 
 # --- deliveries ----------------------------------------------------------------------------------------
 
-class MeetingHeld(s.MeetingIn):
-    binome_id: UUID
-
-
-class FirstMeetingHeld(s.FirstMeetingIn):
-    binome_id: UUID
-
-
-class MeetingDelivery(s.Input):
-    type: Literal["meeting.held"]
-    timestamp: datetime | None = None
-    data: MeetingHeld
-
-
-class FirstMeetingDelivery(s.Input):
-    type: Literal["first_meeting.held"]
-    timestamp: datetime | None = None
-    data: FirstMeetingHeld
-
-
-Delivery = Annotated[Union[MeetingDelivery, FirstMeetingDelivery], Field(discriminator="type")]
-DELIVERY = TypeAdapter(Delivery)
+DELIVERY = TypeAdapter(a.Delivery)
 COMMANDS = {"meeting.held": "RecordMeeting", "first_meeting.held": "RecordFirstMeeting"}
-
-
-def _untagged(loc: tuple) -> tuple:
-    """Pydantic starts a tagged union's error location with the tag ("meeting.held"): no field of the body."""
-    return loc[1:] if loc and loc[0] in COMMANDS else loc
 
 
 @router.post("/{integration_id}/deliveries", status_code=201, response_model=s.CommandResult,
@@ -117,7 +89,7 @@ async def deliver(integration_id: IntegrationId, request: Request, response: Res
     try:
         delivery = DELIVERY.validate_json(body)
     except ValidationError as error:
-        raise RequestValidationError([{**e, "loc": ("body", *_untagged(e["loc"]))} for e in error.errors()]) from None
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in error.errors()]) from None
     data = delivery.data
     payload = data.model_dump(mode="json", exclude={"occurred_at", "binome_id"})
     accepted = await commands.send(data.binome_id, COMMANDS[delivery.type], payload, principal,

@@ -89,6 +89,25 @@ def test_every_operation_documents_its_error_answers_with_the_error_body(documen
     assert "409" not in document["paths"]["/binomes/{binome_id}"]["get"]["responses"]
 
 
+def references(node):
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from references(value)
+
+
+def test_every_reference_of_the_document_resolves(document):
+    found = list(references(document))
+    assert len(found) > 100
+    for ref in found:
+        assert ref.startswith("#/components/schemas/"), ref
+        assert ref.rsplit("/", 1)[1] in document["components"]["schemas"], ref
+
+
 def test_fastapis_own_validation_body_is_not_in_the_document(document):
     assert not {"HTTPValidationError", "ValidationError"} & set(document["components"]["schemas"])
     assert set(component(document, ERROR_BODY)["required"]) == {"code", "message", "params", "field", "errors"}
