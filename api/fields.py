@@ -51,7 +51,10 @@ class KeysAsNames:
     """A dict whose keys are checked lines: their rule as `propertyNames`, every value under one schema.
 
     (Pydantic writes a key's pattern as `patternProperties`, which leaves other keys unconstrained.) The edge
-    refuses a key holding a control character anywhere (api.middleware.StrictJson), trimmed or not."""
+    refuses a key holding a control character anywhere (api.middleware.StrictJson), trimmed or not. Keys of a
+    narrower shape (codes) give their own `pattern`."""
+
+    pattern: str = KEY_PATTERN
 
     def __get_pydantic_json_schema__(self, schema: core_schema.CoreSchema,
                                      handler: GetJsonSchemaHandler) -> dict[str, Any]:
@@ -59,7 +62,7 @@ class KeysAsNames:
         patterns = json_schema.pop("patternProperties", {})
         if len(patterns) == 1:
             [values] = patterns.values()
-            json_schema["propertyNames"] = {**json_schema.get("propertyNames", {}), "pattern": KEY_PATTERN}
+            json_schema["propertyNames"] = {**json_schema.get("propertyNames", {}), "pattern": self.pattern}
             json_schema["additionalProperties"] = values
         return json_schema
 
@@ -167,7 +170,7 @@ MOMENT_PATTERN = (
 DAY_PATTERN = r"^(?:20[0-9]{2}|2100)-"
 
 
-def _written(kind: str):
+def written(kind: str):
     """Dates come as JSON strings only (a number is not a date here, whatever pydantic would make of it)."""
     def check(value: Any) -> Any:
         if not isinstance(value, str):
@@ -200,6 +203,6 @@ Email = Annotated[EmailStr, BeforeValidator(_plain_email),
                   Documented(maxLength=MAX_EMAIL_LENGTH, pattern=EMAIL_PATTERN)]
 # Not strict (a strict date is a Python object), but strings only.
 Moment = Annotated[AwareDatetime, Strict(False), AfterValidator(_moment_in_utc),
-                   BeforeValidator(_written("datetime")), Documented(pattern=MOMENT_PATTERN)]
-Day = Annotated[date, Strict(False), AfterValidator(_day_in_range), BeforeValidator(_written("date")),
+                   BeforeValidator(written("datetime")), Documented(pattern=MOMENT_PATTERN)]
+Day = Annotated[date, Strict(False), AfterValidator(_day_in_range), BeforeValidator(written("date")),
                 Documented(pattern=DAY_PATTERN)]

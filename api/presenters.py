@@ -4,6 +4,7 @@ import i18n
 from domain.schedule import meetings_in, month_window, pending_deadlines
 from domain.stages import stage_code
 from domain.state import BinomeState
+from domain.principals import Principal
 from domain.tasks import StaffTask
 from eventstore import RecordedFact
 from api import schemas as s
@@ -25,6 +26,19 @@ def fact_out(recorded: RecordedFact) -> s.FactOut:
     return s.FactOut(position=fact.position, type=fact.type, occurred_at=fact.occurred_at,
                      recorded_at=recorded.recorded_at, actor=str(fact.actor), data=fact.data,
                      command_id=fact.command_id)
+
+
+def person_out(person: dict, principal: Principal, language: str) -> s.PersonOut:
+    """A person's record; the matching profile only for staff and the person themself (a partner follows the
+    journey, not the profile)."""
+    shown = {name: value for name, value in person.items() if name in s.PersonOut.model_fields}
+    if not (principal.is_staff or principal.person_id == person["person_id"]):
+        shown["profile"] = None
+    return s.PersonOut(**shown, step_label=step_label(person["step"], language))
+
+
+def step_label(step: str, language: str) -> str:
+    return i18n.render(f"step.{step}", None, language)
 
 
 def stage_label(stage: str, language: str) -> str:

@@ -12,9 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.fields import Day, Documented, Email, KeysAsNames, Moment, line, text, whole
 from domain import commands as c
+from domain import persons
 from domain.accounts import SCOPE_ID
-from domain.programme import DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST
-from domain.programmes import SETTING_BOUNDS  # the domain's own bounds: one source
+from domain.programme import (DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST,
+                              DEFAULT_INTERVIEW_QUESTIONS, DEFAULT_SELECTION_CRITERIA)
+from domain.programmes import CRITERION_KEY, OWN_CRITERION_KEY, SETTING_BOUNDS  # the domain's own bounds: one source
 
 # Positions in query parameters: bounded, so no database is asked for a number it cannot hold.
 MAX_INDEX = 2 ** 31 - 1
@@ -78,10 +80,7 @@ Capacity = Annotated[whole(ge=1, le=10), Field(description="Nombre de binômes o
 Languages = Annotated[list[Language], Field(max_length=20)]
 
 
-class MenteeIn(Input):
-    model_config = examples(
-        {"name": "Bilal Amrani", "email": "bilal@example.org", "phone": "+32 470 12 34 56", "languages": ["fr", "ar"]})
-
+class PersonIn(Input):
     name: Name
     email: Email | None = None
     phone: Phone | None = None
@@ -92,11 +91,28 @@ class MenteeIn(Input):
                           "mentor (ses utilisateurs ne voient que leurs personnes).")
 
 
-class MentorIn(MenteeIn):
+class MenteeIn(PersonIn):
+    model_config = examples(
+        {"name": "Bilal Amrani", "email": "bilal@example.org", "phone": "+32 470 12 34 56", "languages": ["fr", "ar"]},
+        {"name": "Sara Janssens", "organisation_id": "actiris", "adviser": "Marc Dubois"})
+
+    step: Literal[persons.REGISTRATION_STEPS["mentee"]] = optional(
+        description="Par défaut, la première étape du parcours (`applied`). Pour reprendre un mentee sélectionné "
+                    "avant que le programme utilise Mentorat : `selected` (fait enregistré).")
+    adviser: Name = optional(description="Le conseiller de l'ISP qui oriente le mentee (avec `organisation_id`).")
+
+
+class MentorIn(PersonIn):
     model_config = examples({"name": "Anne Peeters", "email": "anne@example.org", "languages": ["fr", "nl"],
-                             "capacity": 2})
+                             "capacity": 2, "background": "employee", "organisation_id": "acme"})
 
     capacity: Capacity = optional()
+    step: Literal[persons.REGISTRATION_STEPS["mentor"]] = optional(
+        description="Par défaut, la première étape du parcours (`candidate`). Pour reprendre un mentor déjà formé "
+                    "avant que le programme utilise Mentorat : `ready` (fait enregistré).")
+    background: Literal[persons.BACKGROUNDS] = optional(
+        description="Salarié d'une entreprise partenaire (avec `organisation_id`), indépendant, ou chef "
+                    "d'entreprise.")
 
 
 class MenteeChangeIn(Input):
@@ -119,7 +135,7 @@ class MentorChangeIn(MenteeChangeIn):
     capacity: Capacity = optional()
 
 
-PERSON_IN: dict[str, type[MenteeIn]] = {"mentor": MentorIn, "mentee": MenteeIn}
+PERSON_IN: dict[str, type[PersonIn]] = {"mentor": MentorIn, "mentee": MenteeIn}
 PERSON_CHANGE_IN: dict[str, type[MenteeChangeIn]] = {"mentor": MentorChangeIn, "mentee": MenteeChangeIn}
 
 
@@ -134,6 +150,17 @@ class PersonOut(BaseModel):
     programme_id: str = "default"
     capacity: int | None = None
     organisation_id: str | None = None
+    step: str = Field(description="L'étape du parcours : `candidate`, `informed`, `interviewed`, `ready`, "
+                                  "`departed` (mentors) ; `applied`, `presented`, `interviewed`, `selected`, "
+                                  "`not_selected` (mentees).")
+    step_label: str = Field(description="L'étape, dans la langue du lecteur.")
+    step_since: datetime
+    background: str | None = None
+    adviser: str | None = None
+    paused_until: datetime | None = None
+    profile: dict[str, Any] | None = Field(
+        None, description="Le profil de matching (équipe du programme et la personne elle-même ; null pour les "
+                          "partenaires).")
 
 
 # --- programmes -----------------------------------------------------------------------------------
@@ -145,6 +172,12 @@ def _setting(name: str) -> Any:
 
 
 Labels = Annotated[dict[Key, text(500, min_length=1)], Field(min_length=1, max_length=30), KeysAsNames()]
+# Criteria are named in field paths (`criteria.<key>`): plain keys, and a programme may have none of its own.
+# Pydantic's regular expressions have no look-ahead: the key's shape is checked here, the two reserved names by the
+# domain (422 naming the key), and the schema says both.
+CriterionKey = Annotated[str, StringConstraints(pattern=CRITERION_KEY.pattern)]
+CriterionLabels = Annotated[dict[CriterionKey, text(500, min_length=1)], Field(max_length=30),
+                            KeysAsNames(OWN_CRITERION_KEY.pattern)]
 
 
 class ProgrammeSettings(Input):
@@ -166,6 +199,15 @@ class ProgrammeSettings(Input):
     first_meeting_checklist: Labels = optional(
         description="Les points de la grille de la première rencontre, par clé.",
         examples=[DEFAULT_FIRST_MEETING_CHECKLIST])
+    journey_step_days: _setting("journey_step_days") = optional(
+        description="Au-delà de ce délai à une même étape de son parcours, une personne apparaît comme bloquée.")
+    selection_criteria: CriterionLabels = optional(
+        description="Les critères de sélection propres au programme, par clé (les deux critères requis, "
+                    "`available_full_time` et `wants_mentoring`, s'y ajoutent toujours).",
+        examples=[DEFAULT_SELECTION_CRITERIA])
+    interview_questions: Labels = optional(
+        description="La grille de l'entretien de sélection des mentees : les questions, par clé.",
+        examples=[DEFAULT_INTERVIEW_QUESTIONS])
 
 
 class ProgrammeSettingsIn(ProgrammeSettings):

@@ -192,8 +192,10 @@ async def project_phase(http: httpx.AsyncClient, args: argparse.Namespace) -> Fi
 async def proposed_binome(http: httpx.AsyncClient, label: str) -> tuple[str, str, str]:
     """A mentor and a mentee registered and proposed (untimed): the binôme's, the mentor's and the mentee's ids.
     Returns once the project's worker has run the proposal."""
-    mentor = (await command(http, "/mentors", {"name": f"Mentor {label}", "languages": ["fr"]}))["person_id"]
-    mentee = (await command(http, "/mentees", {"name": f"Mentee {label}", "languages": ["fr"]}))["person_id"]
+    mentor = (await command(http, "/mentors", {"name": f"Mentor {label}", "languages": ["fr"],
+                                               "step": "ready"}))["person_id"]
+    mentee = (await command(http, "/mentees", {"name": f"Mentee {label}", "languages": ["fr"],
+                                               "step": "selected"}))["person_id"]
     binome = (await command(http, "/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
     return binome, mentor, mentee
 

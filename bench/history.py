@@ -82,7 +82,7 @@ def new_id(rng: random.Random) -> uuid.UUID:
 def person_steps(role: str, programme_id: str, at: datetime, rng: random.Random) -> tuple[uuid.UUID, list[Step]]:
     person_id = new_id(rng)
     person = persons.Person(str(person_id), role, f"{role} {person_id.hex[:8]}", f"{person_id.hex[:8]}@example.org",
-                            None, ["fr"], programme_id)
+                            None, ["fr"], programme_id, step=persons.PROPOSABLE_STEP[role])
     steps = [Step(at, person_id, [persons.register(person, STAFF, at, f"reg-{person_id}", None)])]
     if rng.random() < 0.2:
         steps.append(Step(at + timedelta(days=rng.randint(1, 90)), person_id, [],

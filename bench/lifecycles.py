@@ -112,9 +112,9 @@ class Bench:
     async def propose(self, index: int) -> str:
         async with self.gate:
             mentor = await self.services.persons.register("mentor", f"Mentor {index}", None, None, ["fr"], STAFF,
-                                                          f"bench-mentor-{index}")
+                                                          f"bench-mentor-{index}", step="ready")
             mentee = await self.services.persons.register("mentee", f"Mentee {index}", None, None, ["fr"], STAFF,
-                                                          f"bench-mentee-{index}")
+                                                          f"bench-mentee-{index}", step="selected")
             body = {"mentor_id": mentor.person["person_id"], "mentee_id": mentee.person["person_id"], "note": ""}
             accepted = await self.resent(lambda: self.services.binomes.propose(body, STAFF, f"bench-{index}"))
             self.commands += 1

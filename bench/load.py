@@ -239,10 +239,11 @@ class Driver:
         # 1. the two persons, the proposal, the mentor's answer
         mentor = (await self.command(outcome, "RegisterMentor", "/mentors", {
             "name": f"Mentor Bench {n}", "email": f"mentor{n}@bench.example.com", "phone": "+33 1 00 00 00 00",
-            "languages": ["fr", "en"]}, staff)).json()["person_id"]
+            "languages": ["fr", "en"], "step": "ready"}, staff)).json()["person_id"]
         outcome.persons += 1
         mentee = (await self.command(outcome, "RegisterMentee", "/mentees", {
-            "name": f"Mentee Bench {n}", "email": f"mentee{n}@bench.example.com", "languages": ["fr"]},
+            "name": f"Mentee Bench {n}", "email": f"mentee{n}@bench.example.com", "languages": ["fr"],
+            "step": "selected"},
             staff)).json()["person_id"]
         outcome.persons += 1
         proposed = await self.command(outcome, "ProposeMentee", "/binomes",

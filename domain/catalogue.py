@@ -45,6 +45,16 @@ def _registered_v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "organisation_id": data.get("organisation_id")}
 
 
+def _mentor_registered_v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    # Before journeys were recorded a mentor was registered ready to mentor, with no background said.
+    return {**data, "step": data.get("step", "ready"), "background": data.get("background")}
+
+
+def _mentee_registered_v3_to_v4(data: dict[str, Any]) -> dict[str, Any]:
+    # Before journeys were recorded a mentee was registered once selected, with no referring adviser said.
+    return {**data, "step": data.get("step", "selected"), "adviser": data.get("adviser")}
+
+
 def _proposed_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "programme_id": data.get("programme_id") or data.get("programme", {}).get("id", "default")}
 
@@ -52,6 +62,7 @@ def _proposed_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 _SCOPE_FIELDS = ("role", "programmes", "person_id", "organisation_id")
 _PASSWORD_FIELDS = ("password_hash", "must_change_password")
 _PERSON_FIELDS = ("name", "email", "phone", "languages", "programme_id", "organisation_id")
+_ATTENDANCE = ("duration_minutes", "session_id")
 _PERSON_PERSONAL = {"name": "person", "email": "person", "phone": "person", "languages": "person"}
 
 SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
@@ -89,12 +100,30 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     _binome("EvaluationRecorded", "side", "answers", "rating", personal={"answers": "pair", "rating": "pair"}),
     _binome("BinomeCompleted", "reason", "missing"),
     # A person's stream.
-    FactSpec("MentorRegistered", PERSON, _PERSON_FIELDS + ("capacity",), _PERSON_PERSONAL, version=3,
-             upcasters={1: lambda data: {**_registered_v1_to_v2(data), "capacity": data.get("capacity", 1)},
-                        2: _registered_v2_to_v3}),
-    FactSpec("MenteeRegistered", PERSON, _PERSON_FIELDS, _PERSON_PERSONAL, version=3,
-             upcasters={1: _registered_v1_to_v2, 2: _registered_v2_to_v3}),
+    FactSpec("MentorRegistered", PERSON, _PERSON_FIELDS + ("capacity", "step", "background"), _PERSON_PERSONAL,
+             version=4, upcasters={1: lambda data: {**_registered_v1_to_v2(data), "capacity": data.get("capacity", 1)},
+                                   2: _registered_v2_to_v3, 3: _mentor_registered_v3_to_v4}),
+    FactSpec("MenteeRegistered", PERSON, _PERSON_FIELDS + ("step", "adviser"), _PERSON_PERSONAL, version=4,
+             upcasters={1: _registered_v1_to_v2, 2: _registered_v2_to_v3, 3: _mentee_registered_v3_to_v4}),
     FactSpec("PersonProfileChanged", PERSON, ("changes",), {"changes": "person"}),
+    FactSpec("MatchingProfileChanged", PERSON, ("changes",), {"changes": "person"}),
+    # The journeys before the binôme (domain.journeys): a mentor's steps, pause and departure.
+    FactSpec("InformationSessionAttended", PERSON, _ATTENDANCE),
+    FactSpec("PreparationInterviewHeld", PERSON, ("motivations", "professional_path", "expectations",
+                                                  "commitment_limits", "duration_minutes",
+                                                  "combined_with_information_session"),
+             {"motivations": "person", "professional_path": "person", "expectations": "person",
+              "commitment_limits": "person"}),
+    FactSpec("TrainingAttended", PERSON, _ATTENDANCE),
+    FactSpec("MentorPaused", PERSON, ("until", "reason"), {"reason": "person"}),
+    FactSpec("MentorResumed", PERSON, ()),
+    FactSpec("MentorLeft", PERSON, ("reason", "note"), {"note": "person"}),
+    # A mentee's selection.
+    FactSpec("PresentationAttended", PERSON, _ATTENDANCE),
+    FactSpec("SelectionInterviewHeld", PERSON, ("answers", "duration_minutes"), {"answers": "person"}),
+    FactSpec("MenteeSelected", PERSON, ("criteria",), {"criteria": "person"}),
+    FactSpec("MenteeNotSelected", PERSON, ("criteria", "reason", "note"),
+             {"criteria": "person", "reason": "person", "note": "person"}),
     FactSpec("BinomeJoined", PERSON, ("binome_id", "partner_id")),
     FactSpec("BinomeLeft", PERSON, ("binome_id", "reason")),
     # A programme's stream.

@@ -1,5 +1,6 @@
-"""The rules across binômes: a mentee is in at most one open binôme (from the proposal to its end), a mentor has
-at most `capacity` open binômes, the same pair is never open twice; a refusal, an expiry or an end frees the place.
+"""The rules across binômes: only a ready mentor and a selected mentee are proposed; a mentee is in at most one
+open binôme (from the proposal to its end), a mentor has at most `capacity` open binômes, the same pair is never
+open twice; a refusal, an expiry or an end frees the place.
 
 A binôme's facts say what they ask of its two persons (`change_for`); the place is taken or freed on the persons'
 own streams (`BinomeJoined` / `BinomeLeft`), written in the same transaction as the binôme's facts, so two
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from domain.errors import NotAllowed, NotFound
 from domain.facts import SYSTEM, Actor, Fact
-from domain.persons import PersonState
+from domain.persons import PROPOSABLE_STEP, PersonState
 from domain.stages import Stage
 from domain.state import BinomeState, evolve
 
@@ -67,6 +68,7 @@ def join(engagement: Engagement, mentor: PersonState, mentee: PersonState, actor
         raise NotFound("mentee_not_found", field="mentee_id")
     if binome_id in mentee.open_binomes and binome_id in mentor.open_binomes:
         return []
+    _check_ready(mentor, mentee, engagement.occurred_at)
     if mentor.programme_id != mentee.programme_id:
         raise NotAllowed("pair_in_different_programmes", mentor_programme=mentor.programme_id,
                          mentee_programme=mentee.programme_id)
@@ -80,6 +82,19 @@ def join(engagement: Engagement, mentor: PersonState, mentee: PersonState, actor
         (mentor.person_id, _fact("BinomeJoined", mentor, engagement, actor, partner_id=mentee.person_id)),
         (mentee.person_id, _fact("BinomeJoined", mentee, engagement, actor, partner_id=mentor.person_id)),
     ]
+
+
+def _check_ready(mentor: PersonState, mentee: PersonState, at: datetime) -> None:
+    """Only a mentor at the end of their journey (trained, not paused, not departed) and a selected mentee are
+    proposed (domain.journeys)."""
+    if mentor.step == "departed":
+        raise NotAllowed("mentor_departed", field="mentor_id")
+    if mentor.step != PROPOSABLE_STEP["mentor"]:
+        raise NotAllowed("mentor_not_ready", field="mentor_id", step_code=f"step.{mentor.step}")
+    if mentor.paused_at(at):
+        raise NotAllowed("mentor_paused", field="mentor_id", until=mentor.paused_until.date().isoformat())
+    if mentee.step != PROPOSABLE_STEP["mentee"]:
+        raise NotAllowed("mentee_not_selected", field="mentee_id", step_code=f"step.{mentee.step}")
 
 
 def leave(engagement: Engagement, persons: list[PersonState]) -> list[tuple[str, Fact]]:

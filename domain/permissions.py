@@ -21,6 +21,8 @@ class Permission(StrEnum):
     PERSONS_CHANGE = "persons.change"
     PERSONS_LIST = "persons.list"
     PERSONS_READ = "persons.read"
+    JOURNEYS_RECORD = "journeys.record"
+    JOURNEYS_READ = "journeys.read"
     BINOMES_PROPOSE = "binomes.propose"
     BINOMES_COMMAND = "binomes.command"
     BINOMES_LIST = "binomes.list"
@@ -41,6 +43,9 @@ GRANTS: dict[Permission, frozenset[Role]] = {permission: frozenset(roles) for pe
     # A partner lists its own people: an ISP the mentees it referred, a company its employees who mentor.
     Permission.PERSONS_LIST: (A, C, I, CO),
     Permission.PERSONS_READ: (A, C, MR, ME, I, CO),
+    # The journey's steps, the interviews' contents, the pipelines: the programme's staff.
+    Permission.JOURNEYS_RECORD: (A, C),
+    Permission.JOURNEYS_READ: (A, C),
     Permission.BINOMES_PROPOSE: (A, C),
     # Which command, on which binôme, for which side: domain.access.
     Permission.BINOMES_COMMAND: (A, C, MR, ME, INT),

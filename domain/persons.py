@@ -1,5 +1,6 @@
-"""Mentors and mentees: each a stream of facts over time — registration, profile changes, the binômes they join
-and leave. `PersonState` is what the rules across binômes read (see `domain.engagements`)."""
+"""Mentors and mentees: each a stream of facts over time — registration, profile changes, the steps of their
+journey (domain.journeys), the binômes they join and leave. `PersonState` is what the rules across binômes read
+(see `domain.engagements`)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,6 +16,26 @@ DEFAULT_PROGRAMME_ID = "default"
 DEFAULT_CAPACITY = 1
 # What a profile change may set.
 PROFILE_FIELDS = ("name", "email", "phone", "languages", "capacity", "organisation_id")
+# The journey before the binôme, step by step (domain.journeys moves people along it). A mentor can be proposed
+# once ready; a mentee once selected. A mentor who left is "departed" for good.
+MENTOR_STEPS = ("candidate", "informed", "interviewed", "ready", "departed")
+MENTEE_STEPS = ("applied", "presented", "interviewed", "selected", "not_selected")
+STEPS = {"mentor": MENTOR_STEPS, "mentee": MENTEE_STEPS}
+# Where a registration may place someone who went through the first steps before the programme used Mentorat.
+REGISTRATION_STEPS = {"mentor": MENTOR_STEPS[:4], "mentee": MENTEE_STEPS[:4]}
+# The step from which a person may be proposed (domain.engagements).
+PROPOSABLE_STEP = {"mentor": "ready", "mentee": "selected"}
+# Steps where nobody waits on the programme: nobody is "stuck" there.
+SETTLED_STEPS = frozenset({"ready", "departed", "selected", "not_selected"})
+# The journey facts (domain.journeys) and the step each one brings a person to.
+STEP_REACHED = {
+    "InformationSessionAttended": "informed", "PreparationInterviewHeld": "interviewed", "TrainingAttended": "ready",
+    "MentorLeft": "departed",
+    "PresentationAttended": "presented", "SelectionInterviewHeld": "interviewed", "MenteeSelected": "selected",
+    "MenteeNotSelected": "not_selected",
+}
+# How a mentor comes to the programme: an employee of a partner company, or on their own account.
+BACKGROUNDS = ("employee", "self_employed", "company_head")
 
 
 @dataclass(frozen=True)
@@ -31,6 +52,11 @@ class Person:
     # The partner organisation: the ISP that referred a mentee, the company that employs a mentor (its users see
     # their own people: domain.principals).
     organisation_id: str | None = None
+    # Where the journey starts (None: its first step); see REGISTRATION_STEPS.
+    step: str | None = None
+    # A mentor's background (BACKGROUNDS); a mentee's referring adviser at the ISP (`organisation_id`).
+    background: str | None = None
+    adviser: str | None = None
 
 
 @dataclass
@@ -45,6 +71,14 @@ class PersonState:
     capacity: int = DEFAULT_CAPACITY
     organisation_id: str | None = None
     registered_at: datetime | None = None
+    step: str | None = None
+    step_since: datetime | None = None
+    background: str | None = None
+    adviser: str | None = None
+    # A mentor's pause: no proposal before this moment.
+    paused_until: datetime | None = None
+    # The matching profile (domain.profiles): field -> value, as last recorded.
+    profile: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     # binôme id -> the other person of the pair, for every binôme not yet ended
     open_binomes: dict[str, str] = field(default_factory=dict)
@@ -59,7 +93,11 @@ class PersonState:
 
     def person(self) -> Person:
         return Person(self.person_id, self.role or "", self.name, self.email, self.phone, list(self.languages),
-                      self.programme_id, self.capacity, self.organisation_id)
+                      self.programme_id, self.capacity, self.organisation_id, self.step, self.background,
+                      self.adviser)
+
+    def paused_at(self, moment: datetime) -> bool:
+        return self.paused_until is not None and moment < self.paused_until
 
 
 def capacity_of(role: str, capacity: int | None) -> int:
@@ -72,11 +110,23 @@ def capacity_of(role: str, capacity: int | None) -> int:
 
 
 def register(person: Person, actor: Actor, at: datetime, command_id: str, fingerprint: str | None) -> Fact:
+    step = person.step or STEPS[person.role][0]
+    if step not in REGISTRATION_STEPS[person.role]:
+        raise InvalidInput("registration_step_invalid", field="step", steps=", ".join(REGISTRATION_STEPS[person.role]))
     data: dict[str, Any] = {"name": person.name, "email": person.email, "phone": person.phone,
                             "languages": list(person.languages), "programme_id": person.programme_id,
-                            "organisation_id": person.organisation_id}
+                            "organisation_id": person.organisation_id, "step": step}
     if person.role == "mentor":
+        if person.background not in (None, *BACKGROUNDS):
+            raise InvalidInput("background_invalid", field="background")
+        if person.background == "employee" and person.organisation_id is None:
+            raise NotAllowed("employee_needs_company", field="organisation_id")
         data["capacity"] = person.capacity
+        data["background"] = person.background
+    else:
+        if person.background is not None:
+            raise InvalidInput("background_for_mentors_only", field="background")
+        data["adviser"] = person.adviser
     return Fact(type=REGISTERED[person.role], position=1, occurred_at=at, actor=actor, data=data,
                 command_id=command_id, fingerprint=fingerprint)
 
@@ -118,9 +168,23 @@ def evolve(state: PersonState, fact: Fact) -> PersonState:
         state.capacity = data.get("capacity", DEFAULT_CAPACITY)
         state.organisation_id = data.get("organisation_id")
         state.registered_at = fact.occurred_at
+        state.step, state.step_since = data["step"], fact.occurred_at
+        state.background, state.adviser = data.get("background"), data.get("adviser")
     elif fact.type == "PersonProfileChanged":
         for name, value in data["changes"].items():
             setattr(state, name, list(value) if name == "languages" else value)
+    elif fact.type in STEP_REACHED:
+        state.step, state.step_since = STEP_REACHED[fact.type], fact.occurred_at
+    elif fact.type == "MentorPaused":
+        state.paused_until = datetime.fromisoformat(data["until"])
+    elif fact.type == "MentorResumed":
+        state.paused_until = None
+    elif fact.type == "MatchingProfileChanged":
+        for name, value in data["changes"].items():
+            if value is None:
+                state.profile.pop(name, None)
+            else:
+                state.profile[name] = value
     elif fact.type == "BinomeJoined":
         state.open_binomes[data["binome_id"]] = data["partner_id"]
     elif fact.type == "BinomeLeft":

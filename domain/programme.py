@@ -18,6 +18,20 @@ DEFAULT_FIRST_MEETING_CHECKLIST: dict[str, str] = {
     "next_steps": "Prochaines étapes (validation, contrat)",
 }
 
+# The programme's own selection criteria, beyond the two every programme requires (domain.journeys).
+DEFAULT_SELECTION_CRITERIA: dict[str, str] = {
+    "professional_project": "A un projet professionnel (emploi, formation, stage, création d'entreprise, études)",
+}
+
+# The selection interview's template: the programme's questions, the answers kept.
+DEFAULT_INTERVIEW_QUESTIONS: dict[str, str] = {
+    "situation": "Situation actuelle et parcours",
+    "project": "Projet professionnel",
+    "obstacles": "Freins rencontrés dans la recherche d'emploi",
+    "expectations": "Attentes vis-à-vis d'un mentor",
+    "availability": "Disponibilités pour les rencontres",
+}
+
 
 @dataclass(frozen=True)
 class Programme:
@@ -39,6 +53,10 @@ class Programme:
     evaluation_days: int = 30
     evaluation_questions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_EVALUATION_QUESTIONS))
     first_meeting_checklist: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_FIRST_MEETING_CHECKLIST))
+    # Steps 1 and 2: a person waiting longer than this at one step of their journey shows as stuck.
+    journey_step_days: int = 30
+    selection_criteria: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SELECTION_CRITERIA))
+    interview_questions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INTERVIEW_QUESTIONS))
 
     @property
     def proposal_response_delay(self) -> timedelta:

@@ -9,9 +9,14 @@ from typing import Any
 
 from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
+from domain.journeys import REQUIRED_CRITERIA
 from domain.programme import Programme
 
 PROGRAMME_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+# A criterion's key names a field (`criteria.<key>`) in the selection decision; a programme's own criteria take
+# other keys than the two every programme requires.
+CRITERION_KEY = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
+OWN_CRITERION_KEY = re.compile(rf"^(?!(?:{'|'.join(REQUIRED_CRITERIA)})$)[a-z][a-z0-9_]{{0,49}}$")
 # Settings a programme may change (the id is its name for ever).
 SETTINGS = tuple(f.name for f in dataclasses.fields(Programme) if f.name != "id")
 # Bounds for the numeric settings: a delay of zero or of ten years is a typo.
@@ -19,8 +24,10 @@ SETTING_BOUNDS = {
     "proposal_response_days": (1, 90), "first_meeting_days": (1, 180), "first_meeting_minutes": (15, 480),
     "meeting_minutes": (15, 480), "period_months": (1, 24), "min_meetings_per_month": (0, 31),
     "cadence_grace_days": (0, 28), "monitoring_interval_weeks": (1, 26), "monitoring_grace_days": (0, 60),
-    "evaluation_days": (1, 180),
+    "evaluation_days": (1, 180), "journey_step_days": (1, 365),
 }
+# A programme may have no selection criteria of its own (the two required ones always apply).
+MAY_BE_EMPTY = frozenset({"selection_criteria"})
 
 
 @dataclass
@@ -80,9 +87,13 @@ def _with(programme: Programme, settings: dict[str, Any]) -> Programme:
         elif name == "name":
             if not isinstance(value, str) or not value.strip() or len(value) > 200:
                 raise InvalidInput("text_required", field=name, what_code="field.programme_name")
-        elif not isinstance(value, dict) or not value or not all(
+        elif not isinstance(value, dict) or not (value or name in MAY_BE_EMPTY) or not all(
                 isinstance(k, str) and isinstance(v, str) and k and v for k, v in value.items()):
             raise InvalidInput("setting_invalid", field=name)
+        elif name == "selection_criteria":
+            for key in value:
+                if not OWN_CRITERION_KEY.match(key):
+                    raise InvalidInput("criterion_key_invalid", field=f"{name}.{key}")
     return dataclasses.replace(programme, **settings)
 
 

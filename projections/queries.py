@@ -127,6 +127,30 @@ class Views:
             total = _first_page_total(conn, query, after, window)
         return Page([_person(row) for row in window.rows], total, window.next_after)
 
+    def journey_counts(self, role: str, programme_ids: Collection[str] | None) -> list[dict]:
+        """How many persons of `role` stand at each step, per programme, and how many of them are paused at `now`
+        (given as stored text)."""
+        query = select(persons.c.programme_id, persons.c.step, func.count().label("count")) \
+            .where(persons.c.role == role).group_by(persons.c.programme_id, persons.c.step)
+        if programme_ids is not None:
+            query = query.where(persons.c.programme_id.in_(sorted(programme_ids)))
+        with self._db.read() as conn:
+            return [dict(row) for row in conn.execute(query).mappings()]
+
+    def paused_count(self, role: str, programme_id: str, now: str) -> int:
+        query = select(func.count()).where(persons.c.role == role, persons.c.programme_id == programme_id,
+                                           persons.c.paused_until > now)
+        with self._db.read() as conn:
+            return conn.execute(query).scalar_one()
+
+    def stuck(self, role: str, programme_id: str, steps: Collection[str], since_before: str, limit: int) -> list[dict]:
+        """Persons of `role` who reached one of `steps` before `since_before` and are still there, longest first."""
+        query = select(persons).where(persons.c.role == role, persons.c.programme_id == programme_id,
+                                      persons.c.step.in_(sorted(steps)), persons.c.step_since < since_before) \
+            .order_by(persons.c.step_since, persons.c.person_id).limit(limit)
+        with self._db.read() as conn:
+            return [_person(row) for row in conn.execute(query).mappings()]
+
     def account(self, account_id: str) -> dict | None:
         with self._db.read() as conn:
             row = conn.execute(select(accounts).where(accounts.c.account_id == account_id)).mappings().first()
@@ -189,4 +213,6 @@ def _task(row) -> StaffTask:
 
 
 def _person(row) -> dict:
-    return {**row, "languages": json.loads(row["languages"]), "registered_at": from_text(row["registered_at"])}
+    return {**row, "languages": json.loads(row["languages"]), "registered_at": from_text(row["registered_at"]),
+            "step_since": from_text(row["step_since"]), "paused_until": from_text(row["paused_until"]),
+            "profile": json.loads(row["profile"])}

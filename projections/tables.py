@@ -75,7 +75,18 @@ persons = Table(
     Column("programme_id", Text, nullable=False, server_default="default"),
     Column("capacity", Integer),
     Column("organisation_id", Text),
+    # The journey before the binôme (domain.journeys): the step, since when, a mentor's pause.
+    Column("step", Text, nullable=False, server_default=""),
+    Column("step_since", Text, nullable=False, server_default=""),
+    Column("background", Text),
+    Column("adviser", Text),
+    Column("paused_until", Text),
+    # The matching profile (domain.profiles), JSON.
+    Column("profile", Text, nullable=False, server_default="{}"),
+    # The last fact of the person's stream this row shows (a command's answer waits for its own).
+    Column("version", Integer, nullable=False, server_default="0"),
     Index("persons_by_role", "role", "name", "person_id"),
+    Index("persons_by_step", "role", "step", "step_since", "person_id"),
     Index("persons_by_organisation", "organisation_id", "role", "name", "person_id"),
     Index("persons_by_programme", "programme_id", "role", "name", "person_id"),
 )

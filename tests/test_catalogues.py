@@ -23,11 +23,11 @@ from domain.tasks import OVERDUE_WORDING, TASK_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("domain", "application", "api", "workflows", "worker", "projections", "eventstore", "mentorat")
-FAMILIES = ("stage.", "moment.", "party.", "field.", "task.", "invalid.", "http.")
+FAMILIES = ("stage.", "moment.", "party.", "field.", "task.", "invalid.", "http.", "step.", "journey.")
 # A string of a family is a code when it looks like one ("http.request" is ASGI's, not ours).
-FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid)\.[a-z0-9_]+|http\.([0-9]{3}|error)")
+FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey)\.[a-z0-9_]+|http\.([0-9]{3}|error)")
 # Names rendered inside other messages: they take no params of their own.
-NAME_FAMILIES = ("stage.", "moment.", "party.", "field.")
+NAME_FAMILIES = ("stage.", "moment.", "party.", "field.", "step.", "journey.")
 
 # The pydantic error types the API renders as `invalid.<type>` (the common ones, and the input checks' own).
 INVALID_TYPES = (
@@ -49,6 +49,9 @@ EXPANSIONS: dict[str, tuple] = {
     "task.{}": TASK_KINDS,
     "task.{}_overdue": tuple(OVERDUE_WORDING),
     "{}_not_found": persons.ROLES,
+    "step.{}": tuple(dict.fromkeys(persons.MENTOR_STEPS + persons.MENTEE_STEPS)),
+    "journey.{}": ("information_session", "preparation_interview", "training", "presentation", "selection_interview",
+                   "selection_decision"),
     "invalid.{}": INVALID_TYPES,
     "http.{}": HTTP_STATUSES,
 }

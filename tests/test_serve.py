@@ -119,10 +119,10 @@ class Service:
         return (self.data_dir.parent / "serve.log").read_text().count(f'"event": "{event}"')
 
     def register_pair(self) -> tuple[str, str]:
-        """A mentor and a mentee registered: their ids."""
+        """A mentor and a mentee registered at the end of their journeys (so they may be proposed): their ids."""
         ids = []
-        for role, name in (("mentors", "Anne"), ("mentees", "Bilal")):
-            status, person = self.call(f"/{role}", {"name": name})
+        for role, name, step in (("mentors", "Anne", "ready"), ("mentees", "Bilal", "selected")):
+            status, person = self.call(f"/{role}", {"name": name, "step": step})
             assert status == 201
             ids.append(person["person_id"])
         return ids[0], ids[1]

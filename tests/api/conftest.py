@@ -12,6 +12,7 @@ from standardwebhooks.webhooks import Webhook
 from temporalio.testing import WorkflowEnvironment
 
 from api.app import create_app
+from domain.persons import PROPOSABLE_STEP
 from mentorat.bootstrap import build_temporal_worker, with_payload_codec
 from mentorat.settings import Settings
 from tests.support.auth import as_role, bearer
@@ -63,8 +64,9 @@ class Api:
         return await self.http.post(f"/integrations/{integration_id}/deliveries", content=body, headers=headers)
 
     async def person(self, role: str, name: str) -> str:
+        # At the end of their journey, so they may be proposed.
         return (await self.ok(f"/{role}s", {"name": name, "email": f"{name.lower()}@example.org",
-                                            "languages": ["fr", "nl"]}))["person_id"]
+                                            "languages": ["fr", "nl"], "step": PROPOSABLE_STEP[role]}))["person_id"]
 
     async def propose(self, **headers) -> str:
         mentor = await self.person("mentor", "Anne")

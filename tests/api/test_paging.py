@@ -51,7 +51,8 @@ def _task(rng: random.Random) -> dict:
 def _person(rng: random.Random, role: str) -> dict:
     return {"person_id": _id(rng), "role": role, "name": rng.choice(NAMES), "email": None, "phone": None,
             "languages": '["fr"]', "registered_at": INSTANTS[0], "programme_id": rng.choice(PROGRAMMES),
-            "capacity": 1 if role == "mentor" else None}
+            "capacity": 1 if role == "mentor" else None, "step": "ready" if role == "mentor" else "selected",
+            "step_since": INSTANTS[0]}
 
 
 class Lists:

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from domain.persons import PROPOSABLE_STEP
 from tests.api.conftest import Api
 
 
 async def person(api: Api, role: str, name: str, programme_id: str = "default", **extra) -> str:
-    body = {"name": name, "programme_id": programme_id, **extra}
+    body = {"name": name, "programme_id": programme_id, "step": PROPOSABLE_STEP[role], **extra}
     return (await api.ok(f"/{role}s", body))["person_id"]
 
 

@@ -35,9 +35,9 @@ async def world(api):
     ids = {}
     for programme, suffix in (("default", "a"), ("other", "b")):
         mentor = (await api.ok("/mentors", {"name": f"Mentor {suffix}", "programme_id": programme,
-                                            "organisation_id": f"company-{suffix}"}))["person_id"]
+                                            "organisation_id": f"company-{suffix}", "step": "ready"}))["person_id"]
         mentee = (await api.ok("/mentees", {"name": f"Mentee {suffix}", "programme_id": programme,
-                                            "organisation_id": f"isp-{suffix}"}))["person_id"]
+                                            "organisation_id": f"isp-{suffix}", "step": "selected"}))["person_id"]
         binome = (await api.ok("/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
         ids[suffix] = {"mentor": mentor, "mentee": mentee, "binome": binome}
     account = (await api.ok("/accounts", {"username": "someone", "role": "coordinator",

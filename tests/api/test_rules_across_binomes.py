@@ -14,8 +14,9 @@ PROPOSALS = 50
 
 
 async def test_fifty_proposals_of_one_mentee_at_once_record_exactly_one(live_api, container):
-    mentee = (await live_api.ok("/mentees", {"name": "Bilal"}))["person_id"]
-    mentors = [(await live_api.ok("/mentors", {"name": f"Mentor {n}"}))["person_id"] for n in range(PROPOSALS)]
+    mentee = (await live_api.ok("/mentees", {"name": "Bilal", "step": "selected"}))["person_id"]
+    mentors = [(await live_api.ok("/mentors", {"name": f"Mentor {n}", "step": "ready"}))["person_id"]
+               for n in range(PROPOSALS)]
 
     answers = await asyncio.gather(*[
         live_api.post("/binomes", {"mentor_id": mentor, "mentee_id": mentee}) for mentor in mentors])

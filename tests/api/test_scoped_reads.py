@@ -21,8 +21,10 @@ async def two_programmes(api) -> dict:
     await api.ok("/programmes", {"programme_id": "other", "name": "Autre programme"})
     ids = {}
     for programme in ("default", "other"):
-        mentor = (await api.ok("/mentors", {"name": f"Mentor {programme}", "programme_id": programme}))["person_id"]
-        mentee = (await api.ok("/mentees", {"name": f"Mentee {programme}", "programme_id": programme}))["person_id"]
+        mentor = (await api.ok("/mentors", {"name": f"Mentor {programme}", "programme_id": programme,
+                                            "step": "ready"}))["person_id"]
+        mentee = (await api.ok("/mentees", {"name": f"Mentee {programme}", "programme_id": programme,
+                                            "step": "selected"}))["person_id"]
         binome = (await api.ok("/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
         ids[programme] = {"mentor": mentor, "mentee": mentee, "binome": binome}
     return ids

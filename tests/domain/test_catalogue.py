@@ -62,11 +62,18 @@ def test_personal_fields_name_a_known_subject_and_a_declared_field():
 def test_a_registration_stored_before_programmes_is_read_in_todays_shape():
     stored_v1 = {"name": "Awa", "email": None, "phone": None, "languages": ["fr"]}
 
+    # Registered before journeys were recorded: ready to mentor, selected.
+    mentor_journey = {"step": "ready", "background": None}
     assert catalogue.upcast("MentorRegistered", 1, stored_v1) == {**stored_v1, "programme_id": "default",
-                                                                   "capacity": 1, "organisation_id": None}
+                                                                   "capacity": 1, "organisation_id": None,
+                                                                   **mentor_journey}
     assert catalogue.upcast("MenteeRegistered", 1, stored_v1) == {**stored_v1, "programme_id": "default",
-                                                                   "organisation_id": None}
+                                                                   "organisation_id": None, "step": "selected",
+                                                                   "adviser": None}
     before_partners = {**stored_v1, "programme_id": "bxl", "capacity": 2}
-    assert catalogue.upcast("MentorRegistered", 2, before_partners) == {**before_partners, "organisation_id": None}
-    current = {**before_partners, "organisation_id": "acme"}
-    assert catalogue.upcast("MentorRegistered", 3, current) == current
+    assert catalogue.upcast("MentorRegistered", 2, before_partners) == {**before_partners, "organisation_id": None,
+                                                                         **mentor_journey}
+    before_journeys = {**before_partners, "organisation_id": "acme"}
+    assert catalogue.upcast("MentorRegistered", 3, before_journeys) == {**before_journeys, **mentor_journey}
+    current = {**before_journeys, "step": "candidate", "background": "employee"}
+    assert catalogue.upcast("MentorRegistered", 4, current) == current

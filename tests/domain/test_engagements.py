@@ -13,9 +13,10 @@ from domain.state import BinomeState, fold as fold_binome
 from tests.domain.gwt import PROPOSED_AT, STAFF
 
 
-def registered(person_id: str, role: str, *, capacity: int = 1, programme_id: str = "default") -> PersonState:
-    fact = persons.register(Person(person_id, role, person_id, None, None, [], programme_id, capacity), STAFF,
-                            PROPOSED_AT, f"reg-{person_id}", "fp")
+def registered(person_id: str, role: str, *, capacity: int = 1, programme_id: str = "default",
+               step: str | None = None) -> PersonState:
+    fact = persons.register(Person(person_id, role, person_id, None, None, [], programme_id, capacity,
+                                   step=step or persons.PROPOSABLE_STEP[role]), STAFF, PROPOSED_AT, f"reg-{person_id}", "fp")
     return persons.fold(person_id, [fact])
 
 

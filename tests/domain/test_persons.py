@@ -1,5 +1,7 @@
 """Mentors and mentees are registered with a minimal record, one fact each."""
 
+from dataclasses import replace
+
 import pytest
 
 from domain.errors import InvalidInput, NotAllowed
@@ -15,14 +17,16 @@ def test_registering_a_mentor_records_one_fact_that_gives_the_person_back():
     assert (fact.type, fact.position, fact.command_id) == ("MentorRegistered", 1, "reg-1")
     assert fact.occurred_at == PROPOSED_AT
     assert fact.data == {"name": "Awa Diallo", "email": "awa@example.org", "phone": None, "languages": ["fr", "wo"],
-                         "programme_id": "default", "capacity": 1, "organisation_id": None}
-    assert from_fact("mentor-1", fact) == person
+                         "programme_id": "default", "capacity": 1, "organisation_id": None, "step": "candidate",
+                         "background": None}
+    assert from_fact("mentor-1", fact) == replace(person, step="candidate")
 
 
 def test_a_mentee_is_registered_as_a_mentee():
     person = Person("mentee-1", "mentee", "Léo Martin", None, "+33600000000", [])
 
-    assert from_fact("mentee-1", register(person, STAFF, PROPOSED_AT, "reg-2", "fp-2")) == person
+    assert from_fact("mentee-1", register(person, STAFF, PROPOSED_AT, "reg-2", "fp-2")) == replace(person,
+                                                                                                   step="applied")
     assert register(person, STAFF, PROPOSED_AT, "reg-2", "fp-2").type == "MenteeRegistered"
 
 

@@ -53,7 +53,7 @@ def record_expired_proposal(store, mentee_id: str) -> uuid.UUID:
 
 def register(store, role: str, name: str) -> uuid.UUID:
     person_id = uuid.uuid4()
-    person = persons.Person(str(person_id), role, name, None, None, ["fr"])
+    person = persons.Person(str(person_id), role, name, None, None, ["fr"], step=persons.PROPOSABLE_STEP[role])
     store.append(person_id, [persons.register(person, STAFF, T0, str(person_id), "fp")])
     return person_id
 

@@ -22,7 +22,7 @@ from tests.support.settings import sqlite_settings
 
 FIXTURE = v1.HERE
 V1_TABLES = ("view_tracking", "binomes", "staff_tasks", "persons")
-LATEST = "0005"
+LATEST = "0006"
 
 
 def _v1_ddl() -> list[str]:
@@ -148,6 +148,14 @@ def _answers(views) -> dict:
     return _as_first_version(json.loads(json.dumps(v1.answers(views))))
 
 
+# A person's fields added since the first version: programmes, partners, journeys.
+PERSON_FIELDS_SINCE = {"programme_id", "capacity", "organisation_id", "step", "step_since", "background", "adviser",
+                       "paused_until", "profile", "version"}
+
+# A programme's settings added since: the journeys before the binôme.
+PROGRAMME_FIELDS_SINCE = {"journey_step_days", "selection_criteria", "interview_questions"}
+
+
 def _as_first_version(answers):
     """What the first version's reads had too: a task's text (label then, params now), a person's programme,
     capacity and organisation, and a page's next key (added since) left out, and a binôme's command ids (the views
@@ -156,10 +164,11 @@ def _as_first_version(answers):
         return [_as_first_version(item) for item in answers]
     if not isinstance(answers, dict):
         return answers
-    added = {"label", "params"} if "task_id" in answers else {"programme_id", "capacity", "organisation_id"} \
-        if "person_id" in answers \
+    added = {"label", "params"} if "task_id" in answers else PERSON_FIELDS_SINCE if "person_id" in answers \
         else {"next_after"} if "items" in answers \
         else {"commands"} if "binome_id" in answers and "stage" in answers else set()
+    if "proposal_response_days" in answers:  # a programme's settings, as a binôme keeps them
+        added = PROGRAMME_FIELDS_SINCE
     kept = {key: _as_first_version(value) for key, value in answers.items() if key not in added}
     if "ended_reason" in kept:  # the expiry's reason was prose, it is a code now
         kept["ended_reason"] = LEGACY_REASONS.get(kept["ended_reason"], kept["ended_reason"])
@@ -174,10 +183,10 @@ def test_views_made_by_the_first_version_are_upgraded_in_place(settings_for, sto
         expected = _as_first_version(json.loads((FIXTURE / "answers.json").read_text()))
         with container.view_db.read() as conn:
             assert schema.current(conn) == LATEST
-        # Tasks and reasons became codes (0003): those projections start again; the persons carry on; accounts
-        # and the read log are new (0005).
+        # Tasks and reasons became codes (0003): those projections start again; accounts and the read log are new
+        # (0005); the persons are filled again with their journeys (0006).
         assert {s.name: (s.position, s.parked) for s in container.projector.status()} == {
-            "programmes": (0, 0), "persons": (7, 0), "accounts": (0, 0), "personal_data_reads": (0, 0),
+            "programmes": (0, 0), "persons": (0, 0), "accounts": (0, 0), "personal_data_reads": (0, 0),
             "staff_tasks": (0, 0), "binomes": (0, 0)}
         # The log again for those two (7 facts), and the default programme created at start: nothing applied twice.
         assert container.projector.catch_up() == 8

@@ -12,7 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from domain.commands import CommandEnvelope
 from domain.facts import Actor
-from domain.persons import Person, register
+from domain.persons import PROPOSABLE_STEP, Person, register
 from eventstore import FactStore
 from domain.programme import Programme
 from domain.schedule import next_deadline
@@ -63,7 +63,7 @@ class BinomeDriver:
         person_id = uuid.uuid4()
         if self.store is not None:
             person = Person(str(person_id), role, f"{role} {person_id.hex[:6]}", None, None, ["fr"], programme_id,
-                            capacity)
+                            capacity, step=PROPOSABLE_STEP[role])
             self.store.append(person_id, [register(person, STAFF, datetime.now(timezone.utc), f"reg-{person_id}",
                                                    None)])
         return str(person_id)
