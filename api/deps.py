@@ -16,6 +16,7 @@ from application.accounts import AccountService
 from application.binomes import BinomeCommands, BinomeQueries
 from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
+from application.organisations import OrganisationService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.services import Services
@@ -59,6 +60,10 @@ async def get_integrations(request: Request) -> IntegrationService:
     return _services(request).integrations
 
 
+async def get_organisations(request: Request) -> OrganisationService:
+    return _services(request).organisations
+
+
 async def get_data_reads(request: Request) -> PersonalDataReads:
     return _services(request).data_reads
 
@@ -93,6 +98,7 @@ SystemDep = Annotated[SystemStatus, Depends(get_system)]
 ProgrammesDep = Annotated[ProgrammeService, Depends(get_programmes)]
 AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 IntegrationsDep = Annotated[IntegrationService, Depends(get_integrations)]
+OrganisationsDep = Annotated[OrganisationService, Depends(get_organisations)]
 DataReadsDep = Annotated[PersonalDataReads, Depends(get_data_reads)]
 LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]

@@ -124,12 +124,15 @@ def _document(path: str, method: str, operation: dict[str, Any]) -> None:
     if PERMISSION in operation:
         statuses.add(403)
     responses = operation.setdefault("responses", {})
+    if "409" in responses:  # a read a rule may refuse says so (`responses={409: …}` on its route)
+        statuses.add(409)
     for status in sorted(statuses):
         answer = {"description": ERRORS[status],
                   "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ERROR_BODY}"}}}}
         if status in (429, 503):
             answer["headers"] = dict(RETRY_AFTER)
-        if status == 422 or str(status) not in responses:  # FastAPI's 422 describes a body we never send
+        # FastAPI's 422 describes a body we never send; a route's own mention of a status gets the error body.
+        if status == 422 or "content" not in responses.get(str(status), {}):
             responses[str(status)] = answer
     operation["responses"] = responses = dict(sorted(responses.items()))
     if command:

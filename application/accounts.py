@@ -17,12 +17,13 @@ from pwdlib import PasswordHash
 
 from application.errors import Saturated
 from application.login_guard import LoginGuard
+from application.organisations import OrganisationService
 from domain import accounts
 from domain.accounts import AccountState, Scope
 from domain.catalogue import ACCOUNT
 from domain.errors import InvalidInput, NotFound, Unauthenticated
 from domain.facts import SYSTEM, Actor
-from domain.principals import Principal, Role
+from domain.principals import PARTNERS, Principal, Role
 from eventstore import AppendConflict, FactStore
 from projections.paging import Key
 from projections.projector import Projector
@@ -50,12 +51,13 @@ def one_time_password() -> str:
 class AccountService:
     def __init__(self, store: FactStore, guard: LoginGuard, views: Views | None = None,
                  projector: Projector | None = None, read_your_writes_seconds: float = 5.0,
-                 hasher: PasswordHash | None = None):
+                 organisations: OrganisationService | None = None, hasher: PasswordHash | None = None):
         self._store = store
         self._guard = guard
         self._views = views
         self._projector = projector
         self._read_your_writes_seconds = read_your_writes_seconds
+        self._organisations = organisations
         self._hasher = hasher or PasswordHash.recommended()
         self._decoy_hash: str | None = None
 
@@ -96,6 +98,7 @@ class AccountService:
                      password: str | None = None) -> tuple[dict[str, Any], str | None, bool]:
         """The account, its one-time password (None when `password` was given, or on a repeat), whether written."""
         normal = accounts.check_username(username)
+        await self._check_organisation(scope)
         if password is not None:
             accounts.check_password(password)
         chosen = password or one_time_password()
@@ -123,8 +126,14 @@ class AccountService:
     async def change(self, account: str, scope: Scope | None, disabled: bool | None, actor: Actor, key: str | None,
                      fingerprint: str) -> dict[str, Any]:
         command_id = key or str(uuid.uuid4())
+        await self._check_organisation(scope)
         return await self._decide(account, lambda state: accounts.change(state, scope, disabled, actor, _now(),
                                                                           command_id, fingerprint))
+
+    async def _check_organisation(self, scope: Scope | None) -> None:
+        """A partner's account names a registered organisation of its kind (an ISP's, a company's)."""
+        if self._organisations is not None and scope is not None and scope.role in PARTNERS:
+            await self._organisations.check_named(scope.role.value, scope.organisation_id)
 
     async def get(self, account: str) -> dict[str, Any]:
         found = await asyncio.to_thread(self._views.account, account)

@@ -19,6 +19,7 @@ import structlog
 from application.idempotency import fingerprint
 from domain import journeys, persons
 from application.errors import Saturated
+from application.organisations import OrganisationService
 from application.programmes import ProgrammeService
 from domain.catalogue import PERSON
 from application.data_reads import PersonalDataReads
@@ -68,13 +69,15 @@ class Pipeline:
 
 class PersonService:
     def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
-                 programmes: ProgrammeService, reads: PersonalDataReads):
+                 programmes: ProgrammeService, reads: PersonalDataReads,
+                 organisations: OrganisationService | None = None):
         self._store = store
         self._views = views
         self._projector = projector
         self._read_your_writes_seconds = read_your_writes_seconds
         self._programmes = programmes
         self._reads = reads
+        self._organisations = organisations
 
     async def register(self, role: str, name: str, email: str | None, phone: str | None, languages: list[str],
                        principal: Principal, key: str | None, programme_id: str = persons.DEFAULT_PROGRAMME_ID,
@@ -85,6 +88,7 @@ class PersonService:
         if not principal.sees_programme(programme_id) or not await asyncio.to_thread(
                 lambda: self._programmes.state(programme_id).exists):
             raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
+        await self._check_organisation(role, organisation_id)
         person_id = uuid.uuid5(PERSON_NAMESPACE, f"{role}/{key}") if key else uuid.uuid4()
         body = {"name": name, "email": email, "phone": phone, "languages": languages, "programme_id": programme_id,
                 "capacity": capacity, "organisation_id": organisation_id}
@@ -101,6 +105,7 @@ class PersonService:
     async def change(self, role: str, person_id: str, changes: dict[str, Any], principal: Principal,
                      key: str | None) -> Registered:
         """A profile change, recorded as a fact on the person's stream; the same key and body again records nothing."""
+        await self._check_organisation(role, changes.get("organisation_id"))
         outcome = await self._judge(role, person_id, principal, key, fingerprint(f"{role}/change", changes),
                                     lambda state, actor, now, command_id, print_: persons.change_profile(
                                         state, changes, actor, now, command_id, print_))
@@ -199,6 +204,11 @@ class PersonService:
         await self._reads.record(principal, [p["person_id"] for pipeline in pipelines for p in pipeline.stuck],
                                  f"{role}s.pipeline")
         return pipelines
+
+    async def _check_organisation(self, role: str, organisation_id: str | None) -> None:
+        """A mentor's company, a mentee's ISP: a registered organisation of that kind."""
+        if self._organisations is not None:
+            await self._organisations.check_named(role, organisation_id)
 
     async def _append_or_recognise(self, person_id: UUID, fact: Fact) -> bool:
         """True if `fact` was written now; False if the same registration (same key and body) was already there."""

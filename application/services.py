@@ -10,6 +10,7 @@ from application.accounts import AccountService
 from application.binomes import BinomeCommands, BinomeQueries
 from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
+from application.organisations import OrganisationService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.system import SystemStatus
@@ -27,6 +28,7 @@ class Services:
     tokens: TokenService
     integrations: IntegrationService
     data_reads: PersonalDataReads
+    organisations: OrganisationService
     # Decrypts Temporal payloads for staff (the Temporal UI's codec endpoint).
     payload_codec: PayloadCodec
     # Background work that lives as long as the edge serving them (the read-view projector in the API).

@@ -12,8 +12,8 @@ from typing import Any
 from domain.errors import InvalidInput
 
 BINOME, PERSON, PROGRAMME = "binome", "person", "programme"
-ACCOUNT, INTEGRATION, AUDIT = "account", "integration", "audit"
-CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT)
+ACCOUNT, INTEGRATION, AUDIT, ORGANISATION = "account", "integration", "audit", "organisation"
+CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT, ORGANISATION)
 SUBJECTS = ("person", "mentor", "mentee", "pair")
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -139,6 +139,9 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     FactSpec("IntegrationRegistered", INTEGRATION, ("integration_id", "name", "programmes", "binomes")),
     FactSpec("IntegrationSecretAdded", INTEGRATION, ("secret_id", "sealed_secret")),
     FactSpec("IntegrationSecretRevoked", INTEGRATION, ("secret_id",)),
+    # A partner organisation's stream (domain.organisations): a company's agreements; the signatory acts for it.
+    FactSpec("OrganisationRegistered", ORGANISATION, ("organisation_id", "kind", "name")),
+    FactSpec("AgreementSigned", ORGANISATION, ("signed_on", "signatory", "working_time", "hourly_cost_cents")),
     # Who read whose personal data (data-subject access requests): one stream per read.
     FactSpec("PersonalDataRead", AUDIT, ("subjects", "what")),
 )}

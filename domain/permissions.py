@@ -23,6 +23,9 @@ class Permission(StrEnum):
     PERSONS_READ = "persons.read"
     JOURNEYS_RECORD = "journeys.record"
     JOURNEYS_READ = "journeys.read"
+    ORGANISATIONS_MANAGE = "organisations.manage"
+    ORGANISATIONS_READ = "organisations.read"
+    SPONSORSHIP_REPORT = "sponsorship.report"
     BINOMES_PROPOSE = "binomes.propose"
     BINOMES_COMMAND = "binomes.command"
     BINOMES_LIST = "binomes.list"
@@ -46,6 +49,10 @@ GRANTS: dict[Permission, frozenset[Role]] = {permission: frozenset(roles) for pe
     # The journey's steps, the interviews' contents, the pipelines: the programme's staff.
     Permission.JOURNEYS_RECORD: (A, C),
     Permission.JOURNEYS_READ: (A, C),
+    # Partners read their own organisation (its agreement); a company its skills-sponsorship report.
+    Permission.ORGANISATIONS_MANAGE: (A, C),
+    Permission.ORGANISATIONS_READ: (A, C, I, CO),
+    Permission.SPONSORSHIP_REPORT: (A, C, CO),
     Permission.BINOMES_PROPOSE: (A, C),
     # Which command, on which binôme, for which side: domain.access.
     Permission.BINOMES_COMMAND: (A, C, MR, ME, INT),

@@ -15,6 +15,7 @@ from application.binomes import BinomeCommands, BinomeQueries
 from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
 from application.login_guard import LoginGuard
+from application.organisations import OrganisationService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.services import Services
@@ -97,9 +98,11 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
     keys = parse_keys(settings.data_keys.get_secret_value())
     reads = PersonalDataReads(container.store, container.views)
     scope = BinomeScope(container.views, container.store)
+    organisations = OrganisationService(container.store, container.views, container.projector,
+                                        settings.read_your_writes_seconds, reads)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
-                              settings.read_your_writes_seconds, programmes, reads),
+                              settings.read_your_writes_seconds, programmes, reads, organisations),
         binomes=BinomeCommands(workflows, container.store, container.views, container.projector, settings,
                                programmes=programmes, workflow_options=lambda: container.workflow_options,
                                scope=scope),
@@ -108,10 +111,12 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         programmes=programmes,
         accounts=AccountService(container.store, LoginGuard(settings.login_attempts_per_account,
                                                              settings.login_attempts_per_address),
-                                container.views, container.projector, settings.read_your_writes_seconds),
+                                container.views, container.projector, settings.read_your_writes_seconds,
+                                organisations),
         tokens=TokenService(settings.token_secret.get_secret_value(), settings.token_minutes),
         integrations=IntegrationService(container.store, Sealer(keys), settings.webhook_tolerance_seconds),
         data_reads=reads,
+        organisations=organisations,
         payload_codec=EncryptionCodec(keys),
         on_start=[container.projector.start] if follow else [],
         on_stop=[container.projector.stop] if follow else [],

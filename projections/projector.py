@@ -34,6 +34,8 @@ from projections.data_reads import PersonalDataReadsProjection
 from projections.binomes import BinomesProjection
 from projections.collector import collector_paused
 from projections.database import ViewDatabase
+from projections.mentor_hours import MentorHoursProjection
+from projections.organisations import OrganisationsProjection
 from projections.persons import PersonsProjection
 from projections.programmes import ProgrammesProjection
 from projections.projection import Projection
@@ -57,7 +59,7 @@ def default_projections() -> list[Projection]:
     # "binomes" last: a command's answer waits until the binôme row shows its facts, and by then the
     # other projections of the same pass (its tasks) show them too.
     return [ProgrammesProjection(), PersonsProjection(), AccountsProjection(), PersonalDataReadsProjection(),
-            StaffTasksProjection(), BinomesProjection()]
+            OrganisationsProjection(), MentorHoursProjection(), StaffTasksProjection(), BinomesProjection()]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ from domain.tasks import StaffTask
 from projections import stored_states
 from projections.database import ViewDatabase
 from projections.paging import Key, KeysetOrder, Window, read_page
-from projections.tables import accounts, binomes, personal_data_reads, persons, programmes, staff_tasks
+from domain.sponsorship import Entry
+from projections.organisations import agreements_of
+from projections.tables import (accounts, binomes, mentor_hours, organisations, personal_data_reads, persons,
+                                programmes, staff_tasks)
 from projections.timestamps import from_text
 
 
@@ -38,6 +41,7 @@ BINOME_ORDER = KeysetOrder((binomes.c.proposed_at, binomes.c.binome_id), descend
 TASK_ORDER = KeysetOrder((staff_tasks.c.since, staff_tasks.c.task_id))  # oldest first
 PERSON_ORDER = KeysetOrder((persons.c.name, persons.c.person_id))
 ACCOUNT_ORDER = KeysetOrder((accounts.c.username, accounts.c.account_id))
+ORGANISATION_ORDER = KeysetOrder((organisations.c.name, organisations.c.organisation_id))
 READ_ORDER = KeysetOrder((personal_data_reads.c.read_at, personal_data_reads.c.entry_id), descending=True)
 
 # Built once: a command's answer waits on this one (see BinomeCommands._wait_until_visible).
@@ -151,6 +155,35 @@ class Views:
         with self._db.read() as conn:
             return [_person(row) for row in conn.execute(query).mappings()]
 
+    def organisation(self, organisation_id: str) -> dict | None:
+        with self._db.read() as conn:
+            row = conn.execute(select(organisations).where(
+                organisations.c.organisation_id == organisation_id)).mappings().first()
+        return _organisation(row) if row else None
+
+    def organisations(self, kind: str | None, limit: int, *, after: Key | None = None) -> Page:
+        query = select(organisations) if kind is None else select(organisations).where(organisations.c.kind == kind)
+        with self._db.read() as conn:
+            window = read_page(conn, query, ORGANISATION_ORDER, limit, after)
+            total = _first_page_total(conn, query, after, window)
+        return Page([_organisation(row) for row in window.rows], total, window.next_after)
+
+    def company_mentors(self, organisation_id: str, programme_ids: Collection[str] | None) -> dict[str, str]:
+        """Person id -> name of the mentors the company employs (in these programmes; None: all)."""
+        query = select(persons.c.person_id, persons.c.name).where(persons.c.role == "mentor",
+                                                                  persons.c.organisation_id == organisation_id)
+        if programme_ids is not None:
+            query = query.where(persons.c.programme_id.in_(sorted(programme_ids)))
+        with self._db.read() as conn:
+            return {row.person_id: row.name for row in conn.execute(query)}
+
+    def mentor_hours(self, mentor_ids: Collection[str]) -> list[Entry]:
+        if not mentor_ids:
+            return []
+        with self._db.read() as conn:
+            rows = conn.execute(select(mentor_hours).where(mentor_hours.c.mentor_id.in_(sorted(mentor_ids))))
+            return [Entry(row.mentor_id, row.activity, from_text(row.occurred_at), row.minutes) for row in rows]
+
     def account(self, account_id: str) -> dict | None:
         with self._db.read() as conn:
             row = conn.execute(select(accounts).where(accounts.c.account_id == account_id)).mappings().first()
@@ -200,6 +233,12 @@ def _first_page_total(conn: Connection, query: Select, after: Key | None, window
     if window.next_after is None:  # the whole list is on this page
         return len(window.rows)
     return conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+
+
+def _organisation(row) -> dict:
+    return {"organisation_id": row["organisation_id"], "kind": row["kind"], "name": row["name"],
+            "agreements": agreements_of(row), "registered_at": from_text(row["registered_at"]),
+            "version": row["version"]}
 
 
 def _account(row) -> dict:

@@ -130,6 +130,39 @@ personal_data_reads = Table(
     Index("personal_data_reads_by_reader", "reader", "read_at", "entry_id"),
 )
 
+# Projection "organisations": partner companies and ISPs, a company's agreements (JSON, in the order signed).
+organisations = Table(
+    "organisations", metadata,
+    Column("organisation_id", Text, primary_key=True),
+    Column("stream_id", Text, nullable=False, unique=True),
+    Column("kind", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("agreements", Text, nullable=False),
+    Column("registered_at", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("organisations_by_name", "name", "organisation_id"),
+    Index("organisations_by_kind", "kind", "name", "organisation_id"),
+)
+
+# Projection "mentor_hours": the time each mentor gave, one row per fact; and each binôme's mentor.
+mentor_hours = Table(
+    "mentor_hours", metadata,
+    Column("entry_id", Text, primary_key=True),  # <stream id>/<position>
+    Column("mentor_id", Text, nullable=False),
+    Column("activity", Text, nullable=False),
+    Column("occurred_at", Text, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Index("mentor_hours_by_mentor", "mentor_id", "occurred_at"),
+)
+
+mentor_hours_binomes = Table(
+    "mentor_hours_binomes", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("mentor_id", Text, nullable=False),
+    # A closure meeting records no duration: it counts the programme's meeting duration.
+    Column("closure_minutes", Integer, nullable=False),
+)
+
 # Facts a projection could not apply, and the later facts of the same stream waiting behind them.
 parked_facts = Table(
     "parked_facts", metadata,

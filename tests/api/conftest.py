@@ -63,6 +63,10 @@ class Api:
                    "webhook-signature": signature or Webhook(secret).sign(webhook_id, at, body)}
         return await self.http.post(f"/integrations/{integration_id}/deliveries", content=body, headers=headers)
 
+    async def organisation(self, organisation_id: str, kind: str) -> None:
+        await self.ok("/organisations", {"organisation_id": organisation_id, "kind": kind,
+                                         "name": organisation_id.title()})
+
     async def person(self, role: str, name: str) -> str:
         # At the end of their journey, so they may be proposed.
         return (await self.ok(f"/{role}s", {"name": name, "email": f"{name.lower()}@example.org",

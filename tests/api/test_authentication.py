@@ -128,6 +128,7 @@ async def test_guesses_sent_at_once_share_one_window(api):
 
 
 async def test_an_unknown_or_disabled_account_cannot_log_in(api):
+    await api.organisation("forem", "isp")
     created = await api.ok("/accounts", {"username": "isp-user", "role": "isp", "organisation_id": "forem",
                                          "password": "un mot de passe long"})
     assert (await login(api, "isp-user", "un mot de passe long")).status_code == 200

@@ -21,6 +21,8 @@ async def ready_mentor(api: Api, name: str = "Anne") -> str:
 
 
 async def selected_mentee(api: Api, name: str = "Bilal") -> str:
+    if (await api.http.get("/organisations/actiris")).status_code == 404:
+        await api.organisation("actiris", "isp")
     mentee = (await api.ok("/mentees", {"name": name, "organisation_id": "actiris", "adviser": "Marc Dubois"}))[
         "person_id"]
     await api.ok(f"/mentees/{mentee}/presentation")

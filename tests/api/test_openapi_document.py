@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from api import fields
 from api import access_schemas as a
 from api import journey_schemas as j
+from api import organisation_schemas as o
 from api import schemas as s
 from api.app import create_app
 from api.middleware import json_fault
@@ -160,13 +161,14 @@ def test_every_command_body_has_examples_that_the_schema_and_the_model_accept(do
         if method not in COMMAND_METHODS or "$ref" not in ref or path.startswith("/codec"):
             continue  # a login form, a command without a body, a signed delivery (its own test), Temporal's codec
         name = ref["$ref"].rsplit("/", 1)[1]
-        schema, model = component(document, ref), getattr(s, name, None) or getattr(a, name, None) or getattr(j, name)
+        schema, model = component(document, ref), getattr(s, name, None) or getattr(a, name, None) or getattr(j, name, None) \
+            or getattr(o, name)
         assert schema["examples"], (path, method)
         for given_example in schema["examples"]:
             assert validator(document, ref).is_valid(given_example), (path, given_example)
             model.model_validate(given_example)
         bodies += 1
-    assert bodies == 37
+    assert bodies == 39
 
 
 def test_the_default_programmes_checklist_and_question_keys_are_in_the_schema(document):

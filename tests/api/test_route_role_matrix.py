@@ -15,6 +15,9 @@ PUBLIC = {("post", "/auth/token"), ("post", "/integrations/{integration_id}/deli
 ANY_ACCOUNT = "account"
 OWN_ACCOUNT = {("get", "/auth/me"), ("post", "/auth/password")}
 # A role's principal, and what it may see: its own binôme, person or organisation in the default programme.
+# Partner organisations belong to no programme: staff of any programme read and manage them all (a coordinator's
+# report lists only its programmes' employees). A partner's user still sees only its own organisation.
+SHARED = "/organisations"
 PRINCIPALS = {
     "administrator": dict(),
     "coordinator": dict(programmes=("default",)),
@@ -34,6 +37,8 @@ async def world(api):
     await api.ok("/programmes", {"programme_id": "other", "name": "Autre programme"})
     ids = {}
     for programme, suffix in (("default", "a"), ("other", "b")):
+        await api.organisation(f"company-{suffix}", "company")
+        await api.organisation(f"isp-{suffix}", "isp")
         mentor = (await api.ok("/mentors", {"name": f"Mentor {suffix}", "programme_id": programme,
                                             "organisation_id": f"company-{suffix}", "step": "ready"}))["person_id"]
         mentee = (await api.ok("/mentees", {"name": f"Mentee {suffix}", "programme_id": programme,
@@ -62,7 +67,7 @@ def operations(document: dict):
 def concrete(path: str, world: dict) -> str:
     """The path naming the second programme's things (never the first's)."""
     other = world["b"]
-    values = {"binome_id": other["binome"], "programme_id": "other", "account_id": world["account"],
+    values = {"binome_id": other["binome"], "programme_id": "other", "organisation_id": "company-b", "account_id": world["account"],
               "integration_id": "agenda-b", "secret_id": world["secret_id"], "action_id": "A1",
               "person_id": other["mentee"] if path.startswith("/mentees") else other["mentor"]}
     for name, value in values.items():
@@ -125,6 +130,9 @@ async def test_every_route_answers_every_role_as_its_permission_and_scope_say(ap
                 assert (answer.status_code, answer.json()["code"]) == (403, "role_may_not"), where
             elif role == "administrator":
                 assert answer.status_code not in (401, 403, 404), where
+            elif role == "coordinator" and path.startswith(SHARED):  # created already by the administrator: 409
+                assert answer.status_code < 300 or answer.json()["code"] == "organisation_exists", where
+                assert not any(other in answer.text for other in others), where
             elif "{" in path:
                 assert answer.status_code == 404, where
             else:  # a list, a creation naming the other programme, the codec

@@ -17,10 +17,11 @@ def _admin() -> psycopg.Connection:
 
 
 @contextlib.contextmanager
-def fresh_database() -> Iterator[str]:
+def fresh_database(template: str | None = None) -> Iterator[str]:
+    """A new database: empty, or a copy of `template` (PostgreSQL copies its files: faster than making the tables)."""
     name = f"mentorat_test_{uuid.uuid4().hex[:12]}"
     with _admin() as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield name
     finally:

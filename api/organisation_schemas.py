@@ -1,0 +1,94 @@
+"""Bodies of the partner organisations and of a company's skills-sponsorship report."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, StringConstraints
+
+from api.fields import Day, line, whole
+from api.schemas import Input, NextCursor, Total, examples
+from domain import organisations, sponsorship
+
+OrganisationId = Annotated[str, StringConstraints(pattern=organisations.SCOPE_ID.pattern)]
+
+
+class OrganisationIn(Input):
+    model_config = examples({"organisation_id": "acme", "kind": "company", "name": "Acme Logistics"},
+                            {"organisation_id": "actiris", "kind": "isp", "name": "Actiris"})
+
+    organisation_id: OrganisationId = Field(description="Son identifiant pour toujours (les personnes et les "
+                                                        "comptes le nomment).")
+    kind: Literal[organisations.KINDS] = Field(description="`company` : entreprise partenaire ; `isp` : "
+                                                           "partenaire d'insertion socioprofessionnelle.")
+    name: line(200, min_length=1)
+
+
+class AgreementIn(Input):
+    model_config = examples({"signed_on": "2026-01-15", "signatory": "Marie Lambert, DRH", "working_time": True,
+                             "hourly_cost_cents": 6500})
+
+    signed_on: Day = Field(description="Jour de la signature : la convention vaut à partir de ce jour.")
+    signatory: line(200, min_length=1)
+    working_time: bool = Field(description="Les salariés mentorent sur leur temps de travail.")
+    hourly_cost_cents: whole(ge=organisations.HOURLY_COST_CENTS[0], le=organisations.HOURLY_COST_CENTS[1]) = Field(
+        description="Le coût horaire, en centimes d'euro, auquel l'entreprise valorise les heures de ses salariés.")
+
+
+class AgreementOut(BaseModel):
+    signed_on: date
+    signatory: str
+    working_time: bool
+    hourly_cost_cents: int
+
+
+class OrganisationOut(BaseModel):
+    organisation_id: str
+    kind: str
+    name: str
+    agreements: list[AgreementOut] = Field(description="Dans l'ordre de signature ; la dernière signée vaut.")
+    registered_at: datetime
+
+
+class OrganisationPage(BaseModel):
+    items: list[OrganisationOut] = Field(description="Par nom, puis par identifiant.")
+    total: Total
+    limit: int
+    next_cursor: NextCursor
+
+
+def organisation_out(row: dict[str, Any]) -> OrganisationOut:
+    return OrganisationOut(organisation_id=row["organisation_id"], kind=row["kind"], name=row["name"],
+                           agreements=[AgreementOut(**agreement.__dict__) for agreement in row["agreements"]],
+                           registered_at=row["registered_at"])
+
+
+class EmployeeHours(BaseModel):
+    person_id: str
+    name: str
+    minutes: dict[str, int] = Field(description="Par activité : " + ", ".join(sponsorship.ACTIVITIES) + ".")
+    total_minutes: int
+    value_cents: int = Field(description="Valeur au coût horaire de la convention en vigueur chaque jour.")
+    unvalued_minutes: int = Field(description="Données avant toute convention : comptées, non valorisées.")
+
+
+class SponsorshipReportOut(BaseModel):
+    organisation_id: str
+    name: str
+    period_from: date
+    period_to: date
+    currency: Literal["EUR"] = "EUR"
+    employees: list[EmployeeHours]
+    total_minutes: int
+    total_value_cents: int
+    unvalued_minutes: int
+
+
+def report_out(report: sponsorship.Report) -> SponsorshipReportOut:
+    return SponsorshipReportOut(
+        organisation_id=report.organisation_id, name=report.name, period_from=report.period_from,
+        period_to=report.period_to,
+        employees=[EmployeeHours(person_id=line.person_id, name=line.name, minutes=line.minutes,
+                                 total_minutes=line.total_minutes, value_cents=line.value_cents,
+                                 unvalued_minutes=line.unvalued_minutes) for line in report.lines],
+        total_minutes=report.total_minutes, total_value_cents=report.total_value_cents,
+        unvalued_minutes=report.unvalued_minutes)

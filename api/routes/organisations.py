@@ -1,0 +1,116 @@
+"""Partner organisations: companies (their agreement, their skills-sponsorship report) and ISPs. Parse, call the
+service, present."""
+
+import csv
+import io
+from datetime import datetime, timezone
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Response
+
+from api import cursors
+from api import organisation_schemas as o
+from api.deps import IdempotencyKeyDep, LanguageDep, OrganisationsDep
+from api.fields import Day
+from api.principal import allowed
+from domain import organisations, sponsorship
+from domain.organisations import Agreement
+from domain.permissions import Permission
+from domain.principals import Principal
+import i18n
+
+router = APIRouter(prefix="/organisations", tags=["organisations partenaires"])
+OrganisationId = Annotated[str, Path(pattern=organisations.SCOPE_ID.pattern,
+                                     description="L'identifiant de l'organisation")]
+Manager = Annotated[Principal, allowed(Permission.ORGANISATIONS_MANAGE)]
+Reader = Annotated[Principal, allowed(Permission.ORGANISATIONS_READ)]
+Reporter = Annotated[Principal, allowed(Permission.SPONSORSHIP_REPORT)]
+
+
+def _replayed(repeated: bool, response: Response) -> None:
+    if repeated:
+        response.headers["Idempotent-Replayed"] = "true"
+
+
+@router.post("", status_code=201, response_model=o.OrganisationOut, summary="Enregistrer une entreprise ou un ISP")
+async def register(body: o.OrganisationIn, service: OrganisationsDep, principal: Manager, key: IdempotencyKeyDep,
+                   response: Response) -> o.OrganisationOut:
+    recorded = await service.register(body.organisation_id, body.kind, body.name, principal, key)
+    _replayed(recorded.repeated, response)
+    response.headers["Location"] = f"/organisations/{body.organisation_id}"
+    return o.organisation_out(recorded.organisation)
+
+
+PageCursor = cursors.parameter("organisations", ("Acme", "acme"))
+
+
+@router.get("", response_model=o.OrganisationPage, summary="Les organisations partenaires",
+            dependencies=cursors.NO_OFFSET)
+async def list_organisations(service: OrganisationsDep, principal: Manager,
+                             kind: Annotated[Literal[organisations.KINDS] | None, Query()] = None,
+                             limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                             after: PageCursor = None) -> o.OrganisationPage:
+    page = await service.page(kind, limit, after)
+    return o.OrganisationPage(items=[o.organisation_out(row) for row in page.items],
+                              **cursors.page_fields(page, "organisations", limit))
+
+
+@router.get("/{organisation_id}", response_model=o.OrganisationOut, summary="Une organisation et ses conventions")
+async def one(organisation_id: OrganisationId, service: OrganisationsDep, principal: Reader) -> o.OrganisationOut:
+    return o.organisation_out(await service.get(organisation_id, principal))
+
+
+@router.post("/{organisation_id}/agreements", status_code=201, response_model=o.OrganisationOut,
+             summary="Convention de gestion signée avec une entreprise")
+async def sign(organisation_id: OrganisationId, body: o.AgreementIn, service: OrganisationsDep, principal: Manager,
+               key: IdempotencyKeyDep, response: Response) -> o.OrganisationOut:
+    agreement = Agreement(body.signed_on, body.signatory, body.working_time, body.hourly_cost_cents)
+    recorded = await service.sign_agreement(organisation_id, agreement, principal, key)
+    _replayed(recorded.repeated, response)
+    return o.organisation_out(recorded.organisation)
+
+
+@router.get("/{organisation_id}/sponsorship-report", response_model=o.SponsorshipReportOut,
+            summary="Rapport de mécénat de compétences (heures et valeur), en JSON ou CSV",
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}},
+                       409: {"description": "Une organisation qui n'est pas une entreprise ; une période à l'envers."}})
+async def sponsorship_report(organisation_id: OrganisationId, service: OrganisationsDep, principal: Reporter,
+                             language: LanguageDep,
+                             period_from: Annotated[Day | None, Query(
+                                 alias="from", description="Premier jour (par défaut : le 1er janvier).")] = None,
+                             period_to: Annotated[Day | None, Query(
+                                 alias="to", description="Dernier jour, compris (par défaut : aujourd'hui).")] = None,
+                             format: Annotated[Literal["json", "csv"], Query(
+                                 description="`csv` : une ligne par salarié, puis le total.")] = "json"):
+    period_to = period_to or datetime.now(timezone.utc).date()
+    period_from = period_from or period_to.replace(month=1, day=1)
+    report = await service.sponsorship_report(organisation_id, period_from, period_to, principal)
+    if format == "csv":
+        return Response(_csv(report, language), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="mecenat-{organisation_id}-{period_from}-{period_to}.csv"'})
+    return o.report_out(report)
+
+
+def _csv(report: sponsorship.Report, language: str) -> str:
+    """Hours with two decimals, euros with two: what a CSR report quotes. Headers in the reader's language."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    activities = [i18n.render(f"activity.{activity}", None, language) for activity in sponsorship.ACTIVITIES]
+    writer.writerow([i18n.render("report.person_id", None, language), i18n.render("report.name", None, language),
+                     *activities, i18n.render("report.total_hours", None, language),
+                     i18n.render("report.value_eur", None, language),
+                     i18n.render("report.unvalued_hours", None, language)])
+    for line in report.lines:
+        writer.writerow([line.person_id, line.name, *(_hours(line.minutes[a]) for a in sponsorship.ACTIVITIES),
+                         _hours(line.total_minutes), _euros(line.value_cents), _hours(line.unvalued_minutes)])
+    writer.writerow(["", i18n.render("report.total", None, language), *([""] * len(sponsorship.ACTIVITIES)),
+                     _hours(report.total_minutes), _euros(report.total_value_cents), _hours(report.unvalued_minutes)])
+    return out.getvalue()
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:.2f}"
+
+
+def _euros(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"

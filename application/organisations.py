@@ -1,0 +1,140 @@
+"""Partner organisations (companies and ISPs): register them, sign a company's agreement, read them, and the
+company's skills-sponsorship report. One stream per organisation, its id derived from the organisation's own id."""
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+import structlog
+
+from application.data_reads import PersonalDataReads
+from application.errors import Saturated
+from application.idempotency import fingerprint
+from domain import organisations, sponsorship
+from domain.catalogue import ORGANISATION
+from domain.errors import NotAllowed, NotFound
+from domain.facts import Fact
+from domain.organisations import Agreement, OrganisationState
+from domain.principals import Principal, Role
+from domain.visibility import listed_programmes
+from eventstore import AppendConflict, FactStore
+from projections.paging import Key
+from projections.projector import Projector
+from projections.queries import Page, Views
+
+log = structlog.get_logger("mentorat.organisations")
+ORGANISATION_NAMESPACE = uuid.UUID("5a7e2c19-0b4d-4f86-b3e1-9d2c6a8f0e47")
+RACES = 20
+
+
+def stream_id(organisation_id: str) -> uuid.UUID:
+    return uuid.uuid5(ORGANISATION_NAMESPACE, organisation_id)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    organisation: dict[str, Any]
+    repeated: bool
+
+
+class OrganisationService:
+    def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
+                 reads: PersonalDataReads):
+        self._store = store
+        self._views = views
+        self._projector = projector
+        self._read_your_writes_seconds = read_your_writes_seconds
+        self._reads = reads
+
+    def state(self, organisation_id: str) -> OrganisationState:
+        facts = self._store.read(stream_id(organisation_id), category=ORGANISATION)
+        return organisations.fold(organisation_id, [recorded.fact for recorded in facts])
+
+    async def register(self, organisation_id: str, kind: str, name: str, principal: Principal,
+                       key: str | None) -> Recorded:
+        print_ = fingerprint("RegisterOrganisation", {"organisation_id": organisation_id, "kind": kind, "name": name})
+        command_id = key or str(uuid.uuid4())
+        return await self._record(organisation_id, lambda state, now: organisations.register(
+            state, kind, name, principal.actor, now, command_id, print_))
+
+    async def sign_agreement(self, organisation_id: str, agreement: Agreement, principal: Principal,
+                             key: str | None) -> Recorded:
+        print_ = fingerprint("SignAgreement", {**agreement.__dict__})
+        command_id = key or str(uuid.uuid4())
+
+        def decide(state: OrganisationState, now: datetime) -> list[Fact]:
+            if not state.exists:
+                raise NotFound("organisation_not_found", organisation_id=organisation_id)
+            return organisations.sign_agreement(state, agreement, principal.actor, now, command_id, print_)
+
+        return await self._record(organisation_id, decide)
+
+    async def get(self, organisation_id: str, principal: Principal) -> dict[str, Any]:
+        """Staff read every organisation; a partner's users their own only (else: not found)."""
+        if not principal.is_staff and principal.organisation_id != organisation_id:
+            raise NotFound("organisation_not_found", organisation_id=organisation_id)
+        found = await asyncio.to_thread(self._views.organisation, organisation_id)
+        if found is None:
+            raise NotFound("organisation_not_found", organisation_id=organisation_id)
+        return found
+
+    async def page(self, kind: str | None, limit: int, after: Key | None = None) -> Page:
+        return await asyncio.to_thread(self._views.organisations, kind, limit, after=after)
+
+    async def check_named(self, role: str, organisation_id: str | None) -> None:
+        """The organisation a person or an account names exists, of the kind the role calls for."""
+        if organisation_id is None:
+            return
+        state = await asyncio.to_thread(self.state, organisation_id)
+        if not state.exists:
+            raise NotFound("organisation_not_found", field="organisation_id", organisation_id=organisation_id)
+        wanted = organisations.KIND_FOR_ROLE[role]
+        if state.kind != wanted:
+            raise NotAllowed("organisation_kind_mismatch", field="organisation_id", kind_code=f"kind.{wanted}")
+
+    async def sponsorship_report(self, organisation_id: str, period_from: date, period_to: date,
+                                 principal: Principal) -> sponsorship.Report:
+        """The company's employees who mentor (a coordinator: those of its programmes) and the hours they gave."""
+        if not principal.is_staff and not (principal.role is Role.COMPANY
+                                           and principal.organisation_id == organisation_id):
+            raise NotFound("organisation_not_found", organisation_id=organisation_id)
+        company = await asyncio.to_thread(self.state, organisation_id)
+        if not company.exists:
+            raise NotFound("organisation_not_found", organisation_id=organisation_id)
+        if company.kind != "company":
+            raise NotAllowed("report_for_companies_only")
+        if period_to < period_from:
+            raise NotAllowed("period_ends_before_it_starts", field="to")
+        employees = await asyncio.to_thread(self._views.company_mentors, organisation_id,
+                                            listed_programmes(principal))
+        entries = await asyncio.to_thread(self._views.mentor_hours, list(employees))
+        await self._reads.record(principal, list(employees), "sponsorship.report")
+        return sponsorship.report(company, employees, entries, period_from, period_to)
+
+    async def _record(self, organisation_id: str, decide) -> Recorded:
+        for _ in range(RACES):
+            state = await asyncio.to_thread(self.state, organisation_id)
+            facts = decide(state, datetime.now(timezone.utc))
+            if not facts:
+                return Recorded(await self._as_recorded(organisation_id, state.version), True)
+            try:
+                await asyncio.to_thread(self._store.append, stream_id(organisation_id), facts)
+            except AppendConflict:
+                continue  # registered or signed meanwhile: judged again on it
+            return Recorded(await self._as_recorded(organisation_id, facts[-1].position), False)
+        raise Saturated("organisation_busy")
+
+    async def _as_recorded(self, organisation_id: str, version: int) -> dict[str, Any]:
+        """As the view shows it once it shows `version` (bounded, best effort); else as folded from the store."""
+        def shown() -> bool:
+            row = self._views.organisation(organisation_id)
+            return row is not None and row["version"] >= version
+
+        if await asyncio.to_thread(self._projector.wait_until, shown, self._read_your_writes_seconds):
+            return await asyncio.to_thread(self._views.organisation, organisation_id)
+        state = await asyncio.to_thread(self.state, organisation_id)
+        return {"organisation_id": organisation_id, "kind": state.kind, "name": state.name,
+                "agreements": list(state.agreements), "registered_at": state.registered_at,
+                "version": state.version}
