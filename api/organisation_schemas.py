@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from api.fields import Day, line, whole
 from api.schemas import Input, NextCursor, Total, examples
-from domain import organisations, sponsorship
+from domain import organisations, partner_feed, sponsorship
 
 OrganisationId = Annotated[str, StringConstraints(pattern=organisations.SCOPE_ID.pattern)]
 
@@ -60,6 +60,22 @@ def organisation_out(row: dict[str, Any]) -> OrganisationOut:
     return OrganisationOut(organisation_id=row["organisation_id"], kind=row["kind"], name=row["name"],
                            agreements=[AgreementOut(**agreement.__dict__) for agreement in row["agreements"]],
                            registered_at=row["registered_at"])
+
+
+class FeedEvent(BaseModel):
+    position: int = Field(description="Sa place dans le journal : la prochaine lecture part d'après la dernière.")
+    mentee_id: str
+    binome_id: str | None
+    kind: Literal[partner_feed.KINDS]
+    kind_label: str
+    detail: dict[str, str] = Field(description="Pour une sortie : `exit` (`positive` ou `early_stop`) et, pour une "
+                                               "sortie positive, `outcome` (emploi, formation, …).")
+    occurred_at: datetime
+
+
+class FeedPage(BaseModel):
+    items: list[FeedEvent] = Field(description="Dans l'ordre où les faits ont été enregistrés.")
+    next_after: int = Field(description="À passer en `after` à la lecture suivante.")
 
 
 class EmployeeHours(BaseModel):

@@ -113,6 +113,20 @@ class OrganisationService:
         await self._reads.record(principal, list(employees), "sponsorship.report")
         return sponsorship.report(company, employees, entries, period_from, period_to)
 
+    async def feed(self, organisation_id: str, after: int, limit: int, principal: Principal) -> list[dict[str, Any]]:
+        """An ISP's feed: the progress of the mentees it referred, after log position `after`, in log order. Its own
+        users read it (and administrators); the read is logged."""
+        if not principal.is_staff and principal.organisation_id != organisation_id:
+            raise NotFound("organisation_not_found", organisation_id=organisation_id)
+        state = await asyncio.to_thread(self.state, organisation_id)
+        if not state.exists:
+            raise NotFound("organisation_not_found", organisation_id=organisation_id)
+        if state.kind != "isp":
+            raise NotAllowed("feed_for_isps_only")
+        events = await asyncio.to_thread(self._views.partner_feed, organisation_id, after, limit)
+        await self._reads.record(principal, [event["mentee_id"] for event in events], "partner_feed.read")
+        return events
+
     async def _record(self, organisation_id: str, decide) -> Recorded:
         for _ in range(RACES):
             state = await asyncio.to_thread(self.state, organisation_id)

@@ -26,6 +26,7 @@ class Permission(StrEnum):
     ORGANISATIONS_MANAGE = "organisations.manage"
     ORGANISATIONS_READ = "organisations.read"
     SPONSORSHIP_REPORT = "sponsorship.report"
+    PARTNER_FEED_READ = "partner_feed.read"
     BINOMES_PROPOSE = "binomes.propose"
     BINOMES_COMMAND = "binomes.command"
     BINOMES_LIST = "binomes.list"
@@ -53,6 +54,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {permission: frozenset(roles) for pe
     Permission.ORGANISATIONS_MANAGE: (A, C),
     Permission.ORGANISATIONS_READ: (A, C, I, CO),
     Permission.SPONSORSHIP_REPORT: (A, C, CO),
+    # An ISP reads the progress of the mentees it referred (administrators too, to answer its questions).
+    Permission.PARTNER_FEED_READ: (A, I),
     Permission.BINOMES_PROPOSE: (A, C),
     # Which command, on which binôme, for which side: domain.access.
     Permission.BINOMES_COMMAND: (A, C, MR, ME, INT),

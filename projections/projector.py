@@ -36,6 +36,7 @@ from projections.collector import collector_paused
 from projections.database import ViewDatabase
 from projections.mentor_hours import MentorHoursProjection
 from projections.organisations import OrganisationsProjection
+from projections.partner_feed import PartnerFeedProjection
 from projections.persons import PersonsProjection
 from projections.programmes import ProgrammesProjection
 from projections.projection import Projection
@@ -59,7 +60,8 @@ def default_projections() -> list[Projection]:
     # "binomes" last: a command's answer waits until the binôme row shows its facts, and by then the
     # other projections of the same pass (its tasks) show them too.
     return [ProgrammesProjection(), PersonsProjection(), AccountsProjection(), PersonalDataReadsProjection(),
-            OrganisationsProjection(), MentorHoursProjection(), StaffTasksProjection(), BinomesProjection()]
+            OrganisationsProjection(), MentorHoursProjection(), PartnerFeedProjection(), StaffTasksProjection(),
+            BinomesProjection()]
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from projections.database import ViewDatabase
 from projections.paging import Key, KeysetOrder, Window, read_page
 from domain.sponsorship import Entry
 from projections.organisations import agreements_of
-from projections.tables import (accounts, binomes, mentor_hours, organisations, personal_data_reads, persons,
-                                programmes, staff_tasks)
+from projections.tables import (accounts, binomes, mentor_hours, organisations, partner_feed, personal_data_reads,
+                                persons, programmes, staff_tasks)
 from projections.timestamps import from_text
 
 
@@ -183,6 +183,15 @@ class Views:
         with self._db.read() as conn:
             rows = conn.execute(select(mentor_hours).where(mentor_hours.c.mentor_id.in_(sorted(mentor_ids))))
             return [Entry(row.mentor_id, row.activity, from_text(row.occurred_at), row.minutes) for row in rows]
+
+    def partner_feed(self, organisation_id: str, after: int, limit: int) -> list[dict]:
+        """The ISP's events after log position `after`, in log order."""
+        query = select(partner_feed).where(partner_feed.c.organisation_id == organisation_id,
+                                           partner_feed.c.position > after) \
+            .order_by(partner_feed.c.position, partner_feed.c.entry_id).limit(limit)
+        with self._db.read() as conn:
+            return [{**row, "detail": json.loads(row["detail"]), "occurred_at": from_text(row["occurred_at"])}
+                    for row in conn.execute(query).mappings()]
 
     def account(self, account_id: str) -> dict | None:
         with self._db.read() as conn:

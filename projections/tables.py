@@ -163,6 +163,34 @@ mentor_hours_binomes = Table(
     Column("closure_minutes", Integer, nullable=False),
 )
 
+# Projection "partner_feed": each referred mentee's progress for its ISP, in log order (`position`); with each
+# mentee's ISP and each binôme's mentee and validations.
+partner_feed = Table(
+    "partner_feed", metadata,
+    Column("entry_id", Text, primary_key=True),  # <stream id>/<position>
+    Column("position", BigInteger, nullable=False),
+    Column("organisation_id", Text, nullable=False),
+    Column("mentee_id", Text, nullable=False),
+    Column("binome_id", Text),
+    Column("kind", Text, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("occurred_at", Text, nullable=False),
+    Index("partner_feed_by_organisation", "organisation_id", "position"),
+)
+
+partner_feed_mentees = Table(
+    "partner_feed_mentees", metadata,
+    Column("person_id", Text, primary_key=True),
+    Column("organisation_id", Text),
+)
+
+partner_feed_binomes = Table(
+    "partner_feed_binomes", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("mentee_id", Text, nullable=False),
+    Column("validated_sides", Text, nullable=False),
+)
+
 # Facts a projection could not apply, and the later facts of the same stream waiting behind them.
 parked_facts = Table(
     "parked_facts", metadata,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import i18n
-from domain import organisations, persons, sponsorship
+from domain import organisations, partner_feed, persons, sponsorship
 from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES
 from domain.tasks import OVERDUE_WORDING, TASK_KINDS
@@ -24,11 +24,12 @@ from domain.tasks import OVERDUE_WORDING, TASK_KINDS
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("domain", "application", "api", "workflows", "worker", "projections", "eventstore", "mentorat")
 FAMILIES = ("stage.", "moment.", "party.", "field.", "task.", "invalid.", "http.", "step.", "journey.", "kind.",
-            "activity.", "report.")
+            "activity.", "report.", "feed.")
 # A string of a family is a code when it looks like one ("http.request" is ASGI's, not ours).
-FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey|kind|activity|report)\.[a-z0-9_]+|http\.([0-9]{3}|error)")
+FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey|kind|activity|report|feed)\.[a-z0-9_]+"
+                         r"|http\.([0-9]{3}|error)")
 # Names rendered inside other messages: they take no params of their own.
-NAME_FAMILIES = ("stage.", "moment.", "party.", "field.", "step.", "journey.", "kind.", "activity.", "report.")
+NAME_FAMILIES = ("stage.", "moment.", "party.", "field.", "step.", "journey.", "kind.", "activity.", "report.", "feed.")
 
 # The pydantic error types the API renders as `invalid.<type>` (the common ones, and the input checks' own).
 INVALID_TYPES = (
@@ -53,6 +54,7 @@ EXPANSIONS: dict[str, tuple] = {
     "step.{}": tuple(dict.fromkeys(persons.MENTOR_STEPS + persons.MENTEE_STEPS)),
     "kind.{}": organisations.KINDS,
     "activity.{}": sponsorship.ACTIVITIES,
+    "feed.{}": partner_feed.KINDS,
     "journey.{}": ("information_session", "preparation_interview", "training", "presentation", "selection_interview",
                    "selection_decision"),
     "invalid.{}": INVALID_TYPES,

@@ -25,6 +25,7 @@ OrganisationId = Annotated[str, Path(pattern=organisations.SCOPE_ID.pattern,
 Manager = Annotated[Principal, allowed(Permission.ORGANISATIONS_MANAGE)]
 Reader = Annotated[Principal, allowed(Permission.ORGANISATIONS_READ)]
 Reporter = Annotated[Principal, allowed(Permission.SPONSORSHIP_REPORT)]
+FeedReader = Annotated[Principal, allowed(Permission.PARTNER_FEED_READ)]
 
 
 def _replayed(repeated: bool, response: Response) -> None:
@@ -89,6 +90,21 @@ async def sponsorship_report(organisation_id: OrganisationId, service: Organisat
         return Response(_csv(report, language), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="mecenat-{organisation_id}-{period_from}-{period_to}.csv"'})
     return o.report_out(report)
+
+
+@router.get("/{organisation_id}/feed", response_model=o.FeedPage,
+            summary="Le fil d'un ISP : l'avancement des mentees qu'il a orientés",
+            responses={409: {"description": "L'organisation n'est pas un ISP."}})
+async def feed(organisation_id: OrganisationId, service: OrganisationsDep, principal: FeedReader,
+               language: LanguageDep,
+               after: Annotated[int, Query(ge=0, le=2 ** 63 - 1, description="La dernière place lue (0 : depuis le "
+                                                                           "début).")] = 0,
+               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> o.FeedPage:
+    events = await service.feed(organisation_id, after, limit, principal)
+    return o.FeedPage(items=[o.FeedEvent(**{name: event[name] for name in (
+        "position", "mentee_id", "binome_id", "kind", "detail", "occurred_at")},
+        kind_label=i18n.render(f"feed.{event['kind']}", None, language)) for event in events],
+        next_after=events[-1]["position"] if events else after)
 
 
 def _csv(report: sponsorship.Report, language: str) -> str:
