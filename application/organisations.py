@@ -96,7 +96,8 @@ class OrganisationService:
 
     async def sponsorship_report(self, organisation_id: str, period_from: date, period_to: date,
                                  principal: Principal) -> sponsorship.Report:
-        """The company's employees who mentor (a coordinator: those of its programmes) and the hours they gave."""
+        """The company's employees who mentor (a coordinator: those of its programmes) and the hours they gave while
+        it employed them."""
         if not principal.is_staff and not (principal.role is Role.COMPANY
                                            and principal.organisation_id == organisation_id):
             raise NotFound("organisation_not_found", organisation_id=organisation_id)
@@ -107,9 +108,8 @@ class OrganisationService:
             raise NotAllowed("report_for_companies_only")
         if period_to < period_from:
             raise NotAllowed("period_ends_before_it_starts", field="to")
-        employees = await asyncio.to_thread(self._views.company_mentors, organisation_id,
-                                            listed_programmes(principal))
-        entries = await asyncio.to_thread(self._views.mentor_hours, list(employees))
+        employees, entries = await asyncio.to_thread(self._views.company_hours, organisation_id,
+                                                     listed_programmes(principal))
         await self._reads.record(principal, list(employees), "sponsorship.report")
         return sponsorship.report(company, employees, entries, period_from, period_to)
 

@@ -47,8 +47,11 @@ class OrganisationState:
 
     def agreement_on(self, day: date) -> Agreement | None:
         """The agreement in force on `day`: the last one signed on or before it."""
-        signed = [agreement for agreement in self.agreements if agreement.signed_on <= day]
-        return max(signed, key=lambda agreement: agreement.signed_on) if signed else None
+        in_force = None
+        for agreement in self.agreements:  # in signing order: of two signed the same day, the later one
+            if agreement.signed_on <= day and (in_force is None or agreement.signed_on >= in_force.signed_on):
+                in_force = agreement
+        return in_force
 
 
 def register(state: OrganisationState, kind: str, name: str, actor: Actor, at: datetime, command_id: str,
@@ -56,7 +59,7 @@ def register(state: OrganisationState, kind: str, name: str, actor: Actor, at: d
     if not SCOPE_ID.match(state.organisation_id):
         raise InvalidInput("organisation_id_invalid", field="organisation_id")
     if state.exists:
-        if state.commands.get(command_id, _ABSENT) == fingerprint:
+        if _repeated(state, command_id, fingerprint):
             return []
         raise NotAllowed("organisation_exists", field="organisation_id", organisation_id=state.organisation_id)
     if kind not in KINDS:

@@ -1,8 +1,8 @@
 """The skills-sponsorship (*mécénat de compétences*) report: the hours a partner company's employees gave the
 programme in a period — sessions, interviews and training on their journey, then the first meeting, the meetings
 and the closure meeting of their binômes, at their recorded durations — valued at the hourly cost of the
-company's agreement in force on each day. Hours given before any agreement are counted, and reported as not
-valued. A closure meeting records no duration: it counts its programme's meeting duration.
+company's agreement in force on each day. Hours given before any agreement, or under one that does not let
+employees mentor in working time (their own time, not the company's), are counted and reported as not valued. A closure meeting records no duration: it counts its programme's meeting duration.
 """
 
 from collections.abc import Iterable
@@ -84,7 +84,7 @@ def report(company: OrganisationState, employees: dict[str, str], entries: Itera
             continue
         line.minutes[entry.activity] += entry.minutes
         agreement = company.agreement_on(day)
-        if agreement is None:
+        if agreement is None or not agreement.working_time:  # given in their own time: not the company's
             line.unvalued_minutes += entry.minutes
         else:
             line.cent_minutes += entry.minutes * agreement.hourly_cost_cents

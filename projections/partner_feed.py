@@ -3,6 +3,7 @@ the order of the store's log. It keeps each mentee's ISP (at the time of each fa
 validations."""
 
 import json
+import uuid
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -48,7 +49,7 @@ class PartnerFeedBatch(Batch):
         elif fact.type in partner_feed.PERSON_EVENTS:
             self._event(recorded, stream_id, None, partner_feed.event_of(fact))
         elif fact.type == "MentorshipProposed":
-            mentee_id = fact.data["mentee_id"]
+            mentee_id = str(uuid.UUID(fact.data["mentee_id"]))  # as the mentee's stream names them
             self._conn.execute(insert(partner_feed_binomes), {"binome_id": stream_id, "mentee_id": mentee_id,
                                                               "validated_sides": "[]"})
             self._event(recorded, mentee_id, stream_id, partner_feed.event_of(fact))

@@ -143,7 +143,7 @@ class Views:
 
     def paused_count(self, role: str, programme_id: str, now: str) -> int:
         query = select(func.count()).where(persons.c.role == role, persons.c.programme_id == programme_id,
-                                           persons.c.paused_until > now)
+                                           persons.c.paused_until > now, persons.c.step != "departed")
         with self._db.read() as conn:
             return conn.execute(query).scalar_one()
 
@@ -168,21 +168,22 @@ class Views:
             total = _first_page_total(conn, query, after, window)
         return Page([_organisation(row) for row in window.rows], total, window.next_after)
 
-    def company_mentors(self, organisation_id: str, programme_ids: Collection[str] | None) -> dict[str, str]:
-        """Person id -> name of the mentors the company employs (in these programmes; None: all)."""
-        query = select(persons.c.person_id, persons.c.name).where(persons.c.role == "mentor",
-                                                                  persons.c.organisation_id == organisation_id)
+    def company_hours(self, organisation_id: str,
+                      programme_ids: Collection[str] | None) -> tuple[dict[str, str], list[Entry]]:
+        """The mentors the company employs now or gave hours while it employed them (person id -> name; in these
+        programmes, None: all), and the hours they gave while it employed them."""
+        given = select(mentor_hours.c.mentor_id).where(mentor_hours.c.organisation_id == organisation_id)
+        query = select(persons.c.person_id, persons.c.name).where(
+            persons.c.role == "mentor",
+            (persons.c.organisation_id == organisation_id) | persons.c.person_id.in_(given))
         if programme_ids is not None:
             query = query.where(persons.c.programme_id.in_(sorted(programme_ids)))
         with self._db.read() as conn:
-            return {row.person_id: row.name for row in conn.execute(query)}
-
-    def mentor_hours(self, mentor_ids: Collection[str]) -> list[Entry]:
-        if not mentor_ids:
-            return []
-        with self._db.read() as conn:
-            rows = conn.execute(select(mentor_hours).where(mentor_hours.c.mentor_id.in_(sorted(mentor_ids))))
-            return [Entry(row.mentor_id, row.activity, from_text(row.occurred_at), row.minutes) for row in rows]
+            employees = {row.person_id: row.name for row in conn.execute(query)}
+            rows = conn.execute(select(mentor_hours).where(mentor_hours.c.organisation_id == organisation_id))
+            entries = [Entry(row.mentor_id, row.activity, from_text(row.occurred_at), row.minutes) for row in rows
+                       if row.mentor_id in employees]
+        return employees, entries
 
     def partner_feed(self, organisation_id: str, after: int, limit: int) -> list[dict]:
         """The ISP's events after log position `after`, in log order."""

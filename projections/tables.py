@@ -144,15 +144,23 @@ organisations = Table(
     Index("organisations_by_kind", "kind", "name", "organisation_id"),
 )
 
-# Projection "mentor_hours": the time each mentor gave, one row per fact; and each binôme's mentor.
+# Projection "mentor_hours": the time each mentor gave, one row per fact, with their company then; each binôme's
+# mentor; each mentor's company as it stands.
 mentor_hours = Table(
     "mentor_hours", metadata,
     Column("entry_id", Text, primary_key=True),  # <stream id>/<position>
     Column("mentor_id", Text, nullable=False),
+    Column("organisation_id", Text),
     Column("activity", Text, nullable=False),
     Column("occurred_at", Text, nullable=False),
     Column("minutes", Integer, nullable=False),
-    Index("mentor_hours_by_mentor", "mentor_id", "occurred_at"),
+    Index("mentor_hours_by_organisation", "organisation_id", "mentor_id"),
+)
+
+mentor_hours_mentors = Table(
+    "mentor_hours_mentors", metadata,
+    Column("person_id", Text, primary_key=True),
+    Column("organisation_id", Text),
 )
 
 mentor_hours_binomes = Table(

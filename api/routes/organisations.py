@@ -117,11 +117,16 @@ def _csv(report: sponsorship.Report, language: str) -> str:
                      i18n.render("report.value_eur", None, language),
                      i18n.render("report.unvalued_hours", None, language)])
     for line in report.lines:
-        writer.writerow([line.person_id, line.name, *(_hours(line.minutes[a]) for a in sponsorship.ACTIVITIES),
+        writer.writerow([line.person_id, _cell(line.name), *(_hours(line.minutes[a]) for a in sponsorship.ACTIVITIES),
                          _hours(line.total_minutes), _euros(line.value_cents), _hours(line.unvalued_minutes)])
     writer.writerow(["", i18n.render("report.total", None, language), *([""] * len(sponsorship.ACTIVITIES)),
                      _hours(report.total_minutes), _euros(report.total_value_cents), _hours(report.unvalued_minutes)])
     return out.getvalue()
+
+
+def _cell(text: str) -> str:
+    """Text a spreadsheet would read as a formula is quoted (CSV injection)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _hours(minutes: int) -> str:

@@ -78,3 +78,14 @@ def test_an_id_or_kind_out_of_shape_is_refused(organisation_id, kind, field):
     with pytest.raises(InvalidInput) as refused:
         organisations.register(OrganisationState(organisation_id), kind, "Acme", STAFF, PROPOSED_AT, "reg", "fp")
     assert refused.value.field == field
+
+
+def test_of_two_agreements_signed_the_same_day_the_later_one_is_in_force():
+    correction = Agreement(AGREEMENT.signed_on, "Marie Lambert, DRH", True, 7000)
+
+    assert company(AGREEMENT, correction).agreement_on(date(2025, 6, 1)) == correction
+
+
+def test_a_registration_key_used_again_with_another_body_is_refused_as_such():
+    with pytest.raises(IdempotencyConflict):
+        organisations.register(company(), "company", "Acme SA", STAFF, PROPOSED_AT, "reg", "another body")

@@ -53,3 +53,12 @@ def test_a_value_is_rounded_once_per_line_to_the_nearest_cent():
     made = report(company(cheap, at=NOW), {"p-anne": "Anne"}, entries, date(2025, 1, 1), date(2025, 12, 31))
 
     assert made.lines[0].value_cents == 1
+
+
+def test_hours_under_an_agreement_without_working_time_are_the_employees_own_and_not_valued():
+    own_time = Agreement(date(2025, 1, 1), "DRH", False, 6000)
+
+    made = report(company(own_time, at=NOW), {"p-anne": "Anne"}, [Entry("p-anne", "meeting", utc(2025, 3, 1), 60)],
+                  date(2025, 1, 1), date(2025, 12, 31))
+
+    assert (made.lines[0].total_minutes, made.lines[0].value_cents, made.unvalued_minutes) == (60, 0, 60)

@@ -1,5 +1,6 @@
 """The organisations and the mentors' hours are views like the others: a rebuild from zero gives the same rows; a
-closure meeting counts its programme's meeting duration; a meeting of a binôme the view never saw proposed is set
+closure meeting counts its programme's meeting duration; hours stay with the company that employed the mentor
+then; a meeting of a binôme the view never saw proposed is set
 aside while every other fact applies."""
 
 import uuid
@@ -16,8 +17,7 @@ STAFF = Actor("staff", "claire")
 
 def rows(container) -> tuple:
     views = container.views
-    hours = sorted((e.person_id, e.activity, e.minutes) for e in views.mentor_hours(list(views.company_mentors(
-        "acme", None))))
+    hours = sorted((e.person_id, e.activity, e.minutes) for e in views.company_hours("acme", None)[1])
     return views.organisation("acme"), hours
 
 
@@ -47,8 +47,14 @@ def test_organisations_and_mentor_hours_rebuild_to_the_same_rows_and_one_bad_fac
     store.append(orphan, [Fact("MeetingHeld", 1, T0, STAFF, {"mode": "video", "duration_minutes": 30, "notes": "",
                                                              "actions_progressed": []})])
 
+    # Anne moves to Globex: what she gave while at Acme stays Acme's.
+    store.append(mentor, [Fact("PersonProfileChanged", 3, T0, STAFF, {"changes": {"organisation_id": "globex"}})])
+    store.append(binome, [Fact("MeetingHeld", 4, T0, STAFF, {"mode": "video", "duration_minutes": 20, "notes": "",
+                                                             "actions_progressed": []})])
+
     container.projector.catch_up()
 
+    assert [(e.person_id, e.minutes) for e in container.views.company_hours("globex", None)[1]] == [(str(mentor), 20)]
     organisation, hours = rows(container)
     assert (organisation["kind"], organisation["agreements"][0].hourly_cost_cents) == ("company", 6000)
     assert hours == [(str(mentor), "closure_meeting", 75), (str(mentor), "information_session", 60),
