@@ -17,7 +17,7 @@ from domain.catalogue import ORGANISATION
 from domain.errors import NotAllowed, NotFound
 from domain.facts import Fact
 from domain.organisations import Agreement, OrganisationState
-from domain.principals import Principal, Role
+from domain.principals import Principal
 from domain.visibility import listed_programmes
 from eventstore import AppendConflict, FactStore
 from projections.paging import Key
@@ -98,14 +98,7 @@ class OrganisationService:
                                  principal: Principal) -> sponsorship.Report:
         """The company's employees who mentor (a coordinator: those of its programmes) and the hours they gave while
         it employed them."""
-        if not principal.is_staff and not (principal.role is Role.COMPANY
-                                           and principal.organisation_id == organisation_id):
-            raise NotFound("organisation_not_found", organisation_id=organisation_id)
-        company = await asyncio.to_thread(self.state, organisation_id)
-        if not company.exists:
-            raise NotFound("organisation_not_found", organisation_id=organisation_id)
-        if company.kind != "company":
-            raise NotAllowed("report_for_companies_only")
+        company = await self._own(organisation_id, principal, "company", "report_for_companies_only")
         if period_to < period_from:
             raise NotAllowed("period_ends_before_it_starts", field="to")
         employees, entries = await asyncio.to_thread(self._views.company_hours, organisation_id,
@@ -116,16 +109,23 @@ class OrganisationService:
     async def feed(self, organisation_id: str, after: int, limit: int, principal: Principal) -> list[dict[str, Any]]:
         """An ISP's feed: the progress of the mentees it referred, after log position `after`, in log order. Its own
         users read it (and administrators); the read is logged."""
+        await self._own(organisation_id, principal, "isp", "feed_for_isps_only")
+        events = await asyncio.to_thread(self._views.partner_feed, organisation_id, after, limit)
+        await self._reads.record(principal, [event["mentee_id"] for event in events], "partner_feed.read")
+        return events
+
+    async def _own(self, organisation_id: str, principal: Principal, kind: str, other_kind_code: str
+                   ) -> OrganisationState:
+        """The organisation, if staff ask or its own users do (else: not found, as for one that does not exist),
+        and of `kind` (else refused with `other_kind_code`)."""
         if not principal.is_staff and principal.organisation_id != organisation_id:
             raise NotFound("organisation_not_found", organisation_id=organisation_id)
         state = await asyncio.to_thread(self.state, organisation_id)
         if not state.exists:
             raise NotFound("organisation_not_found", organisation_id=organisation_id)
-        if state.kind != "isp":
-            raise NotAllowed("feed_for_isps_only")
-        events = await asyncio.to_thread(self._views.partner_feed, organisation_id, after, limit)
-        await self._reads.record(principal, [event["mentee_id"] for event in events], "partner_feed.read")
-        return events
+        if state.kind != kind:
+            raise NotAllowed(other_kind_code)
+        return state
 
     async def _record(self, organisation_id: str, decide) -> Recorded:
         for _ in range(RACES):

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain import profiles
-from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
+from domain.errors import InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
-from domain.persons import BACKGROUNDS, PersonState
+from domain.persons import BACKGROUNDS, PersonState, repeated
 from domain.programme import Programme
 
 # Every programme asks these two of a mentee; it adds its own (Programme.selection_criteria).
@@ -51,10 +51,7 @@ def decide(state: PersonState, name: str, payload: dict[str, Any], programme: Pr
            now: datetime, occurred_at: datetime | None, command_id: str, fingerprint: str | None) -> list[Fact]:
     if not state.registered:
         raise NotAllowed("person_not_registered")
-    previous = state.commands.get(command_id, _ABSENT)
-    if previous is not _ABSENT:
-        if previous != fingerprint:
-            raise IdempotencyConflict()
+    if repeated(state, command_id, fingerprint):
         return []
     role, handler = COMMANDS[name]
     if role is not None and state.role != role:
@@ -66,8 +63,6 @@ def decide(state: PersonState, name: str, payload: dict[str, Any], programme: Pr
     return [Fact(fact_type, state.version + offset, moment, actor, data, command_id, fingerprint)
             for offset, (fact_type, data) in enumerate(new, start=1)]
 
-
-_ABSENT = object()
 
 
 # --- mentors ------------------------------------------------------------------------------------

@@ -136,10 +136,7 @@ def change_profile(state: PersonState, changes: dict[str, Any], actor: Actor, at
     """A profile change as a fact; the same command again records nothing."""
     if not state.registered:
         raise NotAllowed("person_not_registered")
-    previous = state.commands.get(command_id, _ABSENT)
-    if previous is not _ABSENT:
-        if previous != fingerprint:
-            raise IdempotencyConflict()
+    if repeated(state, command_id, fingerprint):
         return []
     unknown = [name for name in changes if name not in PROFILE_FIELDS]
     if unknown:
@@ -153,6 +150,16 @@ def change_profile(state: PersonState, changes: dict[str, Any], actor: Actor, at
         raise InvalidInput("changes_required", field="changes")
     return [Fact("PersonProfileChanged", state.version + 1, at, actor, {"changes": dict(changes)}, command_id,
                  fingerprint)]
+
+
+def repeated(state: PersonState, command_id: str, fingerprint: str | None) -> bool:
+    """Whether this command was recorded already (nothing to do); the same id with another body is refused."""
+    previous = state.commands.get(command_id, _ABSENT)
+    if previous is _ABSENT:
+        return False
+    if previous != fingerprint:
+        raise IdempotencyConflict()
+    return True
 
 
 _ABSENT = object()
