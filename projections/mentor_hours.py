@@ -3,13 +3,12 @@ them then (the skills-sponsorship report sums them per company: domain.sponsorsh
 mentor: the projection keeps each binôme's mentor, and the meeting duration its programme gave it (a closure
 meeting counts that); and each mentor's company as it changes."""
 
-import uuid
-
 from sqlalchemy import Connection, insert, select, update
 
 from domain import catalogue
 from domain.sponsorship import ACTIVITY_OF, MENTOR_STEP_FACTS
 from eventstore import RecordedFact
+from projections.person_ids import as_streamed
 from projections.projection import Batch, Projection
 from projections.tables import mentor_hours, mentor_hours_binomes, mentor_hours_mentors
 from projections.timestamps import to_text
@@ -50,9 +49,8 @@ class MentorHoursBatch(Batch):
                     organisation_id=fact.data["changes"]["organisation_id"]))
             return
         if fact.type == "MentorshipProposed":
-            # As the persons' streams name them (a proposal may have spelled the id another way).
             self._conn.execute(insert(mentor_hours_binomes), {
-                "binome_id": stream_id, "mentor_id": str(uuid.UUID(fact.data["mentor_id"])),
+                "binome_id": stream_id, "mentor_id": as_streamed(fact.data["mentor_id"]),
                 "closure_minutes": fact.data["programme"]["meeting_minutes"]})
             return
         if fact.type in MENTOR_STEP_FACTS:

@@ -3,13 +3,13 @@ the order of the store's log. It keeps each mentee's ISP (at the time of each fa
 validations."""
 
 import json
-import uuid
 
 from sqlalchemy import Connection, insert, select, update
 
 from domain import partner_feed
 from domain.partner_feed import Event
 from eventstore import RecordedFact
+from projections.person_ids import as_streamed
 from projections.projection import Batch, Projection
 from projections.tables import partner_feed as feed
 from projections.tables import partner_feed_binomes, partner_feed_mentees
@@ -49,7 +49,7 @@ class PartnerFeedBatch(Batch):
         elif fact.type in partner_feed.PERSON_EVENTS:
             self._event(recorded, stream_id, None, partner_feed.event_of(fact))
         elif fact.type == "MentorshipProposed":
-            mentee_id = str(uuid.UUID(fact.data["mentee_id"]))  # as the mentee's stream names them
+            mentee_id = as_streamed(fact.data["mentee_id"])
             self._conn.execute(insert(partner_feed_binomes), {"binome_id": stream_id, "mentee_id": mentee_id,
                                                               "validated_sides": "[]"})
             self._event(recorded, mentee_id, stream_id, partner_feed.event_of(fact))
