@@ -1,4 +1,5 @@
-"""Mentors and mentees: register (straight into the store, one stream per person), read one, list them.
+"""Mentors and mentees: register (straight into the store, one stream per person), the steps of their journey and
+their profile changes (each judged on the person's stream, then appended), read one, list them, the pipelines.
 
 With an Idempotency-Key the person's id is derived from it, so a repeated registration finds the first one's
 stream: the same body gets the first answer again (the registration keeps its first date), another body is

@@ -1,7 +1,7 @@
 """What an ISP partner is told of the mentees it referred: their progress, and nothing else (no notes, no names
-of mentors, no reasons). Each event comes from one fact: the mentee selected or not, proposed to a mentor, the
-binôme validated by both sides, an exit (its kind: a positive exit's outcome, or an early stop), the binôme
-closed.
+of mentors, no reasons). Each event comes from one fact: the mentee selected or not; proposed to a mentor; the
+proposal ended without a binôme (refused or expired: the mentee waits for another mentor); the binôme validated
+by both sides; an exit (its kind: a positive exit's outcome, or an early stop); the binôme closed.
 """
 
 from dataclasses import dataclass
@@ -9,12 +9,13 @@ from typing import Any
 
 from domain.facts import Fact
 
-KINDS = ("selected", "not_selected", "proposed", "validated", "exited", "closed")
+KINDS = ("selected", "not_selected", "proposed", "proposal_ended", "validated", "exited", "closed")
 # On the mentee's own stream.
 PERSON_EVENTS = {"MenteeSelected": "selected", "MenteeNotSelected": "not_selected"}
 # On the binôme's stream (validation needs both sides: see `validated_by_both`).
-BINOME_EVENTS = {"MentorshipProposed": "proposed", "PositiveExitRecorded": "exited", "EarlyStopRecorded": "exited",
-                 "BinomeCompleted": "closed"}
+BINOME_EVENTS = {"MentorshipProposed": "proposed", "ProposalRefused": "proposal_ended",
+                 "ProposalExpired": "proposal_ended", "BinomeRefused": "proposal_ended",
+                 "PositiveExitRecorded": "exited", "EarlyStopRecorded": "exited", "BinomeCompleted": "closed"}
 SIDES = frozenset({"mentor", "mentee"})
 
 

@@ -23,6 +23,10 @@ async def test_an_isp_follows_its_mentees_progress_and_only_theirs(api):
     mentee = await referred_and_selected(api, "Bilal", "actiris")
     await referred_and_selected(api, "Chloé", "forem")
     await api.ok("/mentees", {"name": "Direct", "step": "selected"})  # applied directly: nobody's feed
+    declined = (await api.ok("/mentors", {"name": "Yves", "step": "ready"}))["person_id"]
+    first = (await api.ok("/binomes", {"mentor_id": declined, "mentee_id": mentee}))["binome_id"]
+    await api.ok(f"/binomes/{first}/proposal/refuse", {"reason": "Pas disponible ce trimestre"},
+                 **api.as_("mentor", declined))
     mentor = (await api.ok("/mentors", {"name": "Anne", "step": "ready"}))["person_id"]
     binome = (await api.ok("/binomes", {"mentor_id": mentor, "mentee_id": mentee}))["binome_id"]
     await api.ok(f"/binomes/{binome}/proposal/accept", **api.as_("mentor", mentor))
@@ -40,15 +44,15 @@ async def test_an_isp_follows_its_mentees_progress_and_only_theirs(api):
         assert answer.status_code == 200, answer.text
         return answer.json()
 
-    page = await until(feed, lambda page: len(page["items"]) == 4)
+    page = await until(feed, lambda page: len(page["items"]) == 6)
 
     assert [(e["kind"], e["mentee_id"], e["binome_id"]) for e in page["items"]] == [
-        ("selected", mentee, None), ("proposed", mentee, binome), ("validated", mentee, binome),
-        ("exited", mentee, binome)]
+        ("selected", mentee, None), ("proposed", mentee, first), ("proposal_ended", mentee, first),
+        ("proposed", mentee, binome), ("validated", mentee, binome), ("exited", mentee, binome)]
     assert page["items"][-1]["detail"] == {"exit": "early_stop"}  # not the reason: that is the pair's
-    assert page["items"][2]["kind_label"] == "Binôme validated by both"
-    assert "Déménagement" not in str(page) and mentor not in str(page)
-    later = await feed(page["items"][1]["position"])
+    assert page["items"][4]["kind_label"] == "Binôme validated by both"
+    assert not any(secret in str(page) for secret in ("Déménagement", "trimestre", mentor, declined))
+    later = await feed(page["items"][3]["position"])
     assert [e["kind"] for e in later["items"]] == ["validated", "exited"]
     assert (await feed(page["next_after"]))["items"] == []
 

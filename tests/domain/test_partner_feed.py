@@ -15,6 +15,8 @@ def fact(fact_type: str, **data) -> Fact:
     (fact("MenteeSelected", criteria={}), Event("selected", {})),
     (fact("MenteeNotSelected", criteria={}, reason="withdrew", note="Parti à l'étranger"), Event("not_selected", {})),
     (fact("MentorshipProposed", mentor_id="m", mentee_id="e", note="Même secteur"), Event("proposed", {})),
+    (fact("ProposalRefused", reason="Pas disponible"), Event("proposal_ended", {})),
+    (fact("ProposalExpired", reason="response_due"), Event("proposal_ended", {})),
     (fact("PositiveExitRecorded", outcome="job", details="CDI chez Acme"),
      Event("exited", {"exit": "positive", "outcome": "job"})),
     (fact("EarlyStopRecorded", by="mentee", reason="Déménagement"), Event("exited", {"exit": "early_stop"})),
