@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed, NotFound
+from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.facts import Actor, Fact
+from domain.idempotency import already_recorded
 from domain.principals import NEEDS_ORGANISATION, NEEDS_PERSON, NEEDS_PROGRAMMES, Principal, Role
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@+-]{2,63}$")
 SCOPE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Long rather than clever: NIST SP 800-63B asks for length and no composition rules.
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
-_ABSENT = object()
 
 
 @dataclass(frozen=True)
@@ -106,12 +106,9 @@ def _needs(name: str, given: bool, needed: bool) -> None:
 def create(state: AccountState, username: str, scope: Scope, password_hash: str, must_change_password: bool,
            actor: Actor, at: datetime, command_id: str, fingerprint: str | None) -> list[Fact]:
     if state.exists:
-        previous = state.commands.get(command_id, _ABSENT)
-        if previous is _ABSENT:
-            raise NotAllowed("account_exists", field="username")
-        if previous != fingerprint:
-            raise IdempotencyConflict()
-        return []
+        if already_recorded(state.commands, command_id, fingerprint):
+            return []
+        raise NotAllowed("account_exists", field="username")
     return [Fact("AccountCreated", 1, at, actor, {
         "username": username, **scope.to_dict(), "password_hash": password_hash,
         "must_change_password": must_change_password}, command_id, fingerprint)]
@@ -128,7 +125,7 @@ def change(state: AccountState, scope: Scope | None, disabled: bool | None, acto
            command_id: str, fingerprint: str | None) -> list[Fact]:
     """A new scope and/or status, all or nothing: the facts of what actually changes."""
     _existing(state)
-    if _repeated(state, command_id, fingerprint):
+    if already_recorded(state.commands, command_id, fingerprint):
         return []
     if disabled and actor == Actor("staff", state.account_id):
         raise NotAllowed("cannot_disable_yourself")
@@ -145,15 +142,6 @@ def change(state: AccountState, scope: Scope | None, disabled: bool | None, acto
 def _existing(state: AccountState) -> None:
     if not state.exists:
         raise NotFound("account_not_found")
-
-
-def _repeated(state: AccountState, command_id: str, fingerprint: str | None) -> bool:
-    previous = state.commands.get(command_id, _ABSENT)
-    if previous is _ABSENT:
-        return False
-    if previous != fingerprint:
-        raise IdempotencyConflict()
-    return True
 
 
 def evolve(state: AccountState, fact: Fact) -> AccountState:

@@ -18,7 +18,8 @@ from typing import Any
 from domain import profiles
 from domain.errors import InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
-from domain.persons import BACKGROUNDS, PersonState, repeated
+from domain.idempotency import already_recorded
+from domain.persons import BACKGROUNDS, PersonState
 from domain.programme import Programme
 
 # Every programme asks these two of a mentee; it adds its own (Programme.selection_criteria).
@@ -51,7 +52,7 @@ def decide(state: PersonState, name: str, payload: dict[str, Any], programme: Pr
            now: datetime, occurred_at: datetime | None, command_id: str, fingerprint: str | None) -> list[Fact]:
     if not state.registered:
         raise NotAllowed("person_not_registered")
-    if repeated(state, command_id, fingerprint):
+    if already_recorded(state.commands, command_id, fingerprint):
         return []
     role, handler = COMMANDS[name]
     if role is not None and state.role != role:

@@ -11,8 +11,9 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.accounts import SCOPE_ID
-from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
+from domain.errors import InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
+from domain.idempotency import already_recorded
 
 KINDS = ("company", "isp")
 # The organisation a person or an account names is one of these, of the kind its role calls for.
@@ -59,7 +60,7 @@ def register(state: OrganisationState, kind: str, name: str, actor: Actor, at: d
     if not SCOPE_ID.match(state.organisation_id):
         raise InvalidInput("organisation_id_invalid", field="organisation_id")
     if state.exists:
-        if _repeated(state, command_id, fingerprint):
+        if already_recorded(state.commands, command_id, fingerprint):
             return []
         raise NotAllowed("organisation_exists", field="organisation_id", organisation_id=state.organisation_id)
     if kind not in KINDS:
@@ -72,7 +73,7 @@ def register(state: OrganisationState, kind: str, name: str, actor: Actor, at: d
 
 def sign_agreement(state: OrganisationState, agreement: Agreement, actor: Actor, at: datetime, command_id: str,
                    fingerprint: str | None) -> list[Fact]:
-    if _repeated(state, command_id, fingerprint):
+    if already_recorded(state.commands, command_id, fingerprint):
         return []
     if state.kind != "company":
         raise NotAllowed("agreement_for_companies_only")
@@ -85,18 +86,6 @@ def sign_agreement(state: OrganisationState, agreement: Agreement, actor: Actor,
         raise InvalidInput("text_required", field="signatory", what_code="field.signatory")
     return [Fact("AgreementSigned", state.version + 1, at, actor, _agreement_data(agreement), command_id,
                  fingerprint)]
-
-
-def _repeated(state: OrganisationState, command_id: str, fingerprint: str | None) -> bool:
-    previous = state.commands.get(command_id, _ABSENT)
-    if previous is _ABSENT:
-        return False
-    if previous != fingerprint:
-        raise IdempotencyConflict()
-    return True
-
-
-_ABSENT = object()
 
 
 def _agreement_data(agreement: Agreement) -> dict[str, Any]:

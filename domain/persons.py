@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
+from domain.errors import InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
+from domain.idempotency import already_recorded
 
 ROLES = ("mentor", "mentee")
 REGISTERED = {"mentor": "MentorRegistered", "mentee": "MenteeRegistered"}
@@ -136,7 +137,7 @@ def change_profile(state: PersonState, changes: dict[str, Any], actor: Actor, at
     """A profile change as a fact; the same command again records nothing."""
     if not state.registered:
         raise NotAllowed("person_not_registered")
-    if repeated(state, command_id, fingerprint):
+    if already_recorded(state.commands, command_id, fingerprint):
         return []
     unknown = [name for name in changes if name not in PROFILE_FIELDS]
     if unknown:
@@ -150,19 +151,6 @@ def change_profile(state: PersonState, changes: dict[str, Any], actor: Actor, at
         raise InvalidInput("changes_required", field="changes")
     return [Fact("PersonProfileChanged", state.version + 1, at, actor, {"changes": dict(changes)}, command_id,
                  fingerprint)]
-
-
-def repeated(state: PersonState, command_id: str, fingerprint: str | None) -> bool:
-    """Whether this command was recorded already (nothing to do); the same id with another body is refused."""
-    previous = state.commands.get(command_id, _ABSENT)
-    if previous is _ABSENT:
-        return False
-    if previous != fingerprint:
-        raise IdempotencyConflict()
-    return True
-
-
-_ABSENT = object()
 
 
 def evolve(state: PersonState, fact: Fact) -> PersonState:

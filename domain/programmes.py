@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from domain.errors import IdempotencyConflict, InvalidInput, NotAllowed
+from domain.errors import InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
+from domain.idempotency import already_recorded
 from domain.journeys import REQUIRED_CRITERIA
 from domain.programme import Programme
 
@@ -60,10 +61,7 @@ def change_settings(state: ProgrammeState, changes: dict[str, Any], actor: Actor
                     fingerprint: str | None) -> list[Fact]:
     if not state.exists:
         raise NotAllowed("programme_not_found", programme_id=state.programme_id)
-    previous = state.commands.get(command_id, _ABSENT)
-    if previous is not _ABSENT:
-        if previous != fingerprint:
-            raise IdempotencyConflict()
+    if already_recorded(state.commands, command_id, fingerprint):
         return []
     if not changes:
         raise InvalidInput("changes_required", field="changes")
