@@ -419,7 +419,9 @@ class ActionOut(BaseModel):
 
 class TaskOut(BaseModel):
     task_id: str
-    binome_id: str
+    binome_id: str | None = Field(description="Le binôme concerné (les tâches d'un binôme).")
+    person_id: str | None = Field(description="La personne concernée (`journey_stuck` : en attente à une étape de "
+                                              "son parcours depuis plus longtemps que le délai du programme).")
     kind: str
     label: str
     since: datetime

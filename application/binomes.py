@@ -37,7 +37,7 @@ from eventstore import FactStore, RecordedFact
 from projections.binomes import BinomesProjection
 from projections.paging import Key
 from projections.projector import Projector
-from projections.queries import Page, Views
+from projections.queries import Page, StuckRule, Views
 from workflows.types import BinomeInput, CommandOutcome, WorkflowOptions
 
 log = structlog.get_logger("mentorat.binomes")
@@ -214,8 +214,10 @@ class BinomeQueries:
     """Reads, each within the principal's scope; the detail and the history show the pair's personal data, so
     reading them is logged."""
 
-    def __init__(self, views: Views, store: FactStore, scope: BinomeScope, reads: PersonalDataReads):
+    def __init__(self, views: Views, store: FactStore, scope: BinomeScope, reads: PersonalDataReads,
+                 programmes: ProgrammeService):
         self._views = views
+        self._programmes = programmes
         self._store = store
         self._scope = scope
         self._reads = reads
@@ -259,8 +261,12 @@ class BinomeQueries:
 
     async def tasks(self, principal: Principal, overdue: bool | None, kind: str | None, limit: int,
                     after: Key | None = None, programme_id: str | None = None) -> Page:
+        """The binômes' tasks and the persons stuck in their journey, in the principal's programmes."""
+        now = datetime.now(timezone.utc)
+        stuck = {programme.id: StuckRule.of(programme, now) for programme in await self._programmes.all()
+                 if principal.sees_programme(programme.id)}
         return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id,
-                                       programme_ids=listed_programmes(principal))
+                                       programme_ids=listed_programmes(principal), stuck=stuck)
 
 
 def _sent_as(envelope: CommandEnvelope, facts: list[RecordedFact]) -> list[RecordedFact]:

@@ -11,7 +11,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -33,7 +33,7 @@ from domain.programme import Programme
 from eventstore import AppendConflict, FactStore, RecordedFact
 from projections.paging import Key
 from projections.projector import Projector
-from projections.queries import Page, Views
+from projections.queries import Page, StuckRule, Views
 from projections.timestamps import to_text
 
 log = structlog.get_logger("mentorat.persons")
@@ -186,7 +186,8 @@ class PersonService:
     async def pipeline(self, role: str, principal: Principal, programme_id: str | None = None,
                        stuck_limit: int = 100) -> list[Pipeline]:
         """Per programme in the principal's scope: how many persons stand at each step of the journey, how many
-        mentors are paused, and who has waited at one step longer than the programme's delay, longest first.
+        mentors are paused, and who has waited at one step longer than the programme's delay (not paused), longest
+        first.
         A programme filter outside the scope selects none, as the lists' filters do."""
         programmes = [p for p in await self._programmes.all()
                       if principal.sees_programme(p.id) and programme_id in (None, p.id)]
@@ -196,9 +197,7 @@ class PersonService:
         for programme in programmes:
             steps = dict.fromkeys(persons.STEPS[role], 0)
             steps.update({row["step"]: row["count"] for row in counts if row["programme_id"] == programme.id})
-            waiting = [step for step in persons.STEPS[role] if step not in persons.SETTLED_STEPS]
-            stuck = await asyncio.to_thread(self._views.stuck, role, programme.id, waiting,
-                                            to_text(now - timedelta(days=programme.journey_step_days)), stuck_limit)
+            stuck = await asyncio.to_thread(self._views.stuck, role, StuckRule.of(programme, now), stuck_limit)
             paused = await asyncio.to_thread(self._views.paused_count, role, programme.id, to_text(now)) \
                 if role == "mentor" else None
             pipelines.append(Pipeline(programme.id, steps, paused, programme.journey_step_days, stuck))

@@ -6,14 +6,22 @@ changes once overdue) with its params; the edge renders it in the reader's langu
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from domain.persons import SETTLED_STEPS, STEPS
+from domain.programme import Programme
 from domain.stages import Stage
 from domain.state import BinomeState
 
 
-TASK_KINDS = ("proposal_expired", "first_meeting_overdue", "cadence_shortfall", "monitoring_contact", "closure_meeting")
+# A binôme's tasks, then a person's: "journey_stuck" (waiting at one step of the journey before the binôme longer
+# than the programme's `journey_step_days`).
+TASK_KINDS = ("proposal_expired", "first_meeting_overdue", "cadence_shortfall", "monitoring_contact", "closure_meeting",
+              "journey_stuck")
+PERSON_TASK_KINDS = frozenset({"journey_stuck"})
+# The steps where a person waits on the programme (the next step is the staff's to organise), per role.
+WAITING_STEPS = {role: tuple(step for step in steps if step not in SETTLED_STEPS) for role, steps in STEPS.items()}
 # A monitoring contact past its grace period is worded as urgent.
 OVERDUE_WORDING = frozenset({"monitoring_contact"})
 
@@ -21,11 +29,13 @@ OVERDUE_WORDING = frozenset({"monitoring_contact"})
 @dataclass(frozen=True)
 class StaffTask:
     task_id: str
-    binome_id: str
+    # A binôme's task names its binôme; a person's task (PERSON_TASK_KINDS) its person.
+    binome_id: str | None
     kind: str
     since: datetime
     overdue_since: datetime | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    person_id: str | None = None
 
     @property
     def overdue(self) -> bool:
@@ -70,3 +80,17 @@ def open_tasks(state: BinomeState, binomes_of_mentee: Iterable[BinomeState] = ()
     if state.stage == Stage.CLOSURE_DUE and state.closure_meeting_at is None:
         task("closure_meeting", 1, state.exit_at)
     return tasks
+
+
+def stuck_before(programme: Programme, now: datetime) -> datetime:
+    """Who reached a waiting step before this moment, and is still there (not paused), is stuck."""
+    return now - timedelta(days=programme.journey_step_days)
+
+
+def journey_stuck(person_id: str, step: str, step_since: datetime, programme: Programme) -> StaffTask:
+    """The task a stuck person gives the staff: organise their next step. It is overdue from the moment the
+    programme's delay ran out; the next step recorded (or a pause) answers it."""
+    return StaffTask(f"person/{person_id}/stuck/{step}", None, "journey_stuck", step_since,
+                     step_since + timedelta(days=programme.journey_step_days),
+                     {"step_code": f"step.{step}", "days": programme.journey_step_days},
+                     person_id)

@@ -106,7 +106,7 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         binomes=BinomeCommands(workflows, container.store, container.views, container.projector, settings,
                                programmes=programmes, workflow_options=lambda: container.workflow_options,
                                scope=scope),
-        binome_queries=BinomeQueries(container.views, container.store, scope, reads),
+        binome_queries=BinomeQueries(container.views, container.store, scope, reads, programmes),
         system=SystemStatus(container.store, container.projector, workflows),
         programmes=programmes,
         accounts=AccountService(container.store, LoginGuard(settings.login_attempts_per_account,

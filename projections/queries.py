@@ -1,13 +1,16 @@
 """Reads of the views for the API: binômes with filters and keyset paging, one binôme, staff tasks, persons."""
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import (ColumnElement, Connection, Select, Text, and_, bindparam, cast, func, literal, null, or_, select,
+                        union_all)
 
+from domain.programme import Programme
 from domain.state import BinomeState
-from domain.tasks import StaffTask
+from domain.tasks import PERSON_TASK_KINDS, WAITING_STEPS, StaffTask, journey_stuck, stuck_before
 from projections import stored_states
 from projections.database import ViewDatabase
 from projections.paging import Key, KeysetOrder, Window, read_page
@@ -15,7 +18,7 @@ from domain.sponsorship import Entry
 from projections.organisations import agreements_of
 from projections.tables import (accounts, binomes, mentor_hours, organisations, partner_feed, personal_data_reads,
                                 persons, programmes, staff_tasks)
-from projections.timestamps import from_text
+from projections.timestamps import from_text, to_text
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,21 @@ class Page:
     next_after: Key | None = None  # the last item's sort key when another page follows
 
 
+@dataclass(frozen=True)
+class StuckRule:
+    """A programme's rule for stuck persons: who reached a waiting step before `before` (stored text) is stuck."""
+
+    programme: Programme
+    before: str
+    now: str
+
+    @classmethod
+    def of(cls, programme: Programme, now: datetime) -> "StuckRule":
+        return cls(programme, to_text(stuck_before(programme, now)), to_text(now))
+
+
 # Each list's total order, its unique id last (the indexes in tables.py hold these orders).
 BINOME_ORDER = KeysetOrder((binomes.c.proposed_at, binomes.c.binome_id), descending=True)  # newest first
-TASK_ORDER = KeysetOrder((staff_tasks.c.since, staff_tasks.c.task_id))  # oldest first
 PERSON_ORDER = KeysetOrder((persons.c.name, persons.c.person_id))
 ACCOUNT_ORDER = KeysetOrder((accounts.c.username, accounts.c.account_id))
 ORGANISATION_ORDER = KeysetOrder((organisations.c.name, organisations.c.organisation_id))
@@ -97,20 +112,34 @@ class Views:
         return version or 0
 
     def tasks(self, overdue: bool | None, kind: str | None, limit: int, *, after: Key | None = None,
-              programme_id: str | None = None, programme_ids: Collection[str] | None = None) -> Page:
-        conditions = [] if programme_id is None else [staff_tasks.c.programme_id == programme_id]
-        if programme_ids is not None:
-            conditions.append(staff_tasks.c.programme_id.in_(sorted(programme_ids)))
+              programme_id: str | None = None, programme_ids: Collection[str] | None = None,
+              stuck: Mapping[str, StuckRule] | None = None) -> Page:
+        """The binômes' tasks and, for the programmes in `stuck`, the persons stuck in their journey: one list,
+        oldest first. A stuck person is always late (their task shows once the programme's delay ran out)."""
+        binome_tasks = select(staff_tasks.c.task_id, staff_tasks.c.binome_id, _NO_TEXT.label("person_id"),
+                              staff_tasks.c.programme_id, staff_tasks.c.kind, staff_tasks.c.params,
+                              staff_tasks.c.since, staff_tasks.c.overdue_since, _NO_TEXT.label("step"))
         if overdue is not None:
-            conditions.append(staff_tasks.c.overdue_since.is_not(None) if overdue
-                              else staff_tasks.c.overdue_since.is_(None))
-        if kind is not None:
-            conditions.append(staff_tasks.c.kind == kind)
-        query = select(staff_tasks).where(*conditions)
+            binome_tasks = binome_tasks.where(staff_tasks.c.overdue_since.is_not(None) if overdue
+                                              else staff_tasks.c.overdue_since.is_(None))
+        parts = [binome_tasks.where(staff_tasks.c.kind == kind) if kind is not None else binome_tasks]
+        if stuck and overdue is not False and kind in (None, "journey_stuck"):
+            parts.append(_stuck_tasks(stuck))
+        if kind in PERSON_TASK_KINDS:
+            parts.pop(0)
+        if not parts:
+            return Page([], 0)
+        listed = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("tasks")
+        query = select(listed)
+        if programme_id is not None:
+            query = query.where(listed.c.programme_id == programme_id)
+        if programme_ids is not None:
+            query = query.where(listed.c.programme_id.in_(sorted(programme_ids)))
+        order = KeysetOrder((listed.c.since, listed.c.task_id))
         with self._db.read() as conn:
-            window = read_page(conn, query, TASK_ORDER, limit, after)
+            window = read_page(conn, query, order, limit, after)
             total = _first_page_total(conn, query, after, window)
-        return Page([_task(row) for row in window.rows], total, window.next_after)
+        return Page([_task(row, stuck) for row in window.rows], total, window.next_after)
 
     def person(self, person_id: str) -> dict | None:
         with self._db.read() as conn:
@@ -147,10 +176,10 @@ class Views:
         with self._db.read() as conn:
             return conn.execute(query).scalar_one()
 
-    def stuck(self, role: str, programme_id: str, steps: Collection[str], since_before: str, limit: int) -> list[dict]:
-        """Persons of `role` who reached one of `steps` before `since_before` and are still there, longest first."""
-        query = select(persons).where(persons.c.role == role, persons.c.programme_id == programme_id,
-                                      persons.c.step.in_(sorted(steps)), persons.c.step_since < since_before) \
+    def stuck(self, role: str, rule: StuckRule, limit: int) -> list[dict]:
+        """Persons of `role` stuck in their journey under the programme's rule, longest first."""
+        query = select(persons).where(persons.c.role == role, persons.c.step.in_(WAITING_STEPS[role]),
+                                      _stuck_in(rule)) \
             .order_by(persons.c.step_since, persons.c.person_id).limit(limit)
         with self._db.read() as conn:
             return [_person(row) for row in conn.execute(query).mappings()]
@@ -256,7 +285,30 @@ def _account(row) -> dict:
             "disabled": bool(row["disabled"]), "created_at": from_text(row["created_at"])}
 
 
-def _task(row) -> StaffTask:
+_NO_TEXT = cast(null(), Text)
+
+
+def _stuck_tasks(stuck: Mapping[str, StuckRule]) -> Select:
+    """Persons at a waiting step since before their programme's moment, not paused now, as task rows."""
+    waiting = sorted({step for steps in WAITING_STEPS.values() for step in steps})
+    in_programme = or_(*(_stuck_in(rule) for _, rule in sorted(stuck.items())))
+    task_id = literal("person/") + persons.c.person_id + literal("/stuck/") + persons.c.step
+    return select(task_id.label("task_id"), _NO_TEXT.label("binome_id"), persons.c.person_id,
+                  persons.c.programme_id, literal("journey_stuck").label("kind"), _NO_TEXT.label("params"),
+                  persons.c.step_since.label("since"), persons.c.step_since.label("overdue_since"),
+                  persons.c.step).where(persons.c.step.in_(waiting), in_programme)
+
+
+def _stuck_in(rule: StuckRule) -> ColumnElement[bool]:
+    """In the rule's programme, at the step since before its moment, not paused now (a pause is no wait)."""
+    return and_(persons.c.programme_id == rule.programme.id, persons.c.step_since < rule.before,
+                or_(persons.c.paused_until.is_(None), persons.c.paused_until <= rule.now))
+
+
+def _task(row, stuck: Mapping[str, StuckRule] | None = None) -> StaffTask:
+    if row["kind"] in PERSON_TASK_KINDS:
+        return journey_stuck(row["person_id"], row["step"], from_text(row["since"]),
+                             (stuck or {})[row["programme_id"]].programme)
     return StaffTask(row["task_id"], row["binome_id"], row["kind"], from_text(row["since"]),
                      from_text(row["overdue_since"]), json.loads(row["params"]))
 

@@ -167,3 +167,30 @@ async def test_a_coordinator_records_steps_only_in_their_programmes(api):
         == ["default"]
     assert (await api.http.get("/pipelines/mentors", params={"programme_id": "other"},
                                headers=claire)).json()["items"] == []
+
+
+async def test_a_person_stuck_at_a_step_gives_the_staff_a_task_until_the_next_step_is_recorded(api):
+    await api.ok("/programmes", {"programme_id": "other", "name": "Autre"})
+    late = (await api.ok("/mentors", {"name": "Yves"}))["person_id"]
+    await api.ok(f"/mentors/{late}/information-session", {"occurred_at": "2026-01-05T09:00:00+01:00"})
+    paused = (await api.ok("/mentors", {"name": "Paul"}))["person_id"]
+    await api.ok(f"/mentors/{paused}/information-session", {"occurred_at": "2026-01-05T09:00:00+01:00"})
+    await api.ok(f"/mentors/{paused}/pause", {"until": (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()})
+    elsewhere = (await api.ok("/mentees", {"name": "Ines", "programme_id": "other"}))["person_id"]
+    await api.ok(f"/mentees/{elsewhere}/presentation", {"occurred_at": "2026-02-01T10:00:00+01:00"})
+    await api.ok("/mentors", {"name": "Zoé"})  # a candidate since today: not stuck yet
+
+    tasks = (await api.http.get("/tasks", params={"kind": "journey_stuck"},
+                                headers={"Accept-Language": "en"})).json()["items"]
+    assert [(t["person_id"], t["binome_id"], t["since"], t["overdue_since"]) for t in tasks] == [
+        (late, None, "2026-01-05T08:00:00Z", "2026-02-04T08:00:00Z"),
+        (elsewhere, None, "2026-02-01T09:00:00Z", "2026-03-03T09:00:00Z")]
+    assert tasks[0]["label"] == ('Waiting at the step "Information session attended" for more than 30 days: '
+                                 'organise the next step.')
+    claire = api.as_("coordinator", "claire", programmes=["default"])
+    assert [t["person_id"] for t in (await api.http.get("/tasks", headers=claire)).json()["items"]] == [late]
+    assert (await api.get("/tasks", overdue="false"))["items"] == []
+
+    await api.ok(f"/mentors/{late}/preparation-interview", {"motivations": "Transmettre"})
+
+    assert [t["person_id"] for t in (await api.get("/tasks"))["items"]] == [elsewhere]
