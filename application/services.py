@@ -13,6 +13,7 @@ from application.integrations import IntegrationService
 from application.organisations import OrganisationService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
+from application.sessions import SessionService
 from application.system import SystemStatus
 from application.tokens import TokenService
 
@@ -29,6 +30,7 @@ class Services:
     integrations: IntegrationService
     data_reads: PersonalDataReads
     organisations: OrganisationService
+    sessions: SessionService
     # Decrypts Temporal payloads for staff (the Temporal UI's codec endpoint).
     payload_codec: PayloadCodec
     # Background work that lives as long as the edge serving them (the read-view projector in the API).

@@ -13,7 +13,8 @@ from domain.errors import InvalidInput
 
 BINOME, PERSON, PROGRAMME = "binome", "person", "programme"
 ACCOUNT, INTEGRATION, AUDIT, ORGANISATION = "account", "integration", "audit", "organisation"
-CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT, ORGANISATION)
+SESSION = "session"
+CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT, ORGANISATION, SESSION)
 SUBJECTS = ("person", "mentor", "mentee", "pair")
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -115,6 +116,7 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
              {"motivations": "person", "professional_path": "person", "expectations": "person",
               "commitment_limits": "person"}),
     FactSpec("TrainingAttended", PERSON, _ATTENDANCE),
+    FactSpec("CommunityMeetingAttended", PERSON, _ATTENDANCE),
     FactSpec("MentorPaused", PERSON, ("until", "reason"), {"reason": "person"}),
     FactSpec("MentorResumed", PERSON, ()),
     FactSpec("MentorLeft", PERSON, ("reason", "note"), {"note": "person"}),
@@ -142,6 +144,13 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     # A partner organisation's stream (domain.organisations): a company's agreements; the signatory acts for it.
     FactSpec("OrganisationRegistered", ORGANISATION, ("organisation_id", "kind", "name")),
     FactSpec("AgreementSigned", ORGANISATION, ("signed_on", "signatory", "working_time", "hourly_cost_cents")),
+    # A session's stream (domain.sessions): scheduled, its registrations and waiting list, its attendance.
+    FactSpec("SessionScheduled", SESSION, ("session_id", "programme_id", "kind", "title", "starts_at",
+                                           "duration_minutes", "place", "video_link", "capacity")),
+    FactSpec("SessionSeatTaken", SESSION, ("person_id", "from_waiting_list")),
+    FactSpec("SessionWaitlisted", SESSION, ("person_id", "rank")),
+    FactSpec("SessionRegistrationCancelled", SESSION, ("person_id", "had_seat")),
+    FactSpec("SessionAttendanceRecorded", SESSION, ("attended", "absent")),
     # Who read whose personal data (data-subject access requests): one stream per read.
     FactSpec("PersonalDataRead", AUDIT, ("subjects", "what")),
 )}

@@ -28,6 +28,7 @@ NOT_SELECTED_REASONS = ("criteria_not_met", "withdrew", "unreachable", "other")
 DEPARTURE_REASONS = ("own_choice", "job_change", "unavailable", "programme_decision", "other")
 # Default durations, in minutes (a company values its employees' hours: the skills-sponsorship report).
 INFORMATION_MINUTES, INTERVIEW_MINUTES, TRAINING_MINUTES, PRESENTATION_MINUTES = 60, 60, 240, 60
+COMMUNITY_MEETING_MINUTES = 120
 # The interviews' free texts.
 MENTOR_INTERVIEW_TEXTS = ("motivations", "professional_path", "expectations", "commitment_limits")
 TEXT_LIMIT = 5000
@@ -90,6 +91,12 @@ def _preparation_interview(judged: Judged) -> list[tuple[str, dict[str, Any]]]:
 def _training(judged: Judged) -> list[tuple[str, dict[str, Any]]]:
     _require_step(judged.state, ("interviewed",), "training")
     return [("TrainingAttended", _attendance(judged.payload, TRAINING_MINUTES))]
+
+
+def _community_meeting(judged: Judged) -> list[tuple[str, dict[str, Any]]]:
+    """A mentor's community meeting (step 4 of the programme): no step of the journey, hours their company values."""
+    _require_not_departed(judged.state)
+    return [("CommunityMeetingAttended", _attendance(judged.payload, COMMUNITY_MEETING_MINUTES))]
 
 
 def _pause(judged: Judged) -> list[tuple[str, dict[str, Any]]]:
@@ -226,6 +233,7 @@ COMMANDS: dict[str, tuple[str | None, Handler]] = {
     "RecordInformationSession": ("mentor", _information_session),
     "RecordPreparationInterview": ("mentor", _preparation_interview),
     "RecordTraining": ("mentor", _training),
+    "RecordCommunityMeeting": ("mentor", _community_meeting),
     "PauseMentor": ("mentor", _pause),
     "ResumeMentor": ("mentor", _resume),
     "RecordMentorDeparture": ("mentor", _departure),

@@ -14,12 +14,13 @@ from domain.organisations import OrganisationState
 # Fact type -> the activity it counts as; in the report's order.
 ACTIVITY_OF = {
     "InformationSessionAttended": "information_session", "PreparationInterviewHeld": "preparation_interview",
-    "TrainingAttended": "training", "FirstMeetingHeld": "first_meeting", "MeetingHeld": "meeting",
+    "TrainingAttended": "training", "CommunityMeetingAttended": "community_meeting", "FirstMeetingHeld": "first_meeting", "MeetingHeld": "meeting",
     "ClosureMeetingHeld": "closure_meeting",
 }
 ACTIVITIES = tuple(ACTIVITY_OF.values())
 # On a person's stream, the mentor's own steps (a mentee's presentation and interview are not a company's hours).
-MENTOR_STEP_FACTS = frozenset(("InformationSessionAttended", "PreparationInterviewHeld", "TrainingAttended"))
+MENTOR_STEP_FACTS = frozenset(("InformationSessionAttended", "PreparationInterviewHeld", "TrainingAttended",
+                               "CommunityMeetingAttended"))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
 from application.login_guard import LoginGuard
 from application.organisations import OrganisationService
+from application.sessions import SessionService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.services import Services
@@ -117,6 +118,8 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         integrations=IntegrationService(container.store, Sealer(keys), settings.webhook_tolerance_seconds),
         data_reads=reads,
         organisations=organisations,
+        sessions=SessionService(container.store, container.views, container.projector,
+                                settings.read_your_writes_seconds, programmes, reads),
         payload_codec=EncryptionCodec(keys),
         on_start=[container.projector.start] if follow else [],
         on_stop=[container.projector.stop] if follow else [],

@@ -41,6 +41,7 @@ from projections.persons import PersonsProjection
 from projections.programmes import ProgrammesProjection
 from projections.projection import Projection
 from projections.replay import replay
+from projections.sessions import SessionsProjection
 from projections.staff_tasks import StaffTasksProjection
 
 log = structlog.get_logger("mentorat.projector")
@@ -60,7 +61,8 @@ def default_projections() -> list[Projection]:
     # "binomes" last: a command's answer waits until the binôme row shows its facts, and by then the
     # other projections of the same pass (its tasks) show them too.
     return [ProgrammesProjection(), PersonsProjection(), AccountsProjection(), PersonalDataReadsProjection(),
-            OrganisationsProjection(), MentorHoursProjection(), PartnerFeedProjection(), StaffTasksProjection(),
+            OrganisationsProjection(), MentorHoursProjection(), PartnerFeedProjection(), SessionsProjection(),
+            StaffTasksProjection(),
             BinomesProjection()]
 
 

@@ -17,7 +17,7 @@ from projections.paging import Key, KeysetOrder, Window, read_page
 from domain.sponsorship import Entry
 from projections.organisations import agreements_of
 from projections.tables import (accounts, binomes, mentor_hours, organisations, partner_feed, personal_data_reads,
-                                persons, programmes, staff_tasks)
+                                persons, programmes, session_registrations, sessions, staff_tasks)
 from projections.timestamps import from_text, to_text
 
 
@@ -57,6 +57,7 @@ BINOME_ORDER = KeysetOrder((binomes.c.proposed_at, binomes.c.binome_id), descend
 PERSON_ORDER = KeysetOrder((persons.c.name, persons.c.person_id))
 ACCOUNT_ORDER = KeysetOrder((accounts.c.username, accounts.c.account_id))
 ORGANISATION_ORDER = KeysetOrder((organisations.c.name, organisations.c.organisation_id))
+SESSION_ORDER = KeysetOrder((sessions.c.starts_at, sessions.c.session_id))  # soonest first
 READ_ORDER = KeysetOrder((personal_data_reads.c.read_at, personal_data_reads.c.entry_id), descending=True)
 
 # Built once: a command's answer waits on this one (see BinomeCommands._wait_until_visible).
@@ -223,6 +224,36 @@ class Views:
             return [{**row, "detail": json.loads(row["detail"]), "occurred_at": from_text(row["occurred_at"])}
                     for row in conn.execute(query).mappings()]
 
+    def session(self, session_id: str) -> dict | None:
+        """A session and its registrations (with the person's name), in the order they registered."""
+        with self._db.read() as conn:
+            row = conn.execute(select(sessions).where(sessions.c.session_id == session_id)).mappings().first()
+            if row is None:
+                return None
+            registrations = conn.execute(
+                select(session_registrations, persons.c.name)
+                .join(persons, persons.c.person_id == session_registrations.c.person_id, isouter=True)
+                .where(session_registrations.c.session_id == session_id)
+                .order_by(session_registrations.c.registered_position)).mappings().all()
+        return {**_session(row), "registrations": [_registration(r) for r in registrations]}
+
+    def sessions(self, limit: int, *, after: Key | None = None, programme_id: str | None = None,
+                 programme_ids: Collection[str] | None = None, kind: str | None = None,
+                 starting_from: str | None = None) -> Page:
+        query = select(sessions)
+        if programme_id is not None:
+            query = query.where(sessions.c.programme_id == programme_id)
+        if programme_ids is not None:
+            query = query.where(sessions.c.programme_id.in_(sorted(programme_ids)))
+        if kind is not None:
+            query = query.where(sessions.c.kind == kind)
+        if starting_from is not None:
+            query = query.where(sessions.c.starts_at >= starting_from)
+        with self._db.read() as conn:
+            window = read_page(conn, query, SESSION_ORDER, limit, after)
+            total = _first_page_total(conn, query, after, window)
+        return Page([_session(row) for row in window.rows], total, window.next_after)
+
     def account(self, account_id: str) -> dict | None:
         with self._db.read() as conn:
             row = conn.execute(select(accounts).where(accounts.c.account_id == account_id)).mappings().first()
@@ -278,6 +309,16 @@ def _organisation(row) -> dict:
     return {"organisation_id": row["organisation_id"], "kind": row["kind"], "name": row["name"],
             "agreements": agreements_of(row), "registered_at": from_text(row["registered_at"]),
             "version": row["version"]}
+
+
+def _session(row) -> dict:
+    return {**row, "starts_at": from_text(row["starts_at"]), "scheduled_at": from_text(row["scheduled_at"])}
+
+
+def _registration(row) -> dict:
+    attended = row["attended"]
+    return {**row, "registered_at": from_text(row["registered_at"]),
+            "attended": None if attended is None else bool(attended)}
 
 
 def _account(row) -> dict:

@@ -144,6 +144,40 @@ organisations = Table(
     Index("organisations_by_kind", "kind", "name", "organisation_id"),
 )
 
+# Projection "sessions": each session as scheduled with how many hold a seat and wait; each registration, with
+# its status (seat, waiting, cancelled), its order, and whether the person attended (None until recorded).
+sessions = Table(
+    "sessions", metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("programme_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("starts_at", Text, nullable=False),
+    Column("duration_minutes", Integer, nullable=False),
+    Column("place", Text, nullable=False),
+    Column("video_link", Text, nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("seats_taken", Integer, nullable=False),
+    Column("waiting", Integer, nullable=False),
+    # None until attendance is recorded; then how many attended.
+    Column("attended", Integer),
+    Column("scheduled_at", Text, nullable=False),
+    Column("version", Integer, nullable=False),
+    Index("sessions_by_start", "starts_at", "session_id"),
+    Index("sessions_by_programme", "programme_id", "starts_at", "session_id"),
+)
+session_registrations = Table(
+    "session_registrations", metadata,
+    Column("session_id", Text, primary_key=True),
+    Column("person_id", Text, primary_key=True),
+    Column("status", Text, nullable=False),
+    # The position of the fact that registered them last on the session's stream: their order.
+    Column("registered_position", Integer, nullable=False),
+    Column("registered_at", Text, nullable=False),
+    Column("attended", Integer),
+    Index("session_registrations_by_person", "person_id", "session_id"),
+)
+
 # Projection "mentor_hours": the time each mentor gave, one row per fact, with their company then; each binôme's
 # mentor; each mentor's company as it stands.
 mentor_hours = Table(

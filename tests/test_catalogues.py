@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import i18n
-from domain import organisations, partner_feed, persons, sponsorship
+from domain import organisations, partner_feed, persons, sessions, sponsorship
 from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES
 from domain.tasks import OVERDUE_WORDING, TASK_KINDS
@@ -24,12 +24,14 @@ from domain.tasks import OVERDUE_WORDING, TASK_KINDS
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("domain", "application", "api", "workflows", "worker", "projections", "eventstore", "mentorat")
 FAMILIES = ("stage.", "moment.", "party.", "field.", "task.", "invalid.", "http.", "step.", "journey.", "kind.",
-            "activity.", "report.", "feed.")
+            "activity.", "report.", "feed.", "session.")
 # A string of a family is a code when it looks like one ("http.request" is ASGI's, not ours).
-FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey|kind|activity|report|feed)\.[a-z0-9_]+"
+FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey|kind|activity|report|feed|session)"
+                         r"\.[a-z0-9_]+"
                          r"|http\.([0-9]{3}|error)")
 # Names rendered inside other messages: they take no params of their own.
-NAME_FAMILIES = ("stage.", "moment.", "party.", "field.", "step.", "journey.", "kind.", "activity.", "report.", "feed.")
+NAME_FAMILIES = ("stage.", "moment.", "party.", "field.", "step.", "journey.", "kind.", "activity.", "report.", "feed.",
+                 "session.")
 
 # The pydantic error types the API renders as `invalid.<type>` (the common ones, and the input checks' own).
 INVALID_TYPES = (
@@ -55,6 +57,7 @@ EXPANSIONS: dict[str, tuple] = {
     "kind.{}": organisations.KINDS,
     "activity.{}": sponsorship.ACTIVITIES,
     "feed.{}": partner_feed.KINDS,
+    "session.{}": tuple(sessions.KINDS),
     "journey.{}": ("information_session", "preparation_interview", "training", "presentation", "selection_interview",
                    "selection_decision"),
     "invalid.{}": INVALID_TYPES,

@@ -71,8 +71,8 @@ async def test_the_sponsorship_report_sums_each_employees_hours_and_values_them_
 
     anne, zoe = report["employees"]
     assert (anne["person_id"], anne["minutes"]) == (mentor, {
-        "information_session": 60, "preparation_interview": 60, "training": 240, "first_meeting": 90,
-        "meeting": 60, "closure_meeting": 0})
+        "information_session": 60, "preparation_interview": 60, "training": 240, "community_meeting": 0,
+        "first_meeting": 90, "meeting": 60, "closure_meeting": 0})
     assert (anne["total_minutes"], anne["value_cents"]) == (510, 55250)  # 8.5 h at 65 €
     assert (zoe["name"], zoe["total_minutes"]) == ("Zoé", 0)
     assert (report["total_minutes"], report["total_value_cents"], report["currency"]) == (510, 55250, "EUR")
@@ -92,7 +92,8 @@ async def test_the_report_as_csv_has_a_line_per_employee_and_a_total_in_the_read
     assert "mecenat-acme-2026-01-01-2026-12-31.csv" in answer.headers["content-disposition"]
     header, anne, total = list(csv.reader(io.StringIO(answer.text)))
     assert header[1] == "Werknemer" and header[-2] == "Waarde (EUR)"
-    assert anne[1:] == ["Anne", "1.00", "1.00", "4.00", "1.50", "1.00", "0.00", "8.50", "552.50", "0.00"]
+    assert anne[1:] == ["Anne", "1.00", "1.00", "4.00", "0.00", "1.50", "1.00", "0.00", "8.50", "552.50",
+                       "0.00"]
     assert total[1] == "Totaal" and total[-3:] == ["8.50", "552.50", "0.00"]
 
 

@@ -4,6 +4,8 @@ a role without the route's permission 403 `role_may_not`; a role with it, asking
 other binôme), 404 — or, for a list, none of it; an administrator is never refused. Public routes are few and
 named here."""
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 
 from domain.permissions import GRANTS, Permission
@@ -23,6 +25,11 @@ PRINCIPALS = {
     "coordinator": dict(programmes=("default",)),
     "mentor": dict(), "mentee": dict(), "isp": dict(), "company": dict(),
 }
+
+
+SESSION_IN_OTHER = {"kind": "community_meeting", "programme_id": "other",
+                    "starts_at": (datetime.now(timezone.utc) - timedelta(days=1)).isoformat(), "capacity": 20,
+                    "place": "Bruxelles"}
 
 
 @pytest.fixture
@@ -49,7 +56,9 @@ async def world(api):
                                           "programmes": ["other"]}))["account_id"]
     secret = await api.integration("agenda-b", programmes=("other",))
     integration = await api.get("/integrations/agenda-b")
-    return {**ids, "account": account, "secret": secret, "secret_id": integration["secret_ids"][0]}
+    session = (await api.ok("/sessions", SESSION_IN_OTHER))["session_id"]
+    return {**ids, "account": account, "secret": secret, "secret_id": integration["secret_ids"][0],
+            "session": session}
 
 
 def headers_for(api, role: str, world: dict) -> dict[str, str]:
@@ -69,6 +78,7 @@ def concrete(path: str, world: dict) -> str:
     other = world["b"]
     values = {"binome_id": other["binome"], "programme_id": "other", "organisation_id": "company-b", "account_id": world["account"],
               "integration_id": "agenda-b", "secret_id": world["secret_id"], "action_id": "A1",
+              "session_id": world["session"],
               "person_id": other["mentee"] if path.startswith("/mentees") else other["mentor"]}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
@@ -84,6 +94,10 @@ def body_for(document: dict, method: str, path: str, operation: dict, world: dic
         ("post", "/mentees"): {"name": "Nouveau", "programme_id": "other"},
         ("post", "/accounts"): {"username": "matrix", "role": "coordinator", "programmes": ["other"]},
         ("post", "/auth/password"): {"current_password": "not the password", "new_password": "a long new phrase"},
+        ("post", "/sessions"): SESSION_IN_OTHER,
+        ("post", "/sessions/{session_id}/registrations"): {"person_id": world["b"]["mentor"]},
+        ("post", "/sessions/{session_id}/cancellations"): {"person_id": world["b"]["mentor"]},
+        ("post", "/sessions/{session_id}/attendance"): {"attended": [world["b"]["mentor"]]},
     }
     if (method, path) in special:
         return special[(method, path)]

@@ -25,7 +25,7 @@ FIXTURE = v1.HERE
 V1_TABLES = ("view_tracking", "binomes", "staff_tasks", "persons")
 # Migrations start from nothing, or from the first version's tables.
 pytestmark = pytest.mark.blank_database
-LATEST = "0008"
+LATEST = "0009"
 
 
 def _v1_ddl() -> list[str]:
@@ -160,14 +160,15 @@ PROGRAMME_FIELDS_SINCE = {"journey_step_days", "selection_criteria", "interview_
 
 
 def _as_first_version(answers):
-    """What the first version's reads had too: a task's text (label then, params now), a person's programme,
-    capacity and organisation, and a page's next key (added since) left out, and a binôme's command ids (the views
-    no longer keep them)."""
+    """What the first version's reads had too: a task's text (label then, params now) and its person (persons'
+    tasks are new), a person's programme, capacity and organisation, and a page's next key (added since) left out,
+    and a binôme's command ids (the views no longer keep them)."""
     if isinstance(answers, list):
         return [_as_first_version(item) for item in answers]
     if not isinstance(answers, dict):
         return answers
-    added = {"label", "params"} if "task_id" in answers else PERSON_FIELDS_SINCE if "person_id" in answers \
+    added = {"label", "params", "person_id"} if "task_id" in answers \
+        else PERSON_FIELDS_SINCE if "person_id" in answers \
         else {"next_after"} if "items" in answers \
         else {"commands"} if "binome_id" in answers and "stage" in answers else set()
     if "proposal_response_days" in answers:  # a programme's settings, as a binôme keeps them
@@ -187,10 +188,11 @@ def test_views_made_by_the_first_version_are_upgraded_in_place(settings_for, sto
         with container.view_db.read() as conn:
             assert schema.current(conn) == LATEST
         # Tasks and reasons became codes (0003): those projections start again; accounts and the read log are new
-        # (0005); the persons are filled again with their journeys (0006); partners and hours are new (0007), and the partners' feed (0008).
+        # (0005); the persons are filled again with their journeys (0006); partners and hours are new (0007), the
+        # partners' feed (0008) and sessions (0009).
         assert {s.name: (s.position, s.parked) for s in container.projector.status()} == {
             "programmes": (0, 0), "persons": (0, 0), "accounts": (0, 0), "personal_data_reads": (0, 0),
-            "organisations": (0, 0), "mentor_hours": (0, 0), "partner_feed": (0, 0),
+            "organisations": (0, 0), "mentor_hours": (0, 0), "partner_feed": (0, 0), "sessions": (0, 0),
             "staff_tasks": (0, 0), "binomes": (0, 0)}
         # The log again for those two (7 facts), and the default programme created at start: nothing applied twice.
         assert container.projector.catch_up() == 8

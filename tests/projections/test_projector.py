@@ -34,7 +34,8 @@ def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
     assert container.views.binomes("proposed", None, None, None, 10).items[0].binome_id == str(proposed)
     assert {s.name: s.position for s in container.projector.status()} == {
         "programmes": applied, "persons": applied, "accounts": applied, "personal_data_reads": applied,
-        "organisations": applied, "mentor_hours": applied, "partner_feed": applied, "staff_tasks": applied,
+        "organisations": applied, "mentor_hours": applied, "partner_feed": applied, "sessions": applied,
+        "staff_tasks": applied,
         "binomes": applied}
     before = snapshot(container.views)
     progress = []
