@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from api.fields import Day, line, whole
 from api.schemas import Input, NextCursor, Total, examples
-from domain import organisations, partner_feed, sponsorship
+from domain import organisations, partner_feed, partner_webhooks, sponsorship
 
 OrganisationId = Annotated[str, StringConstraints(pattern=organisations.SCOPE_ID.pattern)]
 
@@ -108,3 +108,41 @@ def report_out(report: sponsorship.Report) -> SponsorshipReportOut:
                                  unvalued_minutes=line.unvalued_minutes) for line in report.lines],
         total_minutes=report.total_minutes, total_value_cents=report.total_value_cents,
         unvalued_minutes=report.unvalued_minutes)
+
+
+# --- an ISP's webhook ---------------------------------------------------------------------------------------------
+
+WebhookUrl = Annotated[str, StringConstraints(
+    max_length=partner_webhooks.URL_LIMIT,
+    pattern=r"^(https://[A-Za-z0-9.-]+|http://(localhost|127\.0\.0\.1))(:[0-9]{1,5})?(/[!-~]*)?$")]
+
+
+class WebhookIn(Input):
+    model_config = examples({"url": "https://partenaire.example.be/mentorat/webhook"})
+
+    url: WebhookUrl = Field(description="https (http seulement vers cette machine). Chaque événement du fil y est "
+                                        "envoyé, signé selon Standard Webhooks, jusqu'à ce qu'il soit accusé (2xx).")
+
+
+class WebhookOut(BaseModel):
+    organisation_id: str
+    url: str
+    delivered_position: int | None = Field(description="La place dans le fil du dernier événement accusé (0 : aucun).")
+    delivered: int | None = Field(description="Combien d'événements ont été accusés.")
+    waiting: int | None = Field(description="Combien d'événements attendent d'être envoyés.")
+    last_delivered_at: datetime | None
+    failures: int = Field(description="Essais ratés d'affilée (0 : tout va bien).")
+    failing_since: datetime | None
+    last_status: int | None = Field(description="Le dernier statut HTTP reçu en échec (null : pas de réponse).")
+    last_error: str | None
+    next_try_at: datetime | None
+
+
+class WebhookSet(WebhookOut):
+    secret: str = Field(description="Le secret de signature (`whsec_…`), montré cette seule fois : le système du "
+                                    "partenaire vérifie chaque envoi avec lui.")
+
+
+def webhook_fields(webhook: dict[str, Any]) -> dict[str, Any]:
+    return {"url": webhook["webhook_url"],
+            **{name: webhook[name] for name in WebhookOut.model_fields if name != "url"}}

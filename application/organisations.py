@@ -11,8 +11,10 @@ import structlog
 
 from application.data_reads import PersonalDataReads
 from application.errors import Saturated
+from application import partner_webhooks as partner_webhooks_delivery
 from application.idempotency import fingerprint
-from domain import organisations, sponsorship
+from application.integrations import SecretSealer, new_secret
+from domain import organisations, partner_webhooks, sponsorship
 from domain.catalogue import ORGANISATION
 from domain.errors import NotAllowed, NotFound
 from domain.facts import Fact
@@ -23,6 +25,7 @@ from eventstore import AppendConflict, FactStore
 from projections.paging import Key
 from projections.projector import Projector
 from projections.queries import Page, Views
+from projections.webhook_progress import WebhookProgress
 
 log = structlog.get_logger("mentorat.organisations")
 ORGANISATION_NAMESPACE = uuid.UUID("5a7e2c19-0b4d-4f86-b3e1-9d2c6a8f0e47")
@@ -41,7 +44,10 @@ class Recorded:
 
 class OrganisationService:
     def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
-                 reads: PersonalDataReads):
+                 reads: PersonalDataReads, sealer: SecretSealer | None = None,
+                 webhooks: WebhookProgress | None = None):
+        self._sealer = sealer
+        self._webhooks = webhooks
         self._store = store
         self._views = views
         self._projector = projector
@@ -113,6 +119,41 @@ class OrganisationService:
         events = await asyncio.to_thread(self._views.partner_feed, organisation_id, after, limit)
         await self._reads.record(principal, [event["mentee_id"] for event in events], "partner_feed.read")
         return events
+
+    async def set_webhook(self, organisation_id: str, url: str, principal: Principal) -> tuple[dict[str, Any], str]:
+        """An ISP's webhook, with a new signing secret (shown this once); its feed is delivered from where its
+        previous webhook stopped (from the start for the first)."""
+        await self._own(organisation_id, principal, "isp", "webhook_for_isps_only")
+        secret, secret_id = new_secret(), uuid.uuid4().hex[:12]
+        sealed = self._sealer.seal(secret, partner_webhooks_delivery.purpose(organisation_id, secret_id))
+        await self._record(organisation_id, lambda state, now: partner_webhooks.set_webhook(
+            state, url, secret_id, sealed, principal.actor, now))
+        return await self._shown_webhook(organisation_id, secret_id), secret
+
+    async def remove_webhook(self, organisation_id: str, principal: Principal) -> None:
+        await self._own(organisation_id, principal, "isp", "webhook_for_isps_only")
+        await self._record(organisation_id, lambda state, now: partner_webhooks.remove_webhook(
+            state, principal.actor, now))
+
+    async def webhook(self, organisation_id: str, principal: Principal) -> dict[str, Any]:
+        """The ISP's webhook and how far it delivered (not found when none is set)."""
+        await self._own(organisation_id, principal, "isp", "webhook_for_isps_only")
+        found = await asyncio.to_thread(self._webhooks.of, organisation_id)
+        if found is None:
+            raise NotFound("webhook_not_found")
+        return found
+
+    async def _shown_webhook(self, organisation_id: str, secret_id: str) -> dict[str, Any]:
+        """The webhook just set, as the view shows it (`_record` waited for it); as the store says if the view is
+        still behind."""
+        found = await asyncio.to_thread(self._webhooks.of, organisation_id)
+        if found is None or found["webhook_secret_id"] != secret_id:
+            state = await asyncio.to_thread(self.state, organisation_id)
+            found = {"organisation_id": organisation_id, "webhook_url": state.webhook["url"],
+                     "webhook_secret_id": secret_id, "delivered_position": None, "delivered": None,
+                     "last_delivered_at": None, "failures": 0, "failing_since": None, "last_status": None,
+                     "last_error": None, "next_try_at": None, "waiting": None}
+        return found
 
     async def _own(self, organisation_id: str, principal: Principal, kind: str, other_kind_code: str
                    ) -> OrganisationState:

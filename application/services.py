@@ -11,6 +11,7 @@ from application.binomes import BinomeCommands, BinomeQueries
 from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
 from application.organisations import OrganisationService
+from application.partner_webhooks import WebhookDispatcher
 from application.persons import PersonService
 from application.programmes import ProgrammeService
 from application.sessions import SessionService
@@ -31,6 +32,8 @@ class Services:
     data_reads: PersonalDataReads
     organisations: OrganisationService
     sessions: SessionService
+    # Delivers the ISPs' feeds to their webhooks (in the background, with the projector).
+    partner_webhooks: WebhookDispatcher
     # Decrypts Temporal payloads for staff (the Temporal UI's codec endpoint).
     payload_codec: PayloadCodec
     # Background work that lives as long as the edge serving them (the read-view projector in the API).

@@ -144,6 +144,9 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     # A partner organisation's stream (domain.organisations): a company's agreements; the signatory acts for it.
     FactSpec("OrganisationRegistered", ORGANISATION, ("organisation_id", "kind", "name")),
     FactSpec("AgreementSigned", ORGANISATION, ("signed_on", "signatory", "working_time", "hourly_cost_cents")),
+    # An ISP's webhook (domain.partner_webhooks): its signing secret sealed with the data key, never in clear.
+    FactSpec("PartnerWebhookSet", ORGANISATION, ("url", "secret_id", "sealed_secret")),
+    FactSpec("PartnerWebhookRemoved", ORGANISATION, ()),
     # A session's stream (domain.sessions): scheduled, its registrations and waiting list, its attendance.
     FactSpec("SessionScheduled", SESSION, ("session_id", "programme_id", "kind", "title", "starts_at",
                                            "duration_minutes", "place", "video_link", "capacity")),

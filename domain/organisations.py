@@ -39,6 +39,8 @@ class OrganisationState:
     registered_at: datetime | None = None
     # In the order signed.
     agreements: list[Agreement] = field(default_factory=list)
+    # An ISP's webhook (domain.partner_webhooks): its URL, secret id and sealed secret; None when it has none.
+    webhook: dict[str, str] | None = None
     version: int = 0
     commands: dict[str, str | None] = field(default_factory=dict)
 
@@ -103,6 +105,10 @@ def evolve(state: OrganisationState, fact: Fact) -> OrganisationState:
         state.kind, state.name, state.registered_at = fact.data["kind"], fact.data["name"], fact.occurred_at
     elif fact.type == "AgreementSigned":
         state.agreements.append(agreement_from(fact.data))
+    elif fact.type == "PartnerWebhookSet":
+        state.webhook = dict(fact.data)
+    elif fact.type == "PartnerWebhookRemoved":
+        state.webhook = None
     state.version = fact.position
     if fact.command_id is not None:
         state.commands.setdefault(fact.command_id, fact.fingerprint)

@@ -27,6 +27,7 @@ class Permission(StrEnum):
     ORGANISATIONS_READ = "organisations.read"
     SPONSORSHIP_REPORT = "sponsorship.report"
     PARTNER_FEED_READ = "partner_feed.read"
+    PARTNER_WEBHOOK_MANAGE = "partner_webhook.manage"
     BINOMES_PROPOSE = "binomes.propose"
     BINOMES_COMMAND = "binomes.command"
     BINOMES_LIST = "binomes.list"
@@ -56,6 +57,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {permission: frozenset(roles) for pe
     Permission.SPONSORSHIP_REPORT: (A, C, CO),
     # An ISP reads the progress of the mentees it referred (administrators too, to answer its questions).
     Permission.PARTNER_FEED_READ: (A, I),
+    # The feed pushed to the ISP's own system: set by the ISP itself, or by an administrator for it.
+    Permission.PARTNER_WEBHOOK_MANAGE: (A, I),
     Permission.BINOMES_PROPOSE: (A, C),
     # Which command, on which binôme, for which side: domain.access.
     Permission.BINOMES_COMMAND: (A, C, MR, ME, INT),

@@ -16,6 +16,7 @@ from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
 from application.login_guard import LoginGuard
 from application.organisations import OrganisationService
+from application.partner_webhooks import WebhookDispatcher
 from application.sessions import SessionService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
@@ -32,6 +33,7 @@ from mentorat.settings import Settings
 from projections.database import ViewDatabase, postgres_views, sqlite_views
 from projections.projector import Projector
 from projections.queries import Views
+from projections.webhook_progress import WebhookProgress
 from worker.worker import build_worker
 from workflows.types import WorkflowOptions
 
@@ -99,8 +101,12 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
     keys = parse_keys(settings.data_keys.get_secret_value())
     reads = PersonalDataReads(container.store, container.views)
     scope = BinomeScope(container.views, container.store)
+    sealer = Sealer(keys)
+    webhook_progress = WebhookProgress(container.view_db)
     organisations = OrganisationService(container.store, container.views, container.projector,
-                                        settings.read_your_writes_seconds, reads)
+                                        settings.read_your_writes_seconds, reads, sealer, webhook_progress)
+    webhooks = WebhookDispatcher(webhook_progress, container.views, sealer, settings.partner_webhook_timeout_seconds,
+                                 settings.partner_webhook_poll_seconds)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
                               settings.read_your_writes_seconds, programmes, reads, organisations),
@@ -115,14 +121,15 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
                                 container.views, container.projector, settings.read_your_writes_seconds,
                                 organisations),
         tokens=TokenService(settings.token_secret.get_secret_value(), settings.token_minutes),
-        integrations=IntegrationService(container.store, Sealer(keys), settings.webhook_tolerance_seconds),
+        integrations=IntegrationService(container.store, sealer, settings.webhook_tolerance_seconds),
         data_reads=reads,
         organisations=organisations,
         sessions=SessionService(container.store, container.views, container.projector,
                                 settings.read_your_writes_seconds, programmes, reads),
         payload_codec=EncryptionCodec(keys),
-        on_start=[container.projector.start] if follow else [],
-        on_stop=[container.projector.stop] if follow else [],
+        partner_webhooks=webhooks,
+        on_start=[container.projector.start, webhooks.start] if follow else [],
+        on_stop=[webhooks.stop, container.projector.stop] if follow else [],
     )
 
 

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     login_attempts_per_address: str = "60/minute"
     # Standard Webhooks: how far a delivery's webhook-timestamp may be from now.
     webhook_tolerance_seconds: int = Field(300, ge=1, le=300)  # the library allows five minutes at most
+    # ISPs' webhooks: how often the dispatcher looks for events to deliver, and how long it waits for an answer.
+    partner_webhook_poll_seconds: float = Field(5.0, gt=0, le=300)
+    partner_webhook_timeout_seconds: float = Field(10.0, gt=0, le=60)
     # The Temporal UI's address, allowed to call the codec endpoint (CORS); empty: the dev server's UI.
     temporal_ui_origin: str = ""
 

@@ -36,11 +36,15 @@ class OrganisationsBatch(Batch):
                 "registered_at": to_text(fact.occurred_at), "version": fact.position})
             return
         where = organisations.c.stream_id == str(recorded.stream_id)
-        agreements = json.loads(self._conn.execute(select(organisations.c.agreements).where(where)).scalar_one())
+        changes: dict = {"version": fact.position}
         if fact.type == "AgreementSigned":
-            agreements.append(fact.data)
-        self._conn.execute(update(organisations).where(where).values(agreements=json.dumps(agreements),
-                                                                      version=fact.position))
+            agreements = json.loads(self._conn.execute(select(organisations.c.agreements).where(where)).scalar_one())
+            changes["agreements"] = json.dumps([*agreements, fact.data])
+        elif fact.type in ("PartnerWebhookSet", "PartnerWebhookRemoved"):
+            webhook = fact.data if fact.type == "PartnerWebhookSet" else {}
+            changes.update(webhook_url=webhook.get("url"), webhook_secret_id=webhook.get("secret_id"),
+                           webhook_sealed_secret=webhook.get("sealed_secret"))
+        self._conn.execute(update(organisations).where(where).values(**changes))
 
     def flush(self) -> None:
         pass

@@ -140,6 +140,10 @@ organisations = Table(
     Column("agreements", Text, nullable=False),
     Column("registered_at", Text, nullable=False),
     Column("version", Integer, nullable=False),
+    # An ISP's webhook (domain.partner_webhooks), its secret sealed; null when it has none.
+    Column("webhook_url", Text),
+    Column("webhook_secret_id", Text),
+    Column("webhook_sealed_secret", Text),
     Index("organisations_by_name", "name", "organisation_id"),
     Index("organisations_by_kind", "kind", "name", "organisation_id"),
 )
@@ -176,6 +180,23 @@ session_registrations = Table(
     Column("registered_at", Text, nullable=False),
     Column("attended", Integer),
     Index("session_registrations_by_person", "person_id", "session_id"),
+)
+
+# How far each ISP's webhook has delivered its feed (application.partner_webhooks). Not a view: no projection owns
+# it and a rebuild keeps it (the feed's positions are the store's, the same after a rebuild).
+partner_webhook_progress = Table(
+    "partner_webhook_progress", metadata,
+    Column("organisation_id", Text, primary_key=True),
+    # The feed position of the last event the partner acknowledged (0: none yet).
+    Column("delivered_position", BigInteger, nullable=False),
+    Column("delivered", Integer, nullable=False),
+    Column("last_delivered_at", Text),
+    # Tries in a row that failed, since when, the last answer, and when to try again.
+    Column("failures", Integer, nullable=False),
+    Column("failing_since", Text),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("next_try_at", Text),
 )
 
 # Projection "mentor_hours": the time each mentor gave, one row per fact, with their company then; each binôme's

@@ -26,6 +26,7 @@ Manager = Annotated[Principal, allowed(Permission.ORGANISATIONS_MANAGE)]
 Reader = Annotated[Principal, allowed(Permission.ORGANISATIONS_READ)]
 Reporter = Annotated[Principal, allowed(Permission.SPONSORSHIP_REPORT)]
 FeedReader = Annotated[Principal, allowed(Permission.PARTNER_FEED_READ)]
+WebhookManager = Annotated[Principal, allowed(Permission.PARTNER_WEBHOOK_MANAGE)]
 
 
 def _replayed(repeated: bool, response: Response) -> None:
@@ -105,6 +106,31 @@ async def feed(organisation_id: OrganisationId, service: OrganisationsDep, princ
         "position", "mentee_id", "binome_id", "kind", "detail", "occurred_at")},
         kind_label=i18n.render(f"feed.{event['kind']}", None, language)) for event in events],
         next_after=events[-1]["position"] if events else after)
+
+
+@router.put("/{organisation_id}/webhook", response_model=o.WebhookSet,
+             summary="Le webhook d'un ISP : son fil poussé vers son système (Standard Webhooks)",
+             responses={409: {"description": "L'organisation n'est pas un ISP."}})
+async def set_webhook(organisation_id: OrganisationId, body: o.WebhookIn, service: OrganisationsDep,
+                      principal: WebhookManager) -> o.WebhookSet:
+    webhook, secret = await service.set_webhook(organisation_id, body.url, principal)
+    return o.WebhookSet(**o.webhook_fields(webhook), secret=secret)
+
+
+@router.get("/{organisation_id}/webhook", response_model=o.WebhookOut,
+            summary="Le webhook d'un ISP et où en sont ses envois",
+            responses={409: {"description": "L'organisation n'est pas un ISP."}})
+async def webhook(organisation_id: OrganisationId, service: OrganisationsDep,
+                  principal: WebhookManager) -> o.WebhookOut:
+    return o.WebhookOut(**o.webhook_fields(await service.webhook(organisation_id, principal)))
+
+
+@router.delete("/{organisation_id}/webhook", status_code=204, summary="Retirer le webhook d'un ISP",
+               responses={409: {"description": "L'organisation n'est pas un ISP."}})
+async def remove_webhook(organisation_id: OrganisationId, service: OrganisationsDep,
+                         principal: WebhookManager) -> Response:
+    await service.remove_webhook(organisation_id, principal)
+    return Response(status_code=204)
 
 
 def _csv(report: sponsorship.Report, language: str) -> str:
