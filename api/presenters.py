@@ -46,7 +46,8 @@ def stage_label(stage: str, language: str) -> str:
 
 
 def task_out(task: StaffTask, language: str) -> s.TaskOut:
-    return s.TaskOut(task_id=task.task_id, binome_id=task.binome_id, person_id=task.person_id, kind=task.kind,
+    return s.TaskOut(task_id=task.task_id, binome_id=task.binome_id, person_id=task.person_id,
+                     session_id=task.session_id, kind=task.kind,
                      label=i18n.render(task.code, task.params, language),
                      since=task.since, overdue=task.overdue, overdue_since=task.overdue_since)
 

@@ -422,6 +422,8 @@ class TaskOut(BaseModel):
     binome_id: str | None = Field(description="Le binôme concerné (les tâches d'un binôme).")
     person_id: str | None = Field(description="La personne concernée (`journey_stuck` : en attente à une étape de "
                                               "son parcours depuis plus longtemps que le délai du programme).")
+    session_id: str | None = Field(description="La séance concernée (`session_attendance` : commencée, ses "
+                                               "présences pas encore enregistrées).")
     kind: str
     label: str
     since: datetime

@@ -38,6 +38,7 @@ from projections.binomes import BinomesProjection
 from projections.paging import Key
 from projections.projector import Projector
 from projections.queries import Page, StuckRule, Views
+from projections.timestamps import to_text
 from workflows.types import BinomeInput, CommandOutcome, WorkflowOptions
 
 log = structlog.get_logger("mentorat.binomes")
@@ -261,12 +262,13 @@ class BinomeQueries:
 
     async def tasks(self, principal: Principal, overdue: bool | None, kind: str | None, limit: int,
                     after: Key | None = None, programme_id: str | None = None) -> Page:
-        """The binômes' tasks and the persons stuck in their journey, in the principal's programmes."""
+        """The binômes' tasks, the persons stuck in their journey and the sessions waiting for their attendance, in
+        the principal's programmes."""
         now = datetime.now(timezone.utc)
         stuck = {programme.id: StuckRule.of(programme, now) for programme in await self._programmes.all()
                  if principal.sees_programme(programme.id)}
         return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id,
-                                       programme_ids=listed_programmes(principal), stuck=stuck)
+                                       programme_ids=listed_programmes(principal), stuck=stuck, now=to_text(now))
 
 
 def _sent_as(envelope: CommandEnvelope, facts: list[RecordedFact]) -> list[RecordedFact]:

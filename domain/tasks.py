@@ -15,11 +15,13 @@ from domain.stages import Stage
 from domain.state import BinomeState
 
 
-# A binôme's tasks, then a person's: "journey_stuck" (waiting at one step of the journey before the binôme longer
-# than the programme's `journey_step_days`).
-TASK_KINDS = ("proposal_expired", "first_meeting_overdue", "cadence_shortfall", "monitoring_contact", "closure_meeting",
-              "journey_stuck")
+# A binôme's tasks; a person's: "journey_stuck" (waiting at one step of the journey before the binôme longer than
+# the programme's `journey_step_days`); a session's: "session_attendance" (begun, its attendance not recorded).
+BINOME_TASK_KINDS = ("proposal_expired", "first_meeting_overdue", "cadence_shortfall", "monitoring_contact",
+                     "closure_meeting")
 PERSON_TASK_KINDS = frozenset({"journey_stuck"})
+SESSION_TASK_KINDS = frozenset({"session_attendance"})
+TASK_KINDS = (*BINOME_TASK_KINDS, "journey_stuck", "session_attendance")
 # The steps where a person waits on the programme (the next step is the staff's to organise), per role.
 WAITING_STEPS = {role: tuple(step for step in steps if step not in SETTLED_STEPS) for role, steps in STEPS.items()}
 # A monitoring contact past its grace period is worded as urgent.
@@ -36,6 +38,7 @@ class StaffTask:
     overdue_since: datetime | None = None
     params: dict[str, Any] = field(default_factory=dict)
     person_id: str | None = None
+    session_id: str | None = None
 
     @property
     def overdue(self) -> bool:
@@ -94,3 +97,10 @@ def journey_stuck(person_id: str, step: str, step_since: datetime, programme: Pr
                      step_since + timedelta(days=programme.journey_step_days),
                      {"step_code": f"step.{step}", "days": programme.journey_step_days},
                      person_id)
+
+
+def session_attendance(session_id: str, session_kind: str, starts_at: datetime) -> StaffTask:
+    """A session that has begun asks for its attendance (which moves its attendees along their journey)."""
+    return StaffTask(f"session/{session_id}/attendance", None, "session_attendance", starts_at, None,
+                     {"session_code": f"session.{session_kind}", "day": starts_at.date().isoformat()},
+                     session_id=session_id)

@@ -10,7 +10,8 @@ from sqlalchemy import (ColumnElement, Connection, Select, Text, and_, bindparam
 
 from domain.programme import Programme
 from domain.state import BinomeState
-from domain.tasks import PERSON_TASK_KINDS, WAITING_STEPS, StaffTask, journey_stuck, stuck_before
+from domain.tasks import (BINOME_TASK_KINDS, PERSON_TASK_KINDS, SESSION_TASK_KINDS, WAITING_STEPS, StaffTask,
+                          journey_stuck, session_attendance, stuck_before)
 from projections import stored_states
 from projections.database import ViewDatabase
 from projections.paging import Key, KeysetOrder, Window, read_page
@@ -114,20 +115,15 @@ class Views:
 
     def tasks(self, overdue: bool | None, kind: str | None, limit: int, *, after: Key | None = None,
               programme_id: str | None = None, programme_ids: Collection[str] | None = None,
-              stuck: Mapping[str, StuckRule] | None = None) -> Page:
-        """The binômes' tasks and, for the programmes in `stuck`, the persons stuck in their journey: one list,
-        oldest first. A stuck person is always late (their task shows once the programme's delay ran out)."""
-        binome_tasks = select(staff_tasks.c.task_id, staff_tasks.c.binome_id, _NO_TEXT.label("person_id"),
-                              staff_tasks.c.programme_id, staff_tasks.c.kind, staff_tasks.c.params,
-                              staff_tasks.c.since, staff_tasks.c.overdue_since, _NO_TEXT.label("step"))
-        if overdue is not None:
-            binome_tasks = binome_tasks.where(staff_tasks.c.overdue_since.is_not(None) if overdue
-                                              else staff_tasks.c.overdue_since.is_(None))
-        parts = [binome_tasks.where(staff_tasks.c.kind == kind) if kind is not None else binome_tasks]
-        if stuck and overdue is not False and kind in (None, "journey_stuck"):
-            parts.append(_stuck_tasks(stuck))
-        if kind in PERSON_TASK_KINDS:
-            parts.pop(0)
+              stuck: Mapping[str, StuckRule] | None = None, now: str | None = None) -> Page:
+        """One list, oldest first: the binômes' tasks; the persons stuck in their journey, for the programmes in
+        `stuck` (always late: each shows once the programme's delay ran out); the sessions begun before `now`
+        whose attendance is not recorded (due, not late)."""
+        parts = [part for part in (
+            _binome_tasks(overdue, kind) if kind is None or kind in BINOME_TASK_KINDS else None,
+            _stuck_tasks(stuck) if stuck and kind in (None, *PERSON_TASK_KINDS) and overdue is not False else None,
+            _attendance_tasks(now) if now and kind in (None, *SESSION_TASK_KINDS) and not overdue else None,
+        ) if part is not None]
         if not parts:
             return Page([], 0)
         listed = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery("tasks")
@@ -329,15 +325,35 @@ def _account(row) -> dict:
 _NO_TEXT = cast(null(), Text)
 
 
+def _binome_tasks(overdue: bool | None, kind: str | None) -> Select:
+    query = select(staff_tasks.c.task_id, staff_tasks.c.binome_id, _NO_TEXT.label("person_id"),
+                   _NO_TEXT.label("session_id"), staff_tasks.c.programme_id, staff_tasks.c.kind, staff_tasks.c.params,
+                   staff_tasks.c.since, staff_tasks.c.overdue_since, _NO_TEXT.label("subject"))
+    if overdue is not None:
+        query = query.where(staff_tasks.c.overdue_since.is_not(None) if overdue
+                            else staff_tasks.c.overdue_since.is_(None))
+    return query.where(staff_tasks.c.kind == kind) if kind is not None else query
+
+
+def _attendance_tasks(now: str) -> Select:
+    """Sessions begun before `now` without their attendance, as task rows (the subject: the session's kind)."""
+    task_id = literal("session/") + sessions.c.session_id + literal("/attendance")
+    return select(task_id.label("task_id"), _NO_TEXT.label("binome_id"), _NO_TEXT.label("person_id"),
+                  sessions.c.session_id, sessions.c.programme_id, literal("session_attendance").label("kind"),
+                  _NO_TEXT.label("params"), sessions.c.starts_at.label("since"), _NO_TEXT.label("overdue_since"),
+                  sessions.c.kind.label("subject")).where(sessions.c.starts_at <= now, sessions.c.attended.is_(None))
+
+
 def _stuck_tasks(stuck: Mapping[str, StuckRule]) -> Select:
     """Persons at a waiting step since before their programme's moment, not paused now, as task rows."""
     waiting = sorted({step for steps in WAITING_STEPS.values() for step in steps})
     in_programme = or_(*(_stuck_in(rule) for _, rule in sorted(stuck.items())))
     task_id = literal("person/") + persons.c.person_id + literal("/stuck/") + persons.c.step
     return select(task_id.label("task_id"), _NO_TEXT.label("binome_id"), persons.c.person_id,
-                  persons.c.programme_id, literal("journey_stuck").label("kind"), _NO_TEXT.label("params"),
-                  persons.c.step_since.label("since"), persons.c.step_since.label("overdue_since"),
-                  persons.c.step).where(persons.c.step.in_(waiting), in_programme)
+                  _NO_TEXT.label("session_id"), persons.c.programme_id, literal("journey_stuck").label("kind"),
+                  _NO_TEXT.label("params"), persons.c.step_since.label("since"),
+                  persons.c.step_since.label("overdue_since"), persons.c.step.label("subject")).where(
+        persons.c.step.in_(waiting), in_programme)
 
 
 def _stuck_in(rule: StuckRule) -> ColumnElement[bool]:
@@ -348,8 +364,10 @@ def _stuck_in(rule: StuckRule) -> ColumnElement[bool]:
 
 def _task(row, stuck: Mapping[str, StuckRule] | None = None) -> StaffTask:
     if row["kind"] in PERSON_TASK_KINDS:
-        return journey_stuck(row["person_id"], row["step"], from_text(row["since"]),
+        return journey_stuck(row["person_id"], row["subject"], from_text(row["since"]),
                              (stuck or {})[row["programme_id"]].programme)
+    if row["kind"] in SESSION_TASK_KINDS:
+        return session_attendance(row["session_id"], row["subject"], from_text(row["since"]))
     return StaffTask(row["task_id"], row["binome_id"], row["kind"], from_text(row["since"]),
                      from_text(row["overdue_since"]), json.loads(row["params"]))
 

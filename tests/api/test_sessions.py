@@ -139,3 +139,19 @@ async def test_scheduling_again_with_its_key_answers_the_same_session(api):
     assert again.headers.get("Idempotent-Replayed") == "true"
     assert other.status_code == 422
     assert len((await api.get("/sessions"))["items"]) == 1
+
+
+async def test_a_session_begun_without_its_attendance_gives_the_staff_a_task_until_it_is_recorded(api):
+    begun = await schedule(api, "presentation", starts_at=PAST)
+    await schedule(api, "training", starts_at=SOON)  # not begun: nothing to record yet
+
+    [task] = (await api.http.get("/tasks", headers={"Accept-Language": "en"})).json()["items"]
+    assert (task["kind"], task["session_id"], task["binome_id"], task["person_id"], task["overdue"]) == (
+        "session_attendance", begun["session_id"], None, None, False)
+    assert task["label"] == f"Record the attendance: Collective presentation of {PAST.date().isoformat()}."
+    assert (await api.get("/tasks", overdue="true"))["items"] == []
+    assert len((await api.get("/tasks", kind="session_attendance"))["items"]) == 1
+
+    await api.ok(f"/sessions/{begun['session_id']}/attendance", {"attended": []})
+
+    assert (await api.get("/tasks"))["items"] == []
