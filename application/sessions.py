@@ -98,10 +98,11 @@ class SessionService:
         return found
 
     async def page(self, principal: Principal, limit: int, after: Key | None = None, programme_id: str | None = None,
-                   kind: str | None = None, starting_from: datetime | None = None) -> Page:
+                   kind: str | None = None, starting_from: datetime | None = None,
+                   person_id: str | None = None) -> Page:
         return await asyncio.to_thread(self._views.sessions, limit, after=after, programme_id=programme_id,
                                        programme_ids=listed_programmes(principal), kind=kind,
-                                       starting_from=to_text(starting_from))
+                                       starting_from=to_text(starting_from), person_id=person_id)
 
     async def _record(self, session_id: str, principal: Principal, person_ids: list[str],
                       decide: Callable[[SessionState, dict[str, persons.PersonState], datetime], Decision],

@@ -9,6 +9,7 @@ from sqlalchemy import (ColumnElement, Connection, Select, Text, and_, bindparam
                         union_all)
 
 from domain.programme import Programme
+from domain.sessions import CANCELLED
 from domain.state import BinomeState
 from domain.tasks import (BINOME_TASK_KINDS, PERSON_TASK_KINDS, SESSION_TASK_KINDS, WAITING_STEPS, StaffTask,
                           journey_stuck, session_attendance, stuck_before)
@@ -235,8 +236,12 @@ class Views:
 
     def sessions(self, limit: int, *, after: Key | None = None, programme_id: str | None = None,
                  programme_ids: Collection[str] | None = None, kind: str | None = None,
-                 starting_from: str | None = None) -> Page:
+                 starting_from: str | None = None, person_id: str | None = None) -> Page:
+        """`person_id`: only the sessions this person is registered for (a seat or the waiting list)."""
         query = select(sessions)
+        if person_id is not None:
+            query = query.where(sessions.c.session_id.in_(select(session_registrations.c.session_id).where(
+                session_registrations.c.person_id == person_id, session_registrations.c.status != CANCELLED)))
         if programme_id is not None:
             query = query.where(sessions.c.programme_id == programme_id)
         if programme_ids is not None:

@@ -58,9 +58,12 @@ async def list_sessions(service: SessionsDep, principal: Reader, language: Langu
                                                                   description="Seulement ce programme")] = None,
                         starting_from: Annotated[Moment | None, Query(
                             alias="from", description="Seulement celles qui commencent à ce moment ou après.")] = None,
+                        person_id: Annotated[str | None, Query(max_length=64, pattern=PLAIN, description=(
+                            "Seulement celles où cette personne est inscrite (une place ou la liste d'attente)."))
+                        ] = None,
                         limit: Annotated[int, Query(ge=1, le=500)] = 50,
                         after: SessionCursor = None) -> ss.SessionPage:
-    page = await service.page(principal, limit, after, programme_id, kind, starting_from)
+    page = await service.page(principal, limit, after, programme_id, kind, starting_from, person_id)
     return ss.SessionPage(items=[ss.SessionSummary(**ss.summary_fields(row, _kind_label(row["kind"], language)))
                                  for row in page.items], **cursors.page_fields(page, "sessions", limit))
 

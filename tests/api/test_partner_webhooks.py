@@ -118,3 +118,19 @@ async def test_who_may_set_a_webhook_and_what_is_refused(api):
     assert (await api.http.delete("/organisations/actiris/webhook")).status_code == 204
     assert (await api.http.get("/organisations/actiris/webhook")).status_code == 404
     assert await deliver(api, T0) == 0
+
+
+async def test_the_dispatcher_running_beside_the_projector_delivers_on_its_own(api):
+    await api.organisation("actiris", "isp")
+    mentee = await referred_and_selected(api, "Bilal", "actiris")
+    with WebhookReceiver() as receiver:
+        receiver.secret = (await api.http.put("/organisations/actiris/webhook", json={"url": receiver.url})).json()[
+            "secret"]
+        dispatcher(api).start()  # as the API's start does (tests drive the app without its lifespan)
+        try:
+            async def acknowledged() -> list:
+                return receiver.acknowledged
+            [message] = await until(acknowledged, lambda received: len(received) == 1)
+        finally:
+            await asyncio.to_thread(dispatcher(api).stop)
+    assert message.body["data"]["mentee_id"] == mentee

@@ -32,12 +32,14 @@ async def test_seats_then_the_waiting_list_then_a_freed_seat_goes_to_the_first_w
         ("Anne", "seat"), ("Bob", "seat"), ("Chloé", "waiting")]
     assert (answer["seats_taken"], answer["waiting"]) == (2, 1)
 
+    assert [s["session_id"] for s in (await api.get("/sessions", person_id=chloe))["items"]] == [sid]
     freed = await api.ok(f"/sessions/{sid}/cancellations", {"person_id": anne})
 
     assert [(r["name"], r["status"]) for r in freed["registrations"]] == [
         ("Anne", "cancelled"), ("Bob", "seat"), ("Chloé", "seat")]
     assert (freed["seats_taken"], freed["waiting"]) == (2, 0)
     assert (await api.get(f"/sessions/{sid}"))["registrations"] == freed["registrations"]
+    assert (await api.get("/sessions", person_id=anne))["items"] == []
 
 
 async def test_attendance_moves_the_attendees_along_their_journey_in_one_transaction(api):

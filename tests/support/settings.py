@@ -7,7 +7,7 @@ from mentorat.settings import Settings
 from tests.support.postgres import HOST, PORT, USER
 
 # Tests look at the views right after writing: the follower polls often (keyword arguments override it).
-QUICK_POLL = {"projection_poll_seconds": 0.05}
+QUICK_POLL = {"projection_poll_seconds": 0.05, "partner_webhook_poll_seconds": 0.05}
 
 
 def sqlite_settings(data_dir: Path, **overrides) -> Settings:
