@@ -128,6 +128,7 @@ class OrganisationService:
         sealed = self._sealer.seal(secret, partner_webhooks_delivery.purpose(organisation_id, secret_id))
         await self._record(organisation_id, lambda state, now: partner_webhooks.set_webhook(
             state, url, secret_id, sealed, principal.actor, now))
+        await asyncio.to_thread(self._webhooks.try_now, organisation_id)
         return await self._shown_webhook(organisation_id, secret_id), secret
 
     async def remove_webhook(self, organisation_id: str, principal: Principal) -> None:

@@ -112,7 +112,7 @@ class SessionService:
             state = await asyncio.to_thread(self._state, stream_id)
             if exists and (not state.exists or not principal.sees_programme(state.schedule.programme_id)):
                 raise NotFound("session_not_found")
-            people = await asyncio.to_thread(self._persons, person_ids, field, state)
+            people = await asyncio.to_thread(self._persons, person_ids, field, state, principal)
             facts, others = await asyncio.to_thread(decide, state, people, datetime.now(timezone.utc))
             if not facts:
                 return Recorded(await self._as_recorded(session_id, state.version), True)
@@ -127,9 +127,10 @@ class SessionService:
     def _state(self, stream_id: UUID) -> SessionState:
         return sessions.fold(str(stream_id), [r.fact for r in self._store.read(stream_id, category=SESSION)])
 
-    def _persons(self, person_ids: list[str], field: str, state: SessionState) -> dict[str, persons.PersonState]:
-        """The persons a command names in `field` (one, or a list), as their streams stand; one who is not there is
-        not found, naming the field."""
+    def _persons(self, person_ids: list[str], field: str, state: SessionState,
+                 principal: Principal) -> dict[str, persons.PersonState]:
+        """The persons a command names in `field` (one, or a list), as their streams stand; one who is not there,
+        or in a programme outside the principal's scope, is not found, naming the field."""
         people = {}
         for index, person_id in enumerate(person_ids):
             field_name = field if field == "person_id" else f"{field}.{index}"
@@ -139,7 +140,7 @@ class SessionService:
             except ValueError:
                 raise not_found from None
             person = persons.fold(person_id, [r.fact for r in self._store.read(stream_id, category=PERSON)])
-            if not person.registered:
+            if not person.registered or not principal.sees_programme(person.programme_id):
                 raise not_found
             people[person_id] = person
         return people

@@ -60,6 +60,12 @@ class WebhookProgress:
                 failures=_progress.failures + 1, failing_since=func.coalesce(_progress.failing_since, to_text(at)),
                 last_status=status, last_error=error[:500], next_try_at=to_text(next_try_at)))
 
+    def try_now(self, organisation_id: str) -> None:
+        """A webhook just set (a new address, a new secret) is tried at the next round, whatever waited before."""
+        with self._db.write() as conn:
+            conn.execute(update(partner_webhook_progress).where(_progress.organisation_id == organisation_id).values(
+                next_try_at=None))
+
     @staticmethod
     def _ensure(conn, organisation_id: str) -> None:
         exists = conn.execute(select(_progress.organisation_id).where(

@@ -91,6 +91,11 @@ async def test_tries_wait_longer_after_each_failure_and_an_unreachable_partner_i
     assert (status["failures"], status["last_status"], status["last_error"], status["waiting"]) == (
         1, None, "ConnectError", 1)
 
+    with WebhookReceiver() as moved:  # the partner gives its new address: tried at once, not in 10 s
+        moved.secret = (await api.http.put("/organisations/actiris/webhook", json={"url": moved.url})).json()["secret"]
+        assert await deliver(api, at) == 1
+    assert [r.body["data"]["kind"] for r in moved.acknowledged] == ["selected"]
+
 
 async def test_who_may_set_a_webhook_and_what_is_refused(api):
     await api.organisation("actiris", "isp")

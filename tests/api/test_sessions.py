@@ -157,3 +157,17 @@ async def test_a_session_begun_without_its_attendance_gives_the_staff_a_task_unt
     await api.ok(f"/sessions/{begun['session_id']}/attendance", {"attended": []})
 
     assert (await api.get("/tasks"))["items"] == []
+
+
+async def test_a_coordinator_cannot_register_someone_of_another_programme_nor_learn_they_exist(api):
+    await api.ok("/programmes", {"programme_id": "other", "name": "Autre"})
+    session = await schedule(api, starts_at=SOON)
+    elsewhere = (await api.ok("/mentors", {"name": "Ines", "programme_id": "other"}))["person_id"]
+    claire = api.as_("coordinator", "claire", programmes=["default"])
+
+    hidden = await api.http.post(f"/sessions/{session['session_id']}/registrations", json={"person_id": elsewhere},
+                                 headers=claire)
+    seen = await api.post(f"/sessions/{session['session_id']}/registrations", {"person_id": elsewhere})
+
+    assert (hidden.status_code, hidden.json()["code"], hidden.json()["field"]) == (404, "mentor_not_found", "person_id")
+    assert (seen.status_code, seen.json()["code"]) == (409, "session_in_other_programme")
