@@ -160,14 +160,14 @@ PROGRAMME_FIELDS_SINCE = {"journey_step_days", "selection_criteria", "interview_
 
 
 def _as_first_version(answers):
-    """What the first version's reads had too: a task's text (label then, params now) and its person (persons'
-    tasks are new), a person's programme, capacity and organisation, and a page's next key (added since) left out,
-    and a binôme's command ids (the views no longer keep them)."""
+    """What the first version's reads had too: a task's text (label then, params now) and its person or session
+    (their tasks are new), a person's programme, capacity and organisation, and a page's next key (added since)
+    left out, and a binôme's command ids (the views no longer keep them)."""
     if isinstance(answers, list):
         return [_as_first_version(item) for item in answers]
     if not isinstance(answers, dict):
         return answers
-    added = {"label", "params", "person_id"} if "task_id" in answers \
+    added = {"label", "params", "person_id", "session_id"} if "task_id" in answers \
         else PERSON_FIELDS_SINCE if "person_id" in answers \
         else {"next_after"} if "items" in answers \
         else {"commands"} if "binome_id" in answers and "stage" in answers else set()
