@@ -45,7 +45,8 @@ class Recorded:
 class OrganisationService:
     def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
                  reads: PersonalDataReads, sealer: SecretSealer | None = None,
-                 webhooks: WebhookProgress | None = None):
+                 webhooks: WebhookProgress | None = None, webhook_private_addresses: bool = False):
+        self._webhook_private_addresses = webhook_private_addresses
         self._sealer = sealer
         self._webhooks = webhooks
         self._store = store
@@ -127,7 +128,7 @@ class OrganisationService:
         secret, secret_id = new_secret(), uuid.uuid4().hex[:12]
         sealed = self._sealer.seal(secret, partner_webhooks_delivery.purpose(organisation_id, secret_id))
         await self._record(organisation_id, lambda state, now: partner_webhooks.set_webhook(
-            state, url, secret_id, sealed, principal.actor, now))
+            state, url, secret_id, sealed, principal.actor, now, self._webhook_private_addresses))
         await asyncio.to_thread(self._webhooks.try_now, organisation_id)
         return await self._shown_webhook(organisation_id, secret_id), secret
 

@@ -10,17 +10,19 @@ each of its rounds does, and what tests call.
 """
 
 import json
+import socket
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import structlog
 from standardwebhooks.webhooks import Webhook
 
 from application.integrations import SecretSealer, Unsealable
-from domain.partner_webhooks import delay_before_try, message
+from domain.partner_webhooks import delay_before_try, is_public_address, message
 from projections.queries import Views
 from projections.webhook_progress import WebhookProgress
 
@@ -36,8 +38,9 @@ def purpose(organisation_id: str, secret_id: str) -> str:
 
 class WebhookDispatcher:
     def __init__(self, progress: WebhookProgress, views: Views, sealer: SecretSealer, timeout_seconds: float,
-                 poll_seconds: float, clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
-                 client: httpx.Client | None = None):
+                 poll_seconds: float, private_addresses: bool = False,
+                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc), client: httpx.Client | None = None):
+        self._private_addresses = private_addresses
         self._progress = progress
         self._views = views
         self._sealer = sealer
@@ -81,6 +84,8 @@ class WebhookDispatcher:
         headers = {"webhook-id": event["entry_id"], "webhook-timestamp": str(int(sent_at.timestamp())),
                    "webhook-signature": signer.sign(event["entry_id"], sent_at, body),
                    "content-type": "application/json"}
+        if not self._private_addresses and not _resolves_to_public(url):
+            return None, "address_not_public"
         try:
             response = self._client.post(url, content=body.encode(), headers=headers)
         except httpx.HTTPError as error:
@@ -112,3 +117,14 @@ class WebhookDispatcher:
             except Exception:
                 # The view database down, say: the next round tries again; nothing acknowledged is lost.
                 log.exception("webhook_round_failed")
+
+
+def _resolves_to_public(url: str) -> bool:
+    """Every address the URL's host has now is public (a name once public may since point inside the network).
+    What remains: the name may change again between this check and the connection."""
+    parts = urlsplit(url)
+    try:
+        found = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return True  # unknown now: the connection fails, and says so
+    return all(is_public_address(info[4][0]) for info in found)

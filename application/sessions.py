@@ -65,20 +65,20 @@ class SessionService:
             sessions.schedule(state, planned, principal.actor, now, command_id, print_), []), exists=False)
 
     async def register(self, session_id: str, person_id: str, principal: Principal, key: str | None) -> Recorded:
-        print_ = fingerprint("RegisterForSession", {"person_id": person_id})
+        print_ = fingerprint("RegisterForSession", {"session_id": session_id, "person_id": person_id})
         command_id = key or str(uuid.uuid4())
         return await self._record(session_id, principal, [person_id], lambda state, people, now: (
             sessions.register(state, people[person_id], principal.actor, now, command_id, print_), []))
 
     async def cancel(self, session_id: str, person_id: str, principal: Principal, key: str | None) -> Recorded:
-        print_ = fingerprint("CancelSessionRegistration", {"person_id": person_id})
+        print_ = fingerprint("CancelSessionRegistration", {"session_id": session_id, "person_id": person_id})
         command_id = key or str(uuid.uuid4())
         return await self._record(session_id, principal, [], lambda state, _, now: (
             sessions.cancel(state, person_id, principal.actor, now, command_id, print_), []))
 
     async def record_attendance(self, session_id: str, attended: list[str], principal: Principal,
                                 key: str | None) -> Recorded:
-        print_ = fingerprint("RecordSessionAttendance", {"attended": attended})
+        print_ = fingerprint("RecordSessionAttendance", {"session_id": session_id, "attended": attended})
         command_id = key or str(uuid.uuid4())
 
         def decide(state: SessionState, people: dict[str, persons.PersonState], now: datetime) -> Decision:

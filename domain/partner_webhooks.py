@@ -10,6 +10,7 @@ keys); removing it too.
 
 from datetime import datetime, timedelta
 from typing import Any
+import ipaddress
 from urllib.parse import urlsplit
 
 from domain.errors import InvalidInput, NotAllowed
@@ -26,9 +27,9 @@ EVENT_TYPE = "mentee.progress"
 
 
 def set_webhook(state: OrganisationState, url: str, secret_id: str, sealed_secret: str, actor: Actor,
-                at: datetime) -> list[Fact]:
+                at: datetime, private_addresses: bool = False) -> list[Fact]:
     _require_isp(state)
-    check_url(url)
+    check_url(url, private_addresses)
     return [Fact("PartnerWebhookSet", state.version + 1, at, actor,
                  {"url": url, "secret_id": secret_id, "sealed_secret": sealed_secret})]
 
@@ -40,11 +41,31 @@ def remove_webhook(state: OrganisationState, actor: Actor, at: datetime) -> list
     return [Fact("PartnerWebhookRemoved", state.version + 1, at, actor, {})]
 
 
-def check_url(url: str) -> None:
+def check_url(url: str, private_addresses: bool = False) -> None:
+    """https to a public address. A partner's system on this machine or the private network (plain http allowed
+    to this machine) only where the deployment allows it (development): else a partner could make the service
+    call what lies behind its firewall."""
     parts = urlsplit(url)
     secure = parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK)
     if len(url) > URL_LIMIT or not secure or not parts.hostname:
         raise InvalidInput("webhook_url_invalid", field="url")
+    if not private_addresses and not is_public_host(parts.hostname):
+        raise NotAllowed("webhook_address_not_public", field="url")
+
+
+def is_public_host(host: str) -> bool:
+    """False for this machine and for an address of a private, link-local or reserved network; a name is judged
+    by the addresses it resolves to when a message is sent (`is_public_address`)."""
+    if host in LOOPBACK or host.endswith((".localhost", ".local", ".internal")):
+        return False
+    try:
+        return is_public_address(host)
+    except ValueError:
+        return True  # a name
+
+
+def is_public_address(address: str) -> bool:
+    return ipaddress.ip_address(address).is_global
 
 
 def delay_before_try(failures: int) -> timedelta:

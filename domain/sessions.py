@@ -185,9 +185,10 @@ def _journey_step(state: SessionState, person: PersonState, programme: Programme
                              current_code=f"step.{person.step}")
         return None
     payload = {"session_id": state.session_id, "duration_minutes": state.duration_minutes}
-    [fact] = journeys.decide(person, JOURNEY_COMMAND[kind], payload, programme, actor, now,
-                             state.schedule.starts_at, command_id, fingerprint)
-    return fact
+    # The session's own command id on the person's stream: a person's command id is the session's.
+    facts = journeys.decide(person, JOURNEY_COMMAND[kind], payload, programme, actor, now,
+                            state.schedule.starts_at, f"{command_id}/{state.session_id}", fingerprint)
+    return facts[0] if facts else None
 
 
 def _require(state: SessionState) -> None:

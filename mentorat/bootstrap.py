@@ -104,9 +104,10 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
     sealer = Sealer(keys)
     webhook_progress = WebhookProgress(container.view_db)
     organisations = OrganisationService(container.store, container.views, container.projector,
-                                        settings.read_your_writes_seconds, reads, sealer, webhook_progress)
+                                        settings.read_your_writes_seconds, reads, sealer, webhook_progress,
+                                        settings.partner_webhook_private_addresses)
     webhooks = WebhookDispatcher(webhook_progress, container.views, sealer, settings.partner_webhook_timeout_seconds,
-                                 settings.partner_webhook_poll_seconds)
+                                 settings.partner_webhook_poll_seconds, settings.partner_webhook_private_addresses)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
                               settings.read_your_writes_seconds, programmes, reads, organisations),

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # ISPs' webhooks: how often the dispatcher looks for events to deliver, and how long it waits for an answer.
     partner_webhook_poll_seconds: float = Field(5.0, gt=0, le=300)
     partner_webhook_timeout_seconds: float = Field(10.0, gt=0, le=60)
+    # Development only: webhooks to this machine or a private network (else refused: a partner could make the
+    # service call what lies behind its firewall).
+    partner_webhook_private_addresses: bool = False
     # The Temporal UI's address, allowed to call the codec endpoint (CORS); empty: the dev server's UI.
     temporal_ui_origin: str = ""
 

@@ -48,7 +48,9 @@ class WebhookProgress:
         """The partner acknowledged the event at `position`: the next one goes at once."""
         with self._db.write() as conn:
             self._ensure(conn, organisation_id)
-            conn.execute(update(partner_webhook_progress).where(_progress.organisation_id == organisation_id).values(
+            # Only forward: a slower round (another process) cannot take the position back.
+            conn.execute(update(partner_webhook_progress).where(_progress.organisation_id == organisation_id,
+                                                                _progress.delivered_position < position).values(
                 delivered_position=position, delivered=_progress.delivered + 1, last_delivered_at=to_text(at),
                 failures=0, failing_since=None, last_status=None, last_error=None, next_try_at=None))
 

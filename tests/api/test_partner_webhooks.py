@@ -122,7 +122,9 @@ async def test_who_may_set_a_webhook_and_what_is_refused(api):
     assert (await api.get("/organisations/actiris/webhook"))["url"] == url["url"]
     assert (await api.http.delete("/organisations/actiris/webhook")).status_code == 204
     assert (await api.http.get("/organisations/actiris/webhook")).status_code == 404
-    assert await deliver(api, T0) == 0
+    await referred_and_selected(api, "Bilal", "actiris")
+    await feed_of(api, 1)
+    assert await deliver(api, T0) == 0  # an event waits, but no webhook asks for it
 
 
 async def test_the_dispatcher_running_beside_the_projector_delivers_on_its_own(api):

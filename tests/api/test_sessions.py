@@ -171,3 +171,17 @@ async def test_a_coordinator_cannot_register_someone_of_another_programme_nor_le
 
     assert (hidden.status_code, hidden.json()["code"], hidden.json()["field"]) == (404, "mentor_not_found", "person_id")
     assert (seen.status_code, seen.json()["code"]) == (409, "session_in_other_programme")
+
+
+async def test_the_same_key_and_body_for_two_sessions_records_each_attendance(api):
+    ready = await api.person("mentor", "Anne")
+    first = await schedule(api, "community_meeting", 10)
+    second = await schedule(api, "community_meeting", 10)
+    for session in (first, second):
+        await api.ok(f"/sessions/{session['session_id']}/registrations", {"person_id": ready})
+        answer = await api.post(f"/sessions/{session['session_id']}/attendance", {"attended": [ready]},
+                                **{"Idempotency-Key": "meeting-attendance"})
+        assert answer.status_code == 201, answer.text
+    facts = (await api.get(f"/mentors/{ready}/journey"))["facts"]
+    assert [f["data"]["session_id"] for f in facts if f["type"] == "CommunityMeetingAttended"] == [
+        first["session_id"], second["session_id"]]

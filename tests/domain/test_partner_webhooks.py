@@ -42,8 +42,19 @@ def test_a_webhook_is_https_unless_it_stays_on_this_machine(url):
     assert (refused.value.code, refused.value.field) == ("webhook_url_invalid", "url")
 
 
-def test_plain_http_to_this_machine_is_allowed_and_only_an_isp_has_a_webhook():
-    assert partner_webhooks.set_webhook(registered("isp"), "http://127.0.0.1:8080/hook", "s", "x", STAFF, NOW)
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hook", "https://localhost/hook", "https://10.1.2.3/hook",
+                                 "https://169.254.169.254/latest", "https://192.168.0.10/", "https://[::1]/"])
+def test_this_machine_and_private_networks_are_refused_unless_the_deployment_allows_them(url):
+    with pytest.raises(NotAllowed) as refused:
+        partner_webhooks.set_webhook(registered("isp"), url, "s", "x", STAFF, NOW)
+    assert (refused.value.code, refused.value.field) == ("webhook_address_not_public", "url")
+    assert partner_webhooks.set_webhook(registered("isp"), url, "s", "x", STAFF, NOW, private_addresses=True)
+
+
+def test_plain_http_to_this_machine_is_allowed_in_development_and_only_an_isp_has_a_webhook():
+    assert partner_webhooks.set_webhook(registered("isp"), "http://127.0.0.1:8080/hook", "s", "x", STAFF, NOW,
+                                        private_addresses=True)
+    assert partner_webhooks.set_webhook(registered("isp"), "https://93.184.215.14/hook", "s", "x", STAFF, NOW)
     with pytest.raises(NotAllowed, match="webhook_for_isps_only"):
         partner_webhooks.set_webhook(registered("company"), "https://acme.example/hook", "s", "x", STAFF, NOW)
 

@@ -7,7 +7,9 @@ from mentorat.settings import Settings
 from tests.support.postgres import HOST, PORT, USER
 
 # Tests look at the views right after writing: the follower polls often (keyword arguments override it).
-QUICK_POLL = {"projection_poll_seconds": 0.05, "partner_webhook_poll_seconds": 0.05}
+# The webhook tests' partner listens on this machine: allowed here, refused in a deployment by default.
+QUICK_POLL = {"projection_poll_seconds": 0.05, "partner_webhook_poll_seconds": 0.05,
+              "partner_webhook_private_addresses": True}
 
 
 def sqlite_settings(data_dir: Path, **overrides) -> Settings:
