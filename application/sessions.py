@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
+import structlog
+
 from application.data_reads import PersonalDataReads
 from application.errors import Saturated
 from application.idempotency import fingerprint
@@ -32,6 +34,7 @@ from projections.projector import Projector
 from projections.queries import Page, Views
 from projections.timestamps import to_text
 
+log = structlog.get_logger("mentorat.sessions")
 SESSION_NAMESPACE = uuid.UUID("3f6b1d2e-8c4a-4b7e-9a1f-6e2d5c8b7a90")
 RACES = 20
 # What a decision gives: the session's facts, and (person id, fact) for the persons' streams.
@@ -115,13 +118,13 @@ class SessionService:
             people = await asyncio.to_thread(self._persons, person_ids, field, state, principal)
             facts, others = await asyncio.to_thread(decide, state, people, datetime.now(timezone.utc))
             if not facts:
-                return Recorded(await self._as_recorded(session_id, state.version), True)
+                return await self._answer(session_id, state.version, True, principal)
             try:
                 await asyncio.to_thread(self._store.append_with, stream_id, facts,
                                         [(UUID(person_id), fact) for person_id, fact in others])
             except (AppendConflict, StaleStreams):
                 continue  # the session or one of its persons moved meanwhile: judged again on it
-            return Recorded(await self._as_recorded(session_id, facts[-1].position), False)
+            return await self._answer(session_id, facts[-1].position, False, principal)
         raise Saturated("session_busy")
 
     def _state(self, stream_id: UUID) -> SessionState:
@@ -145,14 +148,23 @@ class SessionService:
             people[person_id] = person
         return people
 
+    async def _answer(self, session_id: str, version: int, repeated: bool, principal: Principal) -> Recorded:
+        """The session as recorded, with its registrations: reading who registered is logged, as for a read."""
+        session = await self._as_recorded(session_id, version)
+        await self._reads.record(principal, [r["person_id"] for r in session["registrations"]], "sessions.read")
+        return Recorded(session, repeated)
+
     async def _as_recorded(self, session_id: str, version: int) -> dict[str, Any]:
         """As the view shows it once it shows `version` (bounded, best effort); else as folded from the store."""
         def shown() -> bool:
             row = self._views.session(session_id)
             return row is not None and row["version"] >= version
 
-        if await asyncio.to_thread(self._projector.wait_until, shown, self._read_your_writes_seconds):
-            return await asyncio.to_thread(self._views.session, session_id)
+        try:
+            if await asyncio.to_thread(self._projector.wait_until, shown, self._read_your_writes_seconds):
+                return await asyncio.to_thread(self._views.session, session_id)
+        except Exception:
+            log.exception("read_view_wait_failed", session_id=session_id)
         return _from_state(await asyncio.to_thread(self._state, _stream_id(session_id)))
 
 

@@ -63,10 +63,10 @@ class WebhookProgress:
                 last_status=status, last_error=error[:500], next_try_at=to_text(next_try_at)))
 
     def try_now(self, organisation_id: str) -> None:
-        """A webhook just set (a new address, a new secret) is tried at the next round, whatever waited before."""
+        """A webhook just set (a new address, a new secret) is tried at the next round, its delays from the start."""
         with self._db.write() as conn:
             conn.execute(update(partner_webhook_progress).where(_progress.organisation_id == organisation_id).values(
-                next_try_at=None))
+                next_try_at=None, failures=0, failing_since=None))
 
     @staticmethod
     def _ensure(conn, organisation_id: str) -> None:

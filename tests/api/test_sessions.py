@@ -4,6 +4,7 @@ attendance moving people along their journey; scoped by programme and role."""
 from datetime import datetime, timedelta, timezone
 
 from tests.api.conftest import Api
+from tests.api.test_scoped_reads import until
 
 PAST = (datetime.now(timezone.utc) - timedelta(days=2)).replace(microsecond=0)
 SOON = (datetime.now(timezone.utc) + timedelta(days=7)).replace(microsecond=0)
@@ -40,6 +41,10 @@ async def test_seats_then_the_waiting_list_then_a_freed_seat_goes_to_the_first_w
     assert (freed["seats_taken"], freed["waiting"]) == (2, 0)
     assert (await api.get(f"/sessions/{sid}"))["registrations"] == freed["registrations"]
     assert (await api.get("/sessions", person_id=anne))["items"] == []
+    # Every answer naming the registered is a read of their personal data, logged as one.
+    reads = await until(lambda: api.get("/audit/personal-data-reads", person_id=chloe),
+                        lambda page: page["total"] == 3)
+    assert {r["what"] for r in reads["items"]} == {"sessions.read"}
 
 
 async def test_attendance_moves_the_attendees_along_their_journey_in_one_transaction(api):
