@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from domain import geography, matching, profiles
 from domain.matching import Criterion
+from domain.matching_pool import MentorPool
 
 ON = date(2026, 6, 1)
 MENTOR = {"sectors": ["H"], "experience_sectors": ["N"], "function": "Responsable logistique",
@@ -104,3 +105,17 @@ def test_every_explanation_adds_up_to_its_score_between_0_and_100(mentor, mentee
     assert sum(line.points for line in found.lines) == found.score
     assert all(0 <= line.points <= line.max_points for line in found.lines)
     assert found.allowed == all(line.holds for line in found.lines if line.mandatory)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from([f"mentor-{i}" for i in range(12)]), PROFILE, max_size=12), PROFILE, WEIGHTS)
+def test_the_prepared_pool_scores_every_mentor_exactly_as_match_does(mentors, mentee, criteria):
+    pool = MentorPool(mentors)
+
+    scores, allowed = pool.scores(mentee, criteria, on=ON)
+
+    expected = [matching.match(mentors[person_id], mentee, criteria, on=ON) for person_id in pool.ids]
+    assert scores.tolist() == [found.score for found in expected]
+    assert allowed.tolist() == [found.allowed for found in expected]
+    assert pool.suggestions(mentee, criteria, limit=3, on=ON) == matching.suggestions(
+        mentee, mentors, True, criteria, limit=3, on=ON)
