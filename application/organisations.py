@@ -44,8 +44,8 @@ class Recorded:
 
 class OrganisationService:
     def __init__(self, store: FactStore, views: Views, projector: Projector, read_your_writes_seconds: float,
-                 reads: PersonalDataReads, sealer: SecretSealer | None = None,
-                 webhooks: WebhookProgress | None = None, webhook_private_addresses: bool = False):
+                 reads: PersonalDataReads, sealer: SecretSealer, webhooks: WebhookProgress,
+                 webhook_private_addresses: bool = False):
         self._webhook_private_addresses = webhook_private_addresses
         self._sealer = sealer
         self._webhooks = webhooks
@@ -130,7 +130,7 @@ class OrganisationService:
         await self._record(organisation_id, lambda state, now: partner_webhooks.set_webhook(
             state, url, secret_id, sealed, principal.actor, now, self._webhook_private_addresses))
         await asyncio.to_thread(self._webhooks.try_now, organisation_id)
-        return await self._shown_webhook(organisation_id, secret_id), secret
+        return await self._shown_webhook(organisation_id, url, secret_id), secret
 
     async def remove_webhook(self, organisation_id: str, principal: Principal) -> None:
         await self._own(organisation_id, principal, "isp", "webhook_for_isps_only")
@@ -145,16 +145,15 @@ class OrganisationService:
             raise NotFound("webhook_not_found")
         return found
 
-    async def _shown_webhook(self, organisation_id: str, secret_id: str) -> dict[str, Any]:
-        """The webhook just set, as the view shows it (`_record` waited for it); as the store says if the view is
-        still behind."""
+    async def _shown_webhook(self, organisation_id: str, url: str, secret_id: str) -> dict[str, Any]:
+        """The webhook just set, as the view shows it (`_record` waited for it); if the view is still behind (or
+        it was set again meanwhile), what this command set, with no delivery known."""
         found = await asyncio.to_thread(self._webhooks.of, organisation_id)
         if found is None or found["webhook_secret_id"] != secret_id:
-            state = await asyncio.to_thread(self.state, organisation_id)
-            found = {"organisation_id": organisation_id, "webhook_url": state.webhook["url"],
-                     "webhook_secret_id": secret_id, "delivered_position": None, "delivered": None,
-                     "last_delivered_at": None, "failures": 0, "failing_since": None, "last_status": None,
-                     "last_error": None, "next_try_at": None, "waiting": None}
+            found = {"organisation_id": organisation_id, "webhook_url": url, "webhook_secret_id": secret_id,
+                     "delivered_position": None, "delivered": None, "last_delivered_at": None, "failures": 0,
+                     "failing_since": None, "last_status": None, "last_error": None, "next_try_at": None,
+                     "waiting": None}
         return found
 
     async def _own(self, organisation_id: str, principal: Principal, kind: str, other_kind_code: str

@@ -57,7 +57,10 @@ class WebhookDispatcher:
         return sum(self._deliver(webhook, now) for webhook in self._progress.due(now))
 
     def _deliver(self, webhook: dict[str, Any], now: datetime) -> int:
-        organisation_id = webhook["organisation_id"]
+        organisation_id, url = webhook["organisation_id"], webhook["webhook_url"]
+        events = self._views.partner_feed(organisation_id, webhook["delivered_position"], BATCH)
+        if not events:
+            return 0
         try:
             signer = Webhook(self._sealer.open(webhook["webhook_sealed_secret"],
                                                purpose(organisation_id, webhook["webhook_secret_id"])))
@@ -66,10 +69,14 @@ class WebhookDispatcher:
             log.error("webhook_secret_unsealable", organisation_id=organisation_id)
             self._failed(organisation_id, webhook["failures"], None, "secret_unsealable", now)
             return 0
+        # Once a round: the name may have come to point inside the network since the address was set.
+        if not self._private_addresses and not _resolves_to_public(url):
+            self._failed(organisation_id, webhook["failures"], None, "address_not_public", now)
+            return 0
         acknowledged = 0
         failures = webhook["failures"]
-        for event in self._views.partner_feed(organisation_id, webhook["delivered_position"], BATCH):
-            status, error = self._send(webhook["webhook_url"], signer, event)
+        for event in events:
+            status, error = self._send(url, signer, event)
             if status is not None and 200 <= status < 300:
                 self._progress.delivered(organisation_id, event["position"], now)
                 acknowledged, failures = acknowledged + 1, 0
@@ -84,8 +91,6 @@ class WebhookDispatcher:
         headers = {"webhook-id": event["entry_id"], "webhook-timestamp": str(int(sent_at.timestamp())),
                    "webhook-signature": signer.sign(event["entry_id"], sent_at, body),
                    "content-type": "application/json"}
-        if not self._private_addresses and not _resolves_to_public(url):
-            return None, "address_not_public"
         try:
             response = self._client.post(url, content=body.encode(), headers=headers)
         except httpx.HTTPError as error:

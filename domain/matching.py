@@ -83,19 +83,19 @@ def match(mentor: Mapping[str, Any], mentee: Mapping[str, Any], criteria: Mappin
     """The pair's score and its explanation; `mentor` and `mentee` are matching profiles, `on` the day ages are
     taken (today by default)."""
     judged = {name: CRITERIA[name](mentor, mentee, on or date.today()) for name in criteria}
-    maxima = _whole_points({name: float(c.weight) for name, c in criteria.items()},
-                           sum(c.weight for c in criteria.values()))
+    maxima = max_points(criteria)
     lines = [Line(name, c.mandatory, judged[name].holds, round(maxima[name] * (judged[name].part or 0.0)),
                   maxima[name], judged[name].params)
              for name, c in criteria.items()]
     return Match(sum(line.points for line in lines), all(line.holds for line in lines if line.mandatory), lines)
 
 
-def _whole_points(earned: dict[str, float], total_weight: int) -> dict[str, int]:
-    """Each share of 100 in whole points, rounded so that they add up to the rounded sum (largest remainders)."""
+def max_points(criteria: Mapping[str, Criterion]) -> dict[str, int]:
+    """Each criterion's share of 100 by its weight, in whole points adding up to 100 (largest remainders)."""
+    total_weight = sum(c.weight for c in criteria.values())
     if total_weight <= 0:
-        return dict.fromkeys(earned, 0)
-    exact = {name: 100 * value / total_weight for name, value in earned.items()}
+        return dict.fromkeys(criteria, 0)
+    exact = {name: 100 * c.weight / total_weight for name, c in criteria.items()}
     floors = {name: int(value) for name, value in exact.items()}
     missing = round(sum(exact.values())) - sum(floors.values())
     for name in sorted(exact, key=lambda n: (floors[n] - exact[n], n))[:max(missing, 0)]:
@@ -115,7 +115,7 @@ def _sector(mentor, mentee, on) -> Judged:
 
 
 def _function(mentor, mentee, on) -> Judged:
-    a, b = _words(mentor.get("function")), _words(mentee.get("function"))
+    a, b = words_of(mentor.get("function")), words_of(mentee.get("function"))
     if not a or not b:
         return Judged(None, {})
     common = sorted(a & b)
@@ -162,7 +162,7 @@ def _geography(mentor, mentee, on) -> Judged:
 
 
 def _expectations(mentor, mentee, on) -> Judged:
-    a, b = _words(mentor.get("expectations")), _words(mentee.get("expectations"))
+    a, b = words_of(mentor.get("expectations")), words_of(mentee.get("expectations"))
     if not a or not b:
         return Judged(None, {})
     common = sorted(a & b)
@@ -184,7 +184,8 @@ def _meeting_mode(mentor, mentee, on) -> Judged:
     return Judged(1.0 if "either" in (a, b) or a == b else 0.0, {"mentor": a, "mentee": b})
 
 
-def _words(text: Any) -> set[str]:
+def words_of(text: Any) -> set[str]:
+    """The words of a free text that matching compares: four letters or more, case folded."""
     return {word.casefold() for word in WORD.findall(text)} if isinstance(text, str) else set()
 
 

@@ -56,8 +56,7 @@ class MentorPool:
         on = on or date.today()
         total = np.zeros(len(self.ids), np.int64)
         allowed = np.ones(len(self.ids), bool)
-        maxima = matching._whole_points({name: float(c.weight) for name, c in criteria.items()},
-                                        sum(c.weight for c in criteria.values()))
+        maxima = matching.max_points(criteria)
         for name, criterion in criteria.items():
             part = getattr(self, f"_{name}")(mentee, on)
             known = ~np.isnan(part)
@@ -190,7 +189,7 @@ def _mask(codes: Any, bits: Mapping[str, int]) -> int:
 
 def _word_set(value: Any, kind: str) -> set[str]:
     if kind == "text":
-        return matching._words(value)
+        return matching.words_of(value)
     return {word.casefold() for word in value or ()}
 
 
