@@ -15,7 +15,7 @@ from api.errors import install_error_handlers
 from api.middleware import install_middleware
 from api.openapi import install_openapi
 from api.routes import (accounts, audit, auth, binome_commands, binome_reads, codec, integrations, journeys,
-                        organisations, persons, programmes, sessions, system)
+                        matching, organisations, persons, programmes, sessions, system)
 from application.services import Services
 from mentorat.settings import Settings
 
@@ -55,8 +55,8 @@ def create_app(source: Services | ProvidesServices, settings: Settings | None = 
     app.state.services = services
     app.state.settings = settings
     install_error_handlers(app)
-    for module in (auth, accounts, programmes, organisations, persons, journeys, sessions, binome_commands, binome_reads,
-                   integrations, audit, codec, system):
+    for module in (auth, accounts, programmes, organisations, persons, journeys, sessions, matching, binome_commands,
+                   binome_reads, integrations, audit, codec, system):
         app.include_router(module.router)
     install_middleware(app, settings)
     # The Temporal UI calls the codec endpoint from its own origin, with the staff's cookie.

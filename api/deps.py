@@ -17,6 +17,7 @@ from application.binomes import BinomeCommands, BinomeQueries
 from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
 from application.organisations import OrganisationService
+from application.matching import MatchingService
 from application.sessions import SessionService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
@@ -69,6 +70,10 @@ async def get_sessions(request: Request) -> SessionService:
     return _services(request).sessions
 
 
+async def get_matching(request: Request) -> MatchingService:
+    return _services(request).matching
+
+
 async def get_data_reads(request: Request) -> PersonalDataReads:
     return _services(request).data_reads
 
@@ -105,6 +110,7 @@ AccountsDep = Annotated[AccountService, Depends(get_accounts)]
 IntegrationsDep = Annotated[IntegrationService, Depends(get_integrations)]
 OrganisationsDep = Annotated[OrganisationService, Depends(get_organisations)]
 SessionsDep = Annotated[SessionService, Depends(get_sessions)]
+MatchingDep = Annotated[MatchingService, Depends(get_matching)]
 DataReadsDep = Annotated[PersonalDataReads, Depends(get_data_reads)]
 LanguageDep = Annotated[str, Depends(get_language)]
 IdempotencyKeyDep = Annotated[str | None, Depends(get_idempotency_key)]

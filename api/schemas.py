@@ -12,10 +12,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from api.fields import Day, Documented, Email, KeysAsNames, Moment, line, text, whole
 from domain import commands as c
-from domain import persons
+from domain import matching, persons
+from domain.matching import MAX_WEIGHT
 from domain.accounts import SCOPE_ID
 from domain.programme import (DEFAULT_EVALUATION_QUESTIONS, DEFAULT_FIRST_MEETING_CHECKLIST,
-                              DEFAULT_INTERVIEW_QUESTIONS, DEFAULT_SELECTION_CRITERIA)
+                              DEFAULT_INTERVIEW_QUESTIONS, DEFAULT_MATCHING_CRITERIA, DEFAULT_SELECTION_CRITERIA)
 from domain.programmes import CRITERION_KEY, OWN_CRITERION_KEY, SETTING_BOUNDS  # the domain's own bounds: one source
 
 # Positions in query parameters: bounded, so no database is asked for a number it cannot hold.
@@ -180,6 +181,15 @@ CriterionLabels = Annotated[dict[CriterionKey, text(500, min_length=1)], Field(m
                             KeysAsNames(OWN_CRITERION_KEY.pattern)]
 
 
+class MatchingRule(Input):
+    mandatory: bool = Field(description="Obligatoire : une paire où ce critère ne tient pas n'est jamais proposée.")
+    weight: Annotated[whole(), Documented(minimum=0, maximum=MAX_WEIGHT)] = Field(
+        description="Son poids : sa part des 100 points du score, au prorata des poids.")
+
+
+MatchingCriteria = Annotated[dict[Literal[tuple(matching.CRITERIA)], MatchingRule], Field(min_length=1)]
+
+
 class ProgrammeSettings(Input):
     """A programme's settings; only those given are set (the others keep the programme's defaults)."""
 
@@ -208,6 +218,9 @@ class ProgrammeSettings(Input):
     interview_questions: Labels = optional(
         description="La grille de l'entretien de sélection des mentees : les questions, par clé.",
         examples=[DEFAULT_INTERVIEW_QUESTIONS])
+    matching_criteria: MatchingCriteria = optional(
+        description="Les critères que croise le matching, chacun obligatoire ou non et pondéré (au moins un poids "
+                    "non nul) ; tous les remplace.", examples=[DEFAULT_MATCHING_CRITERIA])
 
 
 class ProgrammeSettingsIn(ProgrammeSettings):
@@ -421,7 +434,9 @@ class TaskOut(BaseModel):
     task_id: str
     binome_id: str | None = Field(description="Le binôme concerné (les tâches d'un binôme).")
     person_id: str | None = Field(description="La personne concernée (`journey_stuck` : en attente à une étape de "
-                                              "son parcours depuis plus longtemps que le délai du programme).")
+                                              "son parcours depuis plus longtemps que le délai du programme ; "
+                                              "`suggestions_ready`, `proposal_expired` : le mentee à proposer à "
+                                              "nouveau, voir ses suggestions).")
     session_id: str | None = Field(description="La séance concernée (`session_attendance` : commencée, ses "
                                                "présences pas encore enregistrées).")
     kind: str

@@ -91,8 +91,9 @@ class BinomeCommands:
         self._in_flight: SharedDeliveries[Accepted] = SharedDeliveries()
 
     async def propose(self, payload: dict[str, Any], principal: Principal, key: str | None,
-                      occurred_at: datetime | None = None) -> Accepted:
-        """Proposes a mentee to a mentor: starts the binôme's workflow, then sends it the proposal."""
+                      occurred_at: datetime | None = None, matching: dict[str, Any] | None = None) -> Accepted:
+        """Proposes a mentee to a mentor: starts the binôme's workflow, then sends it the proposal (with the
+        `matching` decision that made the pair, if matching made it: application.matching)."""
         # Read from the store, not the views: a person registered a moment ago is known at once.
         found = {}
         for field, role in (("mentor_id", "mentor"), ("mentee_id", "mentee")):
@@ -105,6 +106,9 @@ class BinomeCommands:
         programme = await asyncio.to_thread(self._programmes.get, found["mentee"].programme_id)
         binome_id = new_binome_id(key)
         envelope = envelope_for("ProposeMentee", payload, actor, key, occurred_at)
+        if matching is not None:
+            # Not in the fingerprint: a resend is the same proposal, whatever profiles changed meanwhile.
+            envelope = replace(envelope, payload={**payload, "matching": matching})
         return await self._once(binome_id, envelope, lambda: self._propose(binome_id, envelope, programme))
 
     async def send(self, binome_id: UUID, name: str, payload: dict[str, Any], principal: Principal,

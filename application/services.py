@@ -10,6 +10,7 @@ from application.accounts import AccountService
 from application.binomes import BinomeCommands, BinomeQueries
 from application.data_reads import PersonalDataReads
 from application.integrations import IntegrationService
+from application.matching import MatchingService
 from application.organisations import OrganisationService
 from application.partner_webhooks import WebhookDispatcher
 from application.persons import PersonService
@@ -32,6 +33,7 @@ class Services:
     data_reads: PersonalDataReads
     organisations: OrganisationService
     sessions: SessionService
+    matching: MatchingService
     # Delivers the ISPs' feeds to their webhooks (in the background, with the projector).
     partner_webhooks: WebhookDispatcher
     # Decrypts Temporal payloads for staff (the Temporal UI's codec endpoint).

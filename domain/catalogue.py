@@ -13,8 +13,8 @@ from domain.errors import InvalidInput
 
 BINOME, PERSON, PROGRAMME = "binome", "person", "programme"
 ACCOUNT, INTEGRATION, AUDIT, ORGANISATION = "account", "integration", "audit", "organisation"
-SESSION = "session"
-CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT, ORGANISATION, SESSION)
+SESSION, MATCHING = "session", "matching"
+CATEGORIES = (BINOME, PERSON, PROGRAMME, ACCOUNT, INTEGRATION, AUDIT, ORGANISATION, SESSION, MATCHING)
 SUBJECTS = ("person", "mentor", "mentee", "pair")
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
@@ -71,6 +71,9 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     FactSpec("MentorshipProposed", BINOME, ("mentor_id", "mentee_id", "note", "programme", "programme_id",
                                             "response_due_at"),
              {"note": "pair"}, version=2, upcasters={1: _proposed_v1_to_v2}),
+    # Why matching made this pair (domain.matching.decision): recorded with the proposal it made.
+    _binome("PairMatched", "source", "draft_id", "criteria", "score", "draft_score", "lines",
+            personal={"lines": "pair"}),
     _binome("ProposalAccepted", "first_meeting_due_at"),
     _binome("ProposalRefused", "reason", personal={"reason": "pair"}),
     _binome("ProposalExpired", "reason"),
@@ -147,6 +150,10 @@ SPECS: dict[str, FactSpec] = {spec.type: spec for spec in (
     # An ISP's webhook (domain.partner_webhooks): its signing secret sealed with the data key, never in clear.
     FactSpec("PartnerWebhookSet", ORGANISATION, ("url", "secret_id", "sealed_secret")),
     FactSpec("PartnerWebhookRemoved", ORGANISATION, ()),
+    # A cohort draft's stream (domain.cohort_drafts): its pairs name persons, never their data.
+    FactSpec("CohortDraftMade", MATCHING, ("programme_id", "criteria", "pairs", "unmatched", "places")),
+    FactSpec("DraftPairRemoved", MATCHING, ("mentee_id", "mentor_id")),
+    FactSpec("DraftPairsSwapped", MATCHING, ("pairs",)),
     # A session's stream (domain.sessions): scheduled, its registrations and waiting list, its attendance.
     FactSpec("SessionScheduled", SESSION, ("session_id", "programme_id", "kind", "title", "starts_at",
                                            "duration_minutes", "place", "video_link", "capacity")),

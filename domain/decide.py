@@ -149,6 +149,8 @@ def _propose(state: BinomeState, cmd: c.ProposeMentee, new: _NewFacts) -> None:
         "programme_id": programme.id,
         "response_due_at": iso(new.occurred_at + programme.proposal_response_delay),
     })
+    if cmd.matching is not None:
+        new.add("PairMatched", dict(cmd.matching))
 
 
 def _accept(state: BinomeState, cmd: c.AcceptProposal, new: _NewFacts) -> None:

@@ -68,33 +68,61 @@ def join(engagement: Engagement, mentor: PersonState, mentee: PersonState, actor
         raise NotFound("mentee_not_found", field="mentee_id")
     if binome_id in mentee.open_binomes and binome_id in mentor.open_binomes:
         return []
-    _check_ready(mentor, mentee, engagement.occurred_at)
+    _raise(_mentor_not_ready(mentor, engagement.occurred_at) or _mentee_not_selected(mentee))
     if mentor.programme_id != mentee.programme_id:
         raise NotAllowed("pair_in_different_programmes", mentor_programme=mentor.programme_id,
                          mentee_programme=mentee.programme_id)
     if mentee.person_id in mentor.open_binomes.values():
         raise NotAllowed("pair_already_open")
-    if mentee.open_binomes:
-        raise NotAllowed("mentee_already_in_binome", binome_id=next(iter(mentee.open_binomes)))
-    if len(mentor.open_binomes) >= mentor.capacity:
-        raise NotAllowed("mentor_at_capacity", capacity=mentor.capacity)
+    _raise(_mentee_engaged(mentee) or _mentor_full(mentor))
     return [
         (mentor.person_id, _fact("BinomeJoined", mentor, engagement, actor, partner_id=mentee.person_id)),
         (mentee.person_id, _fact("BinomeJoined", mentee, engagement, actor, partner_id=mentor.person_id)),
     ]
 
 
-def _check_ready(mentor: PersonState, mentee: PersonState, at: datetime) -> None:
-    """Only a mentor at the end of their journey (trained, not paused, not departed) and a selected mentee are
-    proposed (domain.journeys)."""
+def unavailable(person: PersonState, at: datetime) -> NotAllowed | None:
+    """Why `person` cannot be proposed at `at`, whoever the other side (the same rules `join` applies), or None:
+    matching leaves such a person out."""
+    if person.role == "mentor":
+        return _mentor_not_ready(person, at) or _mentor_full(person)
+    return _mentee_not_selected(person) or _mentee_engaged(person)
+
+
+# Only a mentor at the end of their journey (trained, not paused, not departed) with a place left, and a selected
+# mentee in no other binôme, are proposed (domain.journeys).
+
+def _mentor_not_ready(mentor: PersonState, at: datetime) -> NotAllowed | None:
     if mentor.step == "departed":
-        raise NotAllowed("mentor_departed", field="mentor_id")
+        return NotAllowed("mentor_departed", field="mentor_id")
     if mentor.step != PROPOSABLE_STEP["mentor"]:
-        raise NotAllowed("mentor_not_ready", field="mentor_id", step_code=f"step.{mentor.step}")
+        return NotAllowed("mentor_not_ready", field="mentor_id", step_code=f"step.{mentor.step}")
     if mentor.paused_at(at):
-        raise NotAllowed("mentor_paused", field="mentor_id", until=mentor.paused_until.date().isoformat())
+        return NotAllowed("mentor_paused", field="mentor_id", until=mentor.paused_until.date().isoformat())
+    return None
+
+
+def _mentor_full(mentor: PersonState) -> NotAllowed | None:
+    if len(mentor.open_binomes) >= mentor.capacity:
+        return NotAllowed("mentor_at_capacity", capacity=mentor.capacity)
+    return None
+
+
+def _mentee_not_selected(mentee: PersonState) -> NotAllowed | None:
     if mentee.step != PROPOSABLE_STEP["mentee"]:
-        raise NotAllowed("mentee_not_selected", field="mentee_id", step_code=f"step.{mentee.step}")
+        return NotAllowed("mentee_not_selected", field="mentee_id", step_code=f"step.{mentee.step}")
+    return None
+
+
+def _mentee_engaged(mentee: PersonState) -> NotAllowed | None:
+    if mentee.open_binomes:
+        return NotAllowed("mentee_already_in_binome", binome_id=next(iter(mentee.open_binomes)))
+    return None
+
+
+def _raise(refusal: NotAllowed | None) -> None:
+    if refusal is not None:
+        raise refusal
 
 
 def leave(engagement: Engagement, persons: list[PersonState]) -> list[tuple[str, Fact]]:

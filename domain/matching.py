@@ -14,12 +14,15 @@ from datetime import date
 from typing import Any
 
 from domain import geography
+from domain.errors import InvalidInput
+from domain.programme import DEFAULT_MATCHING_CRITERIA
 
 # Distance bands, in km, and the part of the criterion each earns.
 DISTANCE_BANDS = ((10.0, 1.0), (25.0, 2 / 3), (50.0, 1 / 3))
 VIDEO = frozenset({"video", "either"})
 GOOD_LEVELS = frozenset({"B1", "B2", "C1", "C2", "native"})
 WORD = re.compile(r"[^\W\d_]{4,}")
+MAX_WEIGHT = 100
 
 
 @dataclass(frozen=True)
@@ -28,19 +31,33 @@ class Criterion:
     weight: int = 0
 
 
-# A programme's criteria unless it sets its own (names: CRITERIA).
-DEFAULT_CRITERIA: dict[str, Criterion] = {
-    "sector": Criterion(weight=25),
-    "function": Criterion(weight=10),
-    "interests": Criterion(weight=5),
-    "age": Criterion(weight=5),
-    "languages": Criterion(mandatory=True, weight=15),
-    "hobbies": Criterion(weight=5),
-    "geography": Criterion(weight=15),
-    "expectations": Criterion(weight=5),
-    "availability": Criterion(weight=10),
-    "meeting_mode": Criterion(mandatory=True, weight=5),
-}
+def criteria_of(settings: Mapping[str, Mapping[str, Any]]) -> dict[str, Criterion]:
+    """A programme's `matching_criteria` setting (checked by `check_criteria`) as criteria, in the setting's order."""
+    return {name: Criterion(bool(rule["mandatory"]), int(rule["weight"])) for name, rule in settings.items()}
+
+
+def check_criteria(settings: Any, field: str = "matching_criteria") -> None:
+    """A programme's matching criteria as it may set them: known criteria, each `{"mandatory": bool, "weight":
+    0–100}`, at least one weighted (a score needs points to share); else a 422 naming the field."""
+    if not isinstance(settings, dict) or not settings:
+        raise InvalidInput("setting_invalid", field=field)
+    for name, rule in settings.items():
+        at = f"{field}.{name}"
+        if name not in CRITERIA:
+            raise InvalidInput("code_unknown", field=at, allowed=", ".join(CRITERIA))
+        if not isinstance(rule, dict) or set(rule) != {"mandatory", "weight"}:
+            raise InvalidInput("matching_rule_invalid", field=at)
+        if not isinstance(rule["mandatory"], bool):
+            raise InvalidInput("setting_invalid", field=f"{at}.mandatory")
+        weight = rule["weight"]
+        if not isinstance(weight, int) or isinstance(weight, bool) or not 0 <= weight <= MAX_WEIGHT:
+            raise InvalidInput("setting_out_of_range", field=f"{at}.weight", min=0, max=MAX_WEIGHT)
+    if not any(rule["weight"] for rule in settings.values()):
+        raise InvalidInput("matching_weights_zero", field=field)
+
+
+# A programme's criteria unless it sets its own.
+DEFAULT_CRITERIA: dict[str, Criterion] = criteria_of(DEFAULT_MATCHING_CRITERIA)
 
 
 @dataclass(frozen=True)
@@ -62,8 +79,20 @@ class Line:
     holds: bool
     points: int
     max_points: int
-    # What matched or did not, for the reader (rendered at the edge as `match.<criterion>`).
+    # What matched or did not, for the reader (rendered at the edge: domain.matching.line_code).
     params: dict[str, Any]
+    # Whether it could be judged (both profiles say what it needs).
+    known: bool = True
+
+    @property
+    def code(self) -> str:
+        """The catalogue code of its explanation: `match.<criterion>` when it holds, `….no` when not, and
+        `match.unknown` when it could not be judged (a pair both meeting by video: `match.geography.video`)."""
+        if not self.known:
+            return "match.unknown"
+        if self.criterion == "geography" and self.params.get("video"):
+            return "match.geography.video"
+        return f"match.{self.criterion}" if self.holds else f"match.{self.criterion}.no"
 
 
 @dataclass(frozen=True)
@@ -85,7 +114,7 @@ def match(mentor: Mapping[str, Any], mentee: Mapping[str, Any], criteria: Mappin
     judged = {name: CRITERIA[name](mentor, mentee, on or date.today()) for name in criteria}
     maxima = max_points(criteria)
     lines = [Line(name, c.mandatory, judged[name].holds, round(maxima[name] * (judged[name].part or 0.0)),
-                  maxima[name], judged[name].params)
+                  maxima[name], judged[name].params, judged[name].part is not None)
              for name, c in criteria.items()]
     return Match(sum(line.points for line in lines), all(line.holds for line in lines if line.mandatory), lines)
 
@@ -199,6 +228,19 @@ CRITERIA: dict[str, Callable[[Mapping[str, Any], Mapping[str, Any], date], Judge
     "languages": _languages, "hobbies": _overlap("hobbies"), "geography": _geography,
     "expectations": _expectations, "availability": _availability, "meeting_mode": _meeting_mode,
 }
+
+
+def decision(pair: Match, criteria: Mapping[str, Criterion], source: str, draft_id: str | None = None,
+             draft_score: int | None = None) -> dict[str, Any]:
+    """What a proposal made by matching records (fact `PairMatched`): the criteria and weights in force, the score
+    and its explanation as judged when proposed, and where it came from (a suggestion, or a cohort draft with the
+    score the draft gave)."""
+    return {"source": source, "draft_id": draft_id,
+            "criteria": {name: {"mandatory": c.mandatory, "weight": c.weight} for name, c in criteria.items()},
+            "score": pair.score, "draft_score": draft_score,
+            "lines": [{"criterion": line.criterion, "mandatory": line.mandatory, "holds": line.holds,
+                       "known": line.known, "points": line.points, "max_points": line.max_points,
+                       "params": line.params} for line in pair.lines]}
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ explanations of the few kept are then made by `matching.match` itself.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -27,6 +27,7 @@ _WORD_FIELDS = {"function": "text", "expectations": "text", "interests": "list",
 class MentorPool:
     def __init__(self, profiles: Mapping[str, Mapping[str, Any]]):
         self.ids = list(profiles)
+        self._index = {person_id: index for index, person_id in enumerate(self.ids)}
         rows = [profiles[person_id] for person_id in self.ids]
         self._profiles = profiles
         self._sectors = np.array([_mask(p.get("sectors"), _SECTOR_BIT) | _mask(p.get("experience_sectors"),
@@ -65,13 +66,23 @@ class MentorPool:
                 allowed &= known & (np.where(known, part, 0.0) > 0)
         return total, allowed
 
+    def columns(self, person_ids: list[str]) -> np.ndarray:
+        """Where these mentors (all in the pool) sit in its arrays, in their order."""
+        return np.array([self._index[p] for p in person_ids], dtype=np.int64)
+
+    def among(self, person_ids: Iterable[str]) -> np.ndarray:
+        """A mask of these mentors (those not in the pool are left out)."""
+        mask = np.zeros(len(self.ids), bool)
+        mask[[self._index[p] for p in person_ids if p in self._index]] = True
+        return mask
+
     def suggestions(self, mentee: Mapping[str, Any], criteria: Mapping[str, Criterion] = DEFAULT_CRITERIA,
-                    limit: int = 10, on: date | None = None) -> list[Suggestion]:
-        """As `matching.suggestions` for a mentee among these mentors: the best allowed, best score first, then by
-        id; each explained by `matching.match`."""
+                    limit: int = 10, on: date | None = None, among: np.ndarray | None = None) -> list[Suggestion]:
+        """As `matching.suggestions` for a mentee among these mentors (those of the mask `among`, if given): the
+        best allowed, best score first, then by id; each explained by `matching.match`."""
         on = on or date.today()
         scores, allowed = self.scores(mentee, criteria, on)
-        candidates = np.flatnonzero(allowed)
+        candidates = np.flatnonzero(allowed if among is None else allowed & among)
         if candidates.size > limit:  # the best `limit` scores, ties at the edge kept for the order by id
             edge = np.partition(scores[candidates], -limit)[-limit]
             candidates = candidates[scores[candidates] >= edge]

@@ -34,6 +34,7 @@ class Permission(StrEnum):
     BINOMES_READ = "binomes.read"
     BINOMES_HISTORY = "binomes.history"
     TASKS_READ = "tasks.read"
+    MATCHING_USE = "matching.use"
     ACCOUNTS_MANAGE = "accounts.manage"
     INTEGRATIONS_MANAGE = "integrations.manage"
     AUDIT_READ = "audit.read"
@@ -67,6 +68,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {permission: frozenset(roles) for pe
     Permission.BINOMES_READ: (A, C, MR, ME),
     Permission.BINOMES_HISTORY: (A, C),
     Permission.TASKS_READ: (A, C),
+    # Suggestions, pairs explained and cohort drafts cross the profiles of both sides: the programme's staff.
+    Permission.MATCHING_USE: (A, C),
     Permission.ACCOUNTS_MANAGE: (A,),
     Permission.INTEGRATIONS_MANAGE: (A,),
     Permission.AUDIT_READ: (A,),

@@ -32,6 +32,21 @@ DEFAULT_INTERVIEW_QUESTIONS: dict[str, str] = {
     "availability": "Disponibilités pour les rencontres",
 }
 
+# Matching (domain.matching): the criteria the programme crosses, each mandatory (a hard filter) or not, and its
+# weight (its share of the score).
+DEFAULT_MATCHING_CRITERIA: dict[str, dict] = {
+    "sector": {"mandatory": False, "weight": 25},
+    "function": {"mandatory": False, "weight": 10},
+    "interests": {"mandatory": False, "weight": 5},
+    "age": {"mandatory": False, "weight": 5},
+    "languages": {"mandatory": True, "weight": 15},
+    "hobbies": {"mandatory": False, "weight": 5},
+    "geography": {"mandatory": False, "weight": 15},
+    "expectations": {"mandatory": False, "weight": 5},
+    "availability": {"mandatory": False, "weight": 10},
+    "meeting_mode": {"mandatory": True, "weight": 5},
+}
+
 
 @dataclass(frozen=True)
 class Programme:
@@ -57,6 +72,8 @@ class Programme:
     journey_step_days: int = 30
     selection_criteria: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SELECTION_CRITERIA))
     interview_questions: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_INTERVIEW_QUESTIONS))
+    matching_criteria: dict[str, dict] = field(
+        default_factory=lambda: {name: dict(rule) for name, rule in DEFAULT_MATCHING_CRITERIA.items()})
 
     @property
     def proposal_response_delay(self) -> timedelta:

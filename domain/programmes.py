@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain import matching
 from domain.errors import InvalidInput, NotAllowed
 from domain.facts import Actor, Fact
 from domain.idempotency import already_recorded
@@ -82,6 +83,8 @@ def _with(programme: Programme, settings: dict[str, Any]) -> Programme:
         if low_high is not None:
             if not isinstance(value, int) or isinstance(value, bool) or not low_high[0] <= value <= low_high[1]:
                 raise InvalidInput("setting_out_of_range", field=name, min=low_high[0], max=low_high[1])
+        elif name == "matching_criteria":
+            matching.check_criteria(value, name)
         elif name == "name":
             if not isinstance(value, str) or not value.strip() or len(value) > 200:
                 raise InvalidInput("text_required", field=name, what_code="field.programme_name")

@@ -17,11 +17,14 @@ from domain.state import BinomeState
 
 # A binôme's tasks; a person's: "journey_stuck" (waiting at one step of the journey before the binôme longer than
 # the programme's `journey_step_days`); a session's: "session_attendance" (begun, its attendance not recorded).
-BINOME_TASK_KINDS = ("proposal_expired", "first_meeting_overdue", "cadence_shortfall", "monitoring_contact",
-                     "closure_meeting")
+BINOME_TASK_KINDS = ("proposal_expired", "suggestions_ready", "first_meeting_overdue", "cadence_shortfall",
+                     "monitoring_contact", "closure_meeting")
 PERSON_TASK_KINDS = frozenset({"journey_stuck"})
 SESSION_TASK_KINDS = frozenset({"session_attendance"})
 TASK_KINDS = (*BINOME_TASK_KINDS, "journey_stuck", "session_attendance")
+# A proposal that ended without a binôme leaves its mentee to be proposed again, from their next suggestions
+# (a refused pair is not suggested again): a new proposal of the mentee answers the task.
+ANSWERED_BY_PROPOSAL = {Stage.PROPOSAL_EXPIRED: "proposal_expired", Stage.PROPOSAL_REFUSED: "suggestions_ready"}
 # The steps where a person waits on the programme (the next step is the staff's to organise), per role.
 WAITING_STEPS = {role: tuple(step for step in steps if step not in SETTLED_STEPS) for role, steps in STEPS.items()}
 # A monitoring contact past its grace period is worded as urgent.
@@ -53,7 +56,7 @@ class StaffTask:
 
 
 def proposal_answered(expired: BinomeState, binomes_of_mentee: Iterable[BinomeState]) -> bool:
-    """Proposing the mentee again, once the proposal expired, answers its "proposal expired" task."""
+    """Proposing the mentee again, once the proposal expired or was refused, answers its task."""
     return any(other.binome_id != expired.binome_id and other.mentee_id == expired.mentee_id
                and other.proposed_at is not None and expired.ended_at is not None
                and other.proposed_at >= expired.ended_at
@@ -66,10 +69,12 @@ def open_tasks(state: BinomeState, binomes_of_mentee: Iterable[BinomeState] = ()
     b = state.binome_id
 
     def task(kind: str, key: object, since: datetime, overdue_since: datetime | None = None, **params: Any) -> None:
-        tasks.append(StaffTask(f"{b}/{kind}/{key}", b, kind, since, overdue_since, params))
+        # A task naming the mentee (to propose again) says who: the view keeps it in its params.
+        tasks.append(StaffTask(f"{b}/{kind}/{key}", b, kind, since, overdue_since, params,
+                               person_id=params.get("mentee_id")))
 
-    if state.stage == Stage.PROPOSAL_EXPIRED and not proposal_answered(state, binomes_of_mentee):
-        task("proposal_expired", 1, state.ended_at)
+    if state.stage in ANSWERED_BY_PROPOSAL and not proposal_answered(state, binomes_of_mentee):
+        task(ANSWERED_BY_PROPOSAL[state.stage], 1, state.ended_at, mentee_id=state.mentee_id)
     if state.stage == Stage.AWAITING_FIRST_MEETING and state.first_meeting_overdue_at is not None:
         task("first_meeting_overdue", 1, state.first_meeting_due_at, state.first_meeting_overdue_at)
     if state.exit_at is None:

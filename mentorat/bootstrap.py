@@ -17,6 +17,7 @@ from application.integrations import IntegrationService
 from application.login_guard import LoginGuard
 from application.organisations import OrganisationService
 from application.partner_webhooks import WebhookDispatcher
+from application.matching import MatchingService
 from application.sessions import SessionService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
@@ -30,6 +31,7 @@ from mentorat.local_secrets import with_local_secrets
 from mentorat.payload_codec import EncryptionCodec, data_converter, parse_keys
 from mentorat.sealing import Sealer
 from mentorat.settings import Settings
+from projections.candidates import CandidateReads
 from projections.database import ViewDatabase, postgres_views, sqlite_views
 from projections.projector import Projector
 from projections.queries import Views
@@ -108,12 +110,12 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
                                         settings.partner_webhook_private_addresses)
     webhooks = WebhookDispatcher(webhook_progress, container.views, sealer, settings.partner_webhook_timeout_seconds,
                                  settings.partner_webhook_poll_seconds, settings.partner_webhook_private_addresses)
+    binomes = BinomeCommands(workflows, container.store, container.views, container.projector, settings,
+                             programmes=programmes, workflow_options=lambda: container.workflow_options, scope=scope)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
                               settings.read_your_writes_seconds, programmes, reads, organisations),
-        binomes=BinomeCommands(workflows, container.store, container.views, container.projector, settings,
-                               programmes=programmes, workflow_options=lambda: container.workflow_options,
-                               scope=scope),
+        binomes=binomes,
         binome_queries=BinomeQueries(container.views, container.store, scope, reads, programmes),
         system=SystemStatus(container.store, container.projector, workflows),
         programmes=programmes,
@@ -127,6 +129,7 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         organisations=organisations,
         sessions=SessionService(container.store, container.views, container.projector,
                                 settings.read_your_writes_seconds, programmes, reads),
+        matching=MatchingService(CandidateReads(container.view_db), programmes, container.store, binomes, reads),
         payload_codec=EncryptionCodec(keys),
         partner_webhooks=webhooks,
         on_start=[container.projector.start, webhooks.start] if follow else [],

@@ -373,8 +373,9 @@ def _task(row, stuck: Mapping[str, StuckRule] | None = None) -> StaffTask:
                              (stuck or {})[row["programme_id"]].programme)
     if row["kind"] in SESSION_TASK_KINDS:
         return session_attendance(row["session_id"], row["subject"], from_text(row["since"]))
+    params = json.loads(row["params"])
     return StaffTask(row["task_id"], row["binome_id"], row["kind"], from_text(row["since"]),
-                     from_text(row["overdue_since"]), json.loads(row["params"]))
+                     from_text(row["overdue_since"]), params, person_id=params.get("mentee_id"))
 
 
 def _person(row) -> dict:

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from domain import catalogue
-from domain.stages import Stage
 from domain.state import BinomeState, evolve
-from domain.tasks import open_tasks
+from domain.tasks import ANSWERED_BY_PROPOSAL, open_tasks
 from eventstore import RecordedFact
 from projections import stored_states
 from projections.database import upsert
@@ -77,7 +76,7 @@ class StaffTasksBatch(Batch):
 
     def flush(self) -> None:
         states = [self._states[binome_id] for binome_id in self._unwritten]
-        expired = {s.mentee_id for s in states if s.stage == Stage.PROPOSAL_EXPIRED and s.mentee_id is not None}
+        expired = {s.mentee_id for s in states if s.stage in ANSWERED_BY_PROPOSAL and s.mentee_id is not None}
         binomes_of = self._binomes_of(self._answering | expired)
         for mentee_id in self._answering:
             self._unwritten.update(binomes_of[mentee_id])
@@ -102,7 +101,7 @@ class StaffTasksBatch(Batch):
             self._conn.execute(insert(staff_tasks), tasks)
 
     def _others_of_mentee(self, state: BinomeState, binomes_of: dict[str, set[str]]) -> list[BinomeState]:
-        if state.stage != Stage.PROPOSAL_EXPIRED or state.mentee_id is None:
+        if state.stage not in ANSWERED_BY_PROPOSAL or state.mentee_id is None:
             return []
         return [self._states[b] for b in binomes_of[state.mentee_id] if b != state.binome_id]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import i18n
-from domain import organisations, partner_feed, persons, sessions, sponsorship
+from domain import matching, organisations, partner_feed, persons, sessions, sponsorship
 from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES
 from domain.tasks import OVERDUE_WORDING, TASK_KINDS
@@ -24,14 +24,15 @@ from domain.tasks import OVERDUE_WORDING, TASK_KINDS
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DIRS = ("domain", "application", "api", "workflows", "worker", "projections", "eventstore", "mentorat")
 FAMILIES = ("stage.", "moment.", "party.", "field.", "task.", "invalid.", "http.", "step.", "journey.", "kind.",
-            "activity.", "report.", "feed.", "session.")
+            "activity.", "report.", "feed.", "session.", "criterion.", "match.")
 # A string of a family is a code when it looks like one ("http.request" is ASGI's, not ours).
-FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey|kind|activity|report|feed|session)"
-                         r"\.[a-z0-9_]+"
+FAMILY_CODE = re.compile(r"(stage|moment|party|field|task|invalid|step|journey|kind|activity|report|feed|session"
+                         r"|criterion)\.[a-z0-9_]+"
+                         r"|match\.[a-z0-9_]+(\.[a-z0-9_]+)?"
                          r"|http\.([0-9]{3}|error)")
 # Names rendered inside other messages: they take no params of their own.
 NAME_FAMILIES = ("stage.", "moment.", "party.", "field.", "step.", "journey.", "kind.", "activity.", "report.", "feed.",
-                 "session.")
+                 "session.", "criterion.")
 
 # The pydantic error types the API renders as `invalid.<type>` (the common ones, and the input checks' own).
 INVALID_TYPES = (
@@ -58,6 +59,9 @@ EXPANSIONS: dict[str, tuple] = {
     "activity.{}": sponsorship.ACTIVITIES,
     "feed.{}": partner_feed.KINDS,
     "session.{}": tuple(sessions.KINDS),
+    "criterion.{}": tuple(matching.CRITERIA),
+    "match.{}": tuple(matching.CRITERIA),
+    "match.{}.no": tuple(matching.CRITERIA),
     "journey.{}": ("information_session", "preparation_interview", "training", "presentation", "selection_interview",
                    "selection_decision"),
     "invalid.{}": INVALID_TYPES,

@@ -15,6 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 from api import fields
 from api import access_schemas as a
 from api import journey_schemas as j
+from api import matching_schemas as ms
 from api import organisation_schemas as o
 from api import session_schemas as ss
 from api import schemas as s
@@ -153,7 +154,7 @@ async def test_the_edges_own_answers_are_error_bodies_as_documented(app, documen
     assert answers["method"].headers["Allow"] == "GET, PATCH"
 
 
-SCHEMA_MODULES = (s, a, j, o, ss)
+SCHEMA_MODULES = (s, a, j, o, ss, ms)
 
 
 # --- request bodies --------------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def test_every_command_body_has_examples_that_the_schema_and_the_model_accept(do
             assert validator(document, ref).is_valid(given_example), (path, given_example)
             model.model_validate(given_example)
         bodies += 1
-    assert bodies == 44
+    assert bodies == 49
 
 
 def test_the_default_programmes_checklist_and_question_keys_are_in_the_schema(document):

@@ -57,8 +57,9 @@ async def world(api):
     secret = await api.integration("agenda-b", programmes=("other",))
     integration = await api.get("/integrations/agenda-b")
     session = (await api.ok("/sessions", SESSION_IN_OTHER))["session_id"]
+    draft = (await api.ok("/matching/drafts", {"programme_id": "other"}))["draft_id"]
     return {**ids, "account": account, "secret": secret, "secret_id": integration["secret_ids"][0],
-            "session": session}
+            "session": session, "draft": draft}
 
 
 def headers_for(api, role: str, world: dict) -> dict[str, str]:
@@ -78,7 +79,8 @@ def concrete(path: str, world: dict) -> str:
     other = world["b"]
     values = {"binome_id": other["binome"], "programme_id": "other", "organisation_id": "company-b", "account_id": world["account"],
               "integration_id": "agenda-b", "secret_id": world["secret_id"], "action_id": "A1",
-              "session_id": world["session"],
+              "session_id": world["session"], "draft_id": world["draft"], "mentor_id": other["mentor"],
+              "mentee_id": other["mentee"],
               "person_id": other["mentee"] if path.startswith("/mentees") else other["mentor"]}
     for name, value in values.items():
         path = path.replace("{" + name + "}", value)
@@ -98,6 +100,8 @@ def body_for(document: dict, method: str, path: str, operation: dict, world: dic
         ("post", "/sessions/{session_id}/registrations"): {"person_id": world["b"]["mentor"]},
         ("post", "/sessions/{session_id}/cancellations"): {"person_id": world["b"]["mentor"]},
         ("post", "/sessions/{session_id}/attendance"): {"attended": [world["b"]["mentor"]]},
+        ("post", "/matching/proposals"): {"mentor_id": world["b"]["mentor"], "mentee_id": world["b"]["mentee"]},
+        ("post", "/matching/drafts"): {"programme_id": "other"},
     }
     if (method, path) in special:
         return special[(method, path)]
