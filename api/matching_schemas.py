@@ -112,8 +112,8 @@ class RemovalIn(Input):
 class SwapIn(Input):
     model_config = examples({"mentee_ids": [EXAMPLE_MENTEE, "0b9e8f7a-3c2d-4e1f-8a6b-5d4c3b2a1f0e"]})
 
-    mentee_ids: Annotated[list[Id], Field(min_length=2, max_length=2,
-                                          description="Deux mentees du brouillon : chacun reçoit le mentor de l'autre.")]
+    mentee_ids: Annotated[list[Id], Field(
+        min_length=2, max_length=2, description="Deux mentees du brouillon : chacun reçoit le mentor de l'autre.")]
 
 
 class DraftProposalsIn(Input):

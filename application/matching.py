@@ -24,7 +24,7 @@ from application.data_reads import PersonalDataReads
 from application.errors import Saturated
 from application.idempotency import fingerprint
 from application.programmes import ProgrammeService
-from domain import cohort, cohort_drafts, matching
+from domain import cohort, cohort_drafts, geography, matching
 from domain.candidates import Candidates
 from domain.catalogue import MATCHING
 from domain.cohort_drafts import DraftState
@@ -93,6 +93,10 @@ class MatchingService:
         self._data_reads = data_reads
         self._pools: dict[str, tuple[tuple[int, int], MentorPool]] = {}
         self._pool_lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Loads the geography in the background, so that the first suggestions do not wait for it."""
+        threading.Thread(target=geography.load, name="matching-warm-up", daemon=True).start()
 
     # --- suggestions and pairs -------------------------------------------------------------------------
 
@@ -284,13 +288,13 @@ class MatchingService:
         columns = pool.columns(mentors)
         scores = np.zeros((len(mentees), len(mentors)), np.int64)
         allowed = np.zeros((len(mentees), len(mentors)), bool)
-        position = {mentor: j for j, mentor in enumerate(mentors)}
         for i, mentee_id in enumerate(mentees):
             row_scores, row_allowed = pool.scores(candidates.mentees[mentee_id].profile, criteria, on)
             scores[i], allowed[i] = row_scores[columns], row_allowed[columns]
-            for mentor_id in candidates.excluded_with(mentee_id, "mentee"):
-                if mentor_id in position:
-                    allowed[i, position[mentor_id]] = False
+        row, column = {m: i for i, m in enumerate(mentees)}, {m: j for j, m in enumerate(mentors)}
+        for mentor_id, mentee_id in candidates.past_pairs:
+            if mentee_id in row and mentor_id in column:
+                allowed[row[mentee_id], column[mentor_id]] = False
         return scores, allowed
 
     def _change_draft(self, draft_id: str, principal: Principal, decide) -> DraftView:

@@ -49,12 +49,6 @@ class Candidates:
         mentor = self.mentors[mentor_id]
         return max(0, mentor.capacity - len(mentor.open_binomes))
 
-    def excluded_with(self, person_id: str, role: str) -> set[str]:
-        """The other side's ids this person was paired with before (never suggested again)."""
-        if role == "mentee":
-            return {mentor for mentor, mentee in self.past_pairs if mentee == person_id}
-        return {mentee for mentor, mentee in self.past_pairs if mentor == person_id}
-
     def why_not(self, mentor_id: str, mentee_id: str, criteria: Mapping[str, Criterion],
                 pair: Match | None = None) -> list[NotAllowed]:
         """Every reason this pair cannot be suggested now (none: it may), each as the refusal proposing it would

@@ -12,6 +12,7 @@ import math
 import belgica
 
 EARTH_RADIUS_KM = 6371.0
+BRUSSELS = "21004"
 
 
 def distance_km(first: str, second: str) -> float | None:
@@ -25,6 +26,11 @@ def distance_km(first: str, second: str) -> float | None:
     dlat, dlon = math.radians(lat2 - lat1), math.radians(lon2 - lon1)
     h = math.sin(dlat / 2) ** 2 + math.cos(math.radians(lat1)) * math.cos(math.radians(lat2)) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def load() -> None:
+    """Reads the boundaries now (a couple of seconds, once per process) rather than at the first pair judged."""
+    location(BRUSSELS)
 
 
 @functools.cache

@@ -112,6 +112,7 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
                                  settings.partner_webhook_poll_seconds, settings.partner_webhook_private_addresses)
     binomes = BinomeCommands(workflows, container.store, container.views, container.projector, settings,
                              programmes=programmes, workflow_options=lambda: container.workflow_options, scope=scope)
+    matching = MatchingService(CandidateReads(container.view_db), programmes, container.store, binomes, reads)
     return Services(
         persons=PersonService(container.store, container.views, container.projector,
                               settings.read_your_writes_seconds, programmes, reads, organisations),
@@ -129,10 +130,10 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         organisations=organisations,
         sessions=SessionService(container.store, container.views, container.projector,
                                 settings.read_your_writes_seconds, programmes, reads),
-        matching=MatchingService(CandidateReads(container.view_db), programmes, container.store, binomes, reads),
+        matching=matching,
         payload_codec=EncryptionCodec(keys),
         partner_webhooks=webhooks,
-        on_start=[container.projector.start, webhooks.start] if follow else [],
+        on_start=[container.projector.start, webhooks.start, matching.warm_up] if follow else [],
         on_stop=[webhooks.stop, container.projector.stop] if follow else [],
     )
 

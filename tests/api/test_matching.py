@@ -70,6 +70,13 @@ async def test_suggestions_for_a_mentee_are_explained_ranked_and_within_the_rule
     busy = await api.http.get(f"/mentors/{full}/suggestions")
     assert (busy.status_code, busy.json()["code"]) == (409, "mentor_at_capacity")
 
+    # A profile changed is matched as it now stands (the mentors' pool is rebuilt).
+    better = {**NEAR_SAME_SECTOR, "function": "Gestionnaire de stock"}
+    moved = await api.http.patch(f"/mentors/{far}/profile", json=better)
+    assert moved.status_code == 200
+    now = (await api.get(f"/mentees/{mentee}/suggestions"))["items"]
+    assert now[0]["person_id"] == far and now[0]["score"] > found["items"][0]["score"]
+
 
 async def test_a_proposal_from_a_suggestion_records_its_decision_and_a_refused_pair_is_not_suggested_again(api):
     mentee = await person(api, "mentee", "Bilal", MENTEE_PROFILE)

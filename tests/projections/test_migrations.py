@@ -155,8 +155,8 @@ def _answers(views) -> dict:
 PERSON_FIELDS_SINCE = {"programme_id", "capacity", "organisation_id", "step", "step_since", "background", "adviser",
                        "paused_until", "profile", "version"}
 
-# A programme's settings added since: the journeys before the binôme.
-PROGRAMME_FIELDS_SINCE = {"journey_step_days", "selection_criteria", "interview_questions"}
+# A programme's settings added since: the journeys before the binôme, matching.
+PROGRAMME_FIELDS_SINCE = {"journey_step_days", "selection_criteria", "interview_questions", "matching_criteria"}
 
 
 def _as_first_version(answers):
