@@ -76,6 +76,19 @@ class DraftView:
 
 
 @dataclass(frozen=True)
+class _Mentors:
+    """A programme's mentors at one moment, with what says whether they are still current."""
+
+    profiles: tuple[int, int]
+    binomes: tuple[int, int]
+    pool: MentorPool
+    # The ready mentors, and those of them who may be proposed now (until the next pause runs out).
+    people: dict[str, PersonState]
+    free: frozenset[str]
+    until: datetime | None
+
+
+@dataclass(frozen=True)
 class ProposalResult:
     mentee_id: str
     mentor_id: str
@@ -91,7 +104,7 @@ class MatchingService:
         self._store = store
         self._binomes = binomes
         self._data_reads = data_reads
-        self._pools: dict[str, tuple[tuple[int, int], MentorPool]] = {}
+        self._pools: dict[str, _Mentors] = {}
         self._pool_lock = threading.Lock()
 
     def warm_up(self) -> None:
@@ -128,13 +141,12 @@ class MatchingService:
         now = datetime.now(timezone.utc)
         _raise(unavailable(mentee, now))
         criteria = self._criteria(mentee.programme_id)
-        pool = self._pool(mentee.programme_id)
-        mentors = self._reads.persons(mentee.programme_id, "mentor", step=PROPOSABLE_STEP["mentor"], profiles=False)
-        free = {m for m, person in mentors.items() if unavailable(person, now) is None}
+        mentors = self._mentors(mentee.programme_id, now)
         before = {mentor for mentor, _ in self._reads.past_pairs(mentee.programme_id, mentee_id=mentee_id)}
-        found = pool.suggestions(mentee.profile, criteria, limit, now.date(), pool.among(free - before))
-        return Suggestions(mentee, criteria, [(mentors[s.person_id], s.match) for s in found], len(free),
-                           len(free & before))
+        found = mentors.pool.suggestions(mentee.profile, criteria, limit, now.date(),
+                                         mentors.pool.among(mentors.free - before))
+        return Suggestions(mentee, criteria, [(mentors.people[s.person_id], s.match) for s in found],
+                           len(mentors.free), len(mentors.free & before))
 
     def _suggest_mentees(self, mentor_id: str, principal: Principal, limit: int) -> Suggestions:
         mentor = self._person(mentor_id, "mentor", principal)
@@ -371,15 +383,26 @@ class MatchingService:
         return Candidates(programme_id, mentors, mentees, past, datetime.now(timezone.utc))
 
     def _pool(self, programme_id: str) -> MentorPool:
-        """The programme's mentors as a pool, rebuilt when one of them changed since it was built."""
-        signature = self._reads.signature(programme_id, "mentor")
+        return self._mentors(programme_id, datetime.now(timezone.utc)).pool
+
+    def _mentors(self, programme_id: str, now: datetime) -> "_Mentors":
+        """The programme's mentors as matching reads them, kept between calls: their profiles as a pool, rebuilt
+        when one of them changed; who may be proposed now, read again when a binôme opened or ended, or a pause
+        ran out."""
+        profiles, binomes = self._reads.signature(programme_id, "mentor"), self._reads.open_signature(programme_id)
         with self._pool_lock:
             cached = self._pools.get(programme_id)
-            if cached is not None and cached[0] == signature:
-                return cached[1]
-            pool = MentorPool(self._reads.profiles(programme_id, "mentor"))
-            self._pools[programme_id] = (signature, pool)
-            return pool
+            if cached is None or cached.profiles != profiles:
+                pool = MentorPool(self._reads.profiles(programme_id, "mentor"))
+            elif cached.binomes != binomes or (cached.until is not None and now >= cached.until):
+                pool = cached.pool
+            else:
+                return cached
+            people = self._reads.persons(programme_id, "mentor", step=PROPOSABLE_STEP["mentor"], profiles=False)
+            free = frozenset(m for m, person in people.items() if unavailable(person, now) is None)
+            pauses = [p.paused_until for p in people.values() if p.paused_until is not None and p.paused_until > now]
+            self._pools[programme_id] = _Mentors(profiles, binomes, pool, people, free, min(pauses, default=None))
+            return self._pools[programme_id]
 
     def _exists(self, binome_id: UUID) -> bool:
         return bool(self._store.read(binome_id, upto=1))

@@ -4,7 +4,7 @@ step, pause, capacity, open binômes), their matching profiles, and the pairs al
 import json
 from collections.abc import Collection
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from domain.persons import PersonState
 from domain.stages import TERMINAL_STAGES
@@ -29,6 +29,15 @@ class CandidateReads:
         with self._db.read() as conn:
             count, total = conn.execute(query).one()
         return int(count), int(total)
+
+    def open_signature(self, programme_id: str) -> tuple[int, int]:
+        """The programme's binômes, and how many are open: a binôme proposed raises the first, one ended lowers the
+        second, so the pair changes whenever a place is taken or freed."""
+        query = select(func.count(), func.coalesce(func.sum(case((binomes.c.stage.not_in(_TERMINAL), 1), else_=0)), 0)
+                       ).where(binomes.c.programme_id == programme_id)
+        with self._db.read() as conn:
+            count, still_open = conn.execute(query).one()
+        return int(count), int(still_open)
 
     def person(self, person_id: str) -> PersonState | None:
         """One person, with their open binômes (None: not known)."""
