@@ -62,6 +62,8 @@ class PairView:
     match: Match
     # Every reason the pair is not suggested (or not in the draft); none: it may be proposed.
     reasons: list[NotAllowed]
+    # The criteria it was judged on (the programme's now, or the draft's).
+    criteria: dict[str, Criterion]
     # Whether the draft asked about holds the pair (None: no draft asked about).
     in_draft: bool | None = None
 
@@ -181,7 +183,7 @@ class MatchingService:
             in_draft = draft.pairs.get(mentee_id, ("", 0))[0] == mentor_id
             if not in_draft and not reasons:
                 reasons = cohort_drafts.absent_because(draft, mentor_id, mentee_id, pair.score)
-        return PairView(mentor, mentee, pair, reasons, in_draft)
+        return PairView(mentor, mentee, pair, reasons, dict(criteria), in_draft)
 
     # --- cohort drafts ---------------------------------------------------------------------------------
 
@@ -192,16 +194,23 @@ class MatchingService:
         draft_id = str(uuid.uuid5(DRAFT_NAMESPACE, key) if key else uuid.uuid4())
         command_id = key or draft_id
         print_ = fingerprint("MakeCohortDraft", {"programme_id": programme_id})
-        return await asyncio.to_thread(self._make_draft, draft_id, programme_id, principal, command_id, print_)
+        return await self._shown(principal, await asyncio.to_thread(
+            self._make_draft, draft_id, programme_id, principal, command_id, print_))
 
     async def draft(self, draft_id: str, principal: Principal) -> DraftView:
-        return await asyncio.to_thread(self._draft_view, self._draft_state(draft_id, principal))
+        return await self._shown(principal, await asyncio.to_thread(
+            lambda: self._draft_view(self._draft_state(draft_id, principal))))
+
+    async def _shown(self, principal: Principal, view: DraftView) -> DraftView:
+        """A draft as answered: it names its mentees and mentors, so reading it is logged."""
+        await self._data_reads.record(principal, sorted(view.names), "matching.draft")
+        return view
 
     async def remove_pair(self, draft_id: str, mentee_id: str, principal: Principal, key: str | None) -> DraftView:
         print_ = fingerprint("RemoveDraftPair", {"draft_id": draft_id, "mentee_id": mentee_id})
-        return await asyncio.to_thread(self._change_draft, draft_id, principal, lambda state, proposed, now: (
-            cohort_drafts.remove(state, mentee_id, proposed, principal.actor, now, key or str(uuid.uuid4()),
-                                 print_)))
+        return await self._shown(principal, await asyncio.to_thread(
+            self._change_draft, draft_id, principal, lambda state, proposed, now: cohort_drafts.remove(
+                state, mentee_id, proposed, principal.actor, now, key or str(uuid.uuid4()), print_)))
 
     async def swap_pairs(self, draft_id: str, mentee_ids: list[str], principal: Principal,
                          key: str | None) -> DraftView:
@@ -213,7 +222,7 @@ class MatchingService:
             return cohort_drafts.swap(state, first, second, judged, proposed, principal.actor, now,
                                       key or str(uuid.uuid4()), print_)
 
-        return await asyncio.to_thread(self._change_draft, draft_id, principal, decide)
+        return await self._shown(principal, await asyncio.to_thread(self._change_draft, draft_id, principal, decide))
 
     async def propose_draft(self, draft_id: str, mentee_ids: list[str] | None,
                             principal: Principal) -> tuple[list[ProposalResult], int]:
@@ -245,7 +254,7 @@ class MatchingService:
         view = await asyncio.to_thread(self._pair, mentor_id, mentee_id, principal, None)
         if view.reasons:
             raise view.reasons[0]
-        decision = matching.decision(view.match, self._criteria(view.mentee.programme_id), "suggestion")
+        decision = matching.decision(view.match, view.criteria, "suggestion")
         return await self._binomes.propose(payload, principal, key, matching=decision)
 
     async def _propose_from_draft(self, state: DraftState, mentee_id: str, mentor_id: str, score: int,

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from tests.api.test_scoped_reads import until
+
 BRUSSELS, IXELLES, LIEGE, OSTEND = "21004", "21009", "62063", "35013"
 MENTEE_PROFILE = {"sectors": ["H"], "function": "Gestionnaire de stock", "language_levels": {"fr": "native"},
                   "meeting_mode": "in_person", "municipality": BRUSSELS, "availability": ["mon_am", "wed_pm"],
@@ -200,5 +202,13 @@ async def test_staff_of_another_programme_and_other_roles_see_no_suggestion(api)
         assert (await api.http.get(path, headers=api.as_("mentee", mentee))).status_code == 403
     own = await api.http.get(f"/mentees/{mentee}/suggestions", headers=coordinator)
     assert [item["person_id"] for item in own.json()["items"]] == [mentor]  # never Zoé, of the other programme
+    assert (await api.http.get(f"/matching/drafts/{draft}", headers=coordinator)).status_code == 200
+
+    # Suggestions and drafts name people: reading them is logged, for both sides.
+    logged = await until(lambda: api.get("/audit/personal-data-reads", reader="staff:c-default"),
+                         lambda page: page["total"] == 4)
+    assert sorted((row["person_id"], row["what"]) for row in logged["items"]) == sorted([
+        (mentee, "matching.suggestions"), (mentor, "matching.suggestions"), (mentee, "matching.draft"),
+        (mentor, "matching.draft")])
     foreign = await api.http.post("/matching/drafts", json={"programme_id": "default"}, headers=stranger)
     assert foreign.status_code == 404
