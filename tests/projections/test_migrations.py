@@ -25,7 +25,7 @@ FIXTURE = v1.HERE
 V1_TABLES = ("view_tracking", "binomes", "staff_tasks", "persons")
 # Migrations start from nothing, or from the first version's tables.
 pytestmark = pytest.mark.blank_database
-LATEST = "0010"
+LATEST = "0011"
 
 
 def _v1_ddl() -> list[str]:
