@@ -13,7 +13,6 @@ import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any
 from uuid import UUID
 
 import numpy as np
@@ -420,19 +419,3 @@ class MatchingService:
 def _raise(refusal: NotAllowed | None) -> None:
     if refusal is not None:
         raise refusal
-
-
-def answer_of(view: DraftView) -> dict[str, Any]:
-    """The draft as the edge presents it (names for the reader; scores; proposed pairs with their binômes)."""
-    state = view.state
-    pairs = []
-    for mentee_id, (mentor_id, score) in sorted(state.pairs.items(), key=lambda item: (-item[1][1], item[0])):
-        binome_id, stage = view.proposed.get(mentee_id, (None, None))
-        pairs.append({"mentee_id": mentee_id, "mentee_name": view.names.get(mentee_id),
-                      "mentor_id": mentor_id, "mentor_name": view.names.get(mentor_id), "score": score,
-                      "binome_id": binome_id, "stage": stage})
-    return {"draft_id": state.draft_id, "programme_id": state.programme_id, "made_at": state.made_at,
-            "made_by": str(state.made_by) if state.made_by else None, "criteria": state.criteria, "pairs": pairs,
-            "unmatched": [{"mentee_id": m, "mentee_name": view.names.get(m)} for m in state.unmatched],
-            "total_score": cohort_drafts.total_score(state), "removed": len(state.removed),
-            "proposed": len(view.proposed)}

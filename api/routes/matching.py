@@ -12,7 +12,8 @@ from api.deps import IdempotencyKeyDep, LanguageDep, MatchingDep
 from api.fields import PLAIN
 from api.presenters import fact_out
 from api.principal import allowed
-from application.matching import DraftView, answer_of
+from application.matching import DraftView
+from domain import cohort_drafts
 from domain.errors import DomainError
 from domain.matching import Match
 from domain.permissions import Permission
@@ -95,9 +96,21 @@ async def propose(body: ms.MatchProposalIn, service: MatchingDep, principal: Pro
 
 
 def _draft_out(view: DraftView, response: Response) -> ms.DraftOut:
+    """The draft for the reader: its pairs best first, with names; the proposed ones with their binômes."""
     if view.repeated:
         response.headers["Idempotent-Replayed"] = "true"
-    return ms.DraftOut(**answer_of(view))
+    state = view.state
+    pairs = []
+    for mentee_id, (mentor_id, score) in sorted(state.pairs.items(), key=lambda item: (-item[1][1], item[0])):
+        binome_id, stage = view.proposed.get(mentee_id, (None, None))
+        pairs.append(ms.DraftPairOut(mentee_id=mentee_id, mentee_name=view.names.get(mentee_id), mentor_id=mentor_id,
+                                     mentor_name=view.names.get(mentor_id), score=score, binome_id=binome_id,
+                                     stage=stage))
+    return ms.DraftOut(draft_id=state.draft_id, programme_id=state.programme_id, made_at=state.made_at,
+                       made_by=str(state.made_by) if state.made_by else None, criteria=state.criteria, pairs=pairs,
+                       unmatched=[ms.UnmatchedOut(mentee_id=m, mentee_name=view.names.get(m)) for m in state.unmatched],
+                       total_score=cohort_drafts.total_score(state), removed=len(state.removed),
+                       proposed=len(view.proposed))
 
 
 @router.post("/matching/drafts", status_code=201, response_model=ms.DraftOut,
