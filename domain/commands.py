@@ -22,7 +22,7 @@ class ProposeMentee:
     mentor_id: str
     mentee_id: str
     note: str = ""
-    # The matching decision behind the proposal (domain.matching_decisions), when matching made it; the service
+    # The matching decision behind the proposal (domain.matching.decision), when matching made it; the service
     # composes it, never the one who asks.
     matching: dict[str, Any] | None = None
 
