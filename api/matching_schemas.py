@@ -6,7 +6,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field
 
 from api.fields import text
-from api.schemas import Id, Input, ProgrammeId, examples, optional
+from api.schemas import Id, Input, ProgrammeId, examples
 from application.matching import PROPOSALS_PER_CALL
 
 EXAMPLE_MENTOR, EXAMPLE_MENTEE = "1b4e28ba-2fa1-4d3b-883f-0016d3cca427", "6ecd8c99-4036-403d-bf84-cf8400f67836"
@@ -117,11 +117,11 @@ class SwapIn(Input):
 
 
 class DraftProposalsIn(Input):
-    model_config = examples({}, {"mentee_ids": [EXAMPLE_MENTEE]})
+    model_config = examples({"mentee_ids": [EXAMPLE_MENTEE]})
 
-    mentee_ids: Annotated[list[Id], Field(min_length=1, max_length=PROPOSALS_PER_CALL)] = optional(
-        description=f"Les paires à proposer, par mentee ; sans elles, les {PROPOSALS_PER_CALL} suivantes pas encore "
-                    "proposées.")
+    mentee_ids: Annotated[list[Id], Field(min_length=1, max_length=PROPOSALS_PER_CALL, description=(
+        f"Les paires à proposer, par mentee (au plus {PROPOSALS_PER_CALL} par appel) ; une paire déjà proposée "
+        "renvoie son binôme, rien de plus."))]
 
 
 class DraftProposalOut(BaseModel):

@@ -43,6 +43,16 @@ RACES = 20
 PROPOSALS_PER_CALL = 25
 
 
+def draft_binome_id(draft_id: str, mentee_id: str, mentor_id: str) -> UUID:
+    """The binôme a draft's pair becomes: proposing it again names the same one. Its key holds "·", which no
+    client's Idempotency-Key (visible ASCII) can: no request can take this id for another pair."""
+    return new_binome_id(_draft_key(draft_id, mentee_id, mentor_id))
+
+
+def _draft_key(draft_id: str, mentee_id: str, mentor_id: str) -> str:
+    return f"draft·{draft_id}·{mentee_id}·{mentor_id}"
+
+
 @dataclass(frozen=True)
 class Suggestions:
     person: PersonState
@@ -208,7 +218,7 @@ class MatchingService:
     async def remove_pair(self, draft_id: str, mentee_id: str, principal: Principal, key: str | None) -> DraftView:
         print_ = fingerprint("RemoveDraftPair", {"draft_id": draft_id, "mentee_id": mentee_id})
         return await self._shown(principal, await asyncio.to_thread(
-            self._change_draft, draft_id, principal, lambda state, proposed, now: cohort_drafts.remove(
+            self._change_draft, draft_id, principal, [mentee_id], lambda state, proposed, now: cohort_drafts.remove(
                 state, mentee_id, proposed, principal.actor, now, key or str(uuid.uuid4()), print_)))
 
     async def swap_pairs(self, draft_id: str, mentee_ids: list[str], principal: Principal,
@@ -221,24 +231,20 @@ class MatchingService:
             return cohort_drafts.swap(state, first, second, judged, proposed, principal.actor, now,
                                       key or str(uuid.uuid4()), print_)
 
-        return await self._shown(principal, await asyncio.to_thread(self._change_draft, draft_id, principal, decide))
+        return await self._shown(principal, await asyncio.to_thread(
+            self._change_draft, draft_id, principal, mentee_ids, decide))
 
-    async def propose_draft(self, draft_id: str, mentee_ids: list[str] | None,
+    async def propose_draft(self, draft_id: str, mentee_ids: list[str],
                             principal: Principal) -> tuple[list[ProposalResult], int]:
-        """Proposes the draft's pairs (those of `mentee_ids`, else the next not yet proposed), at most
-        PROPOSALS_PER_CALL at a time; each is the binôme's own proposal with its matching decision. Returns each
-        pair's outcome and how many pairs are left to propose."""
+        """Proposes the draft's pairs of `mentee_ids` (at most PROPOSALS_PER_CALL: the client names them, so a
+        resend proposes the same ones, nothing more); each is the binôme's own proposal with its matching decision.
+        Returns each pair's outcome and how many pairs are left to propose."""
         state = await asyncio.to_thread(self._draft_state, draft_id, principal)
-        proposed = await asyncio.to_thread(self._proposed, state)
-        if mentee_ids is None:
-            wanted = [m for m in sorted(state.pairs) if m not in proposed][:PROPOSALS_PER_CALL]
-        else:
-            unknown = [index for index, m in enumerate(mentee_ids) if m not in state.pairs]
-            if unknown:
-                raise NotAllowed("draft_pair_not_found", field=f"mentee_ids.{unknown[0]}")
-            wanted = list(dict.fromkeys(mentee_ids))
+        unknown = [index for index, m in enumerate(mentee_ids) if m not in state.pairs]
+        if unknown:
+            raise NotAllowed("draft_pair_not_found", field=f"mentee_ids.{unknown[0]}")
         results = []
-        for mentee_id in wanted:
+        for mentee_id in dict.fromkeys(mentee_ids):
             mentor_id, score = state.pairs[mentee_id]
             results.append(await self._propose_from_draft(state, mentee_id, mentor_id, score, principal))
         proposed = await asyncio.to_thread(self._proposed, state)
@@ -258,15 +264,16 @@ class MatchingService:
 
     async def _propose_from_draft(self, state: DraftState, mentee_id: str, mentor_id: str, score: int,
                                   principal: Principal) -> ProposalResult:
-        key = f"draft/{state.draft_id}/{mentee_id}"
+        key = _draft_key(state.draft_id, mentee_id, mentor_id)
         binome_id = str(new_binome_id(key))
         payload = {"mentor_id": mentor_id, "mentee_id": mentee_id, "note": ""}
         try:
             if not await asyncio.to_thread(self._exists, UUID(binome_id)):
-                view = await asyncio.to_thread(self._pair, mentor_id, mentee_id, principal, None)
+                # Judged on the draft's criteria: the decision records what was judged.
+                view = await asyncio.to_thread(self._pair, mentor_id, mentee_id, principal, state.draft_id)
                 if view.reasons:
                     raise view.reasons[0]
-                decision = matching.decision(view.match, state.matching_criteria(), "draft", state.draft_id, score)
+                decision = matching.decision(view.match, view.criteria, "draft", state.draft_id, score)
                 await self._binomes.propose(payload, principal, key, matching=decision)
         except DomainError as refused:
             return ProposalResult(mentee_id, mentor_id, None, refused)
@@ -317,10 +324,14 @@ class MatchingService:
                 allowed[row[mentee_id], column[mentor_id]] = False
         return scores, allowed
 
-    def _change_draft(self, draft_id: str, principal: Principal, decide) -> DraftView:
+    def _change_draft(self, draft_id: str, principal: Principal, mentee_ids: list[str], decide) -> DraftView:
+        """Records a change of the pairs of `mentee_ids`; whether one is proposed is asked of the store, not of
+        the views (which may not show a binôme just proposed)."""
         for _ in range(RACES):
             state = self._draft_state(draft_id, principal)
-            facts = decide(state, set(self._proposed(state)), datetime.now(timezone.utc))
+            proposed = {m for m in mentee_ids if m in state.pairs
+                        and self._exists(draft_binome_id(draft_id, m, state.pairs[m][0]))}
+            facts = decide(state, proposed, datetime.now(timezone.utc))
             if not facts:
                 return self._draft_view(state, repeated=True)
             try:
@@ -358,7 +369,8 @@ class MatchingService:
 
     def _proposed(self, state: DraftState) -> dict[str, tuple[str, str]]:
         """The draft's pairs proposed so far: their binômes' ids derive from the draft and the mentee."""
-        ids = {str(new_binome_id(f"draft/{state.draft_id}/{mentee}")): mentee for mentee in state.pairs}
+        ids = {str(draft_binome_id(state.draft_id, mentee, mentor)): mentee
+               for mentee, (mentor, _) in state.pairs.items()}
         return {ids[binome_id]: (binome_id, stage) for binome_id, stage in self._reads.existing(ids).items()}
 
     def _draft_state(self, draft_id: str, principal: Principal) -> DraftState:
