@@ -24,7 +24,7 @@ from application.errors import Saturated
 from application.idempotency import fingerprint
 from application.programmes import ProgrammeService
 from domain import cohort, cohort_drafts, geography, matching
-from domain.candidates import Candidates
+from domain.candidates import Candidates, partners_before
 from domain.catalogue import MATCHING
 from domain.cohort_drafts import DraftState
 from domain.engagements import unavailable
@@ -56,7 +56,6 @@ def _draft_key(draft_id: str, mentee_id: str, mentor_id: str) -> str:
 @dataclass(frozen=True)
 class Suggestions:
     person: PersonState
-    criteria: dict[str, Criterion]
     # The other side's persons, each with their match, best first.
     items: list[tuple[PersonState, Match]]
     # How many of the other side may be proposed now, and how many of them this person was paired with before.
@@ -150,27 +149,31 @@ class MatchingService:
     def _suggest_mentors(self, mentee_id: str, principal: Principal, limit: int) -> Suggestions:
         mentee = self._person(mentee_id, "mentee", principal)
         now = datetime.now(timezone.utc)
-        _raise(unavailable(mentee, now))
+        if (refusal := unavailable(mentee, now)) is not None:
+            raise refusal
         criteria = self._criteria(mentee.programme_id)
         mentors = self._mentors(mentee.programme_id, now)
-        before = {mentor for mentor, _ in self._reads.past_pairs(mentee.programme_id, mentee_id=mentee_id)}
+        before = partners_before(self._reads.past_pairs(mentee.programme_id, mentee_id=mentee_id), mentee_id,
+                                 "mentee")
         found = mentors.pool.suggestions(mentee.profile, criteria, limit, now.date(),
                                          mentors.pool.among(mentors.free - before))
-        return Suggestions(mentee, criteria, [(mentors.people[s.person_id], s.match) for s in found],
+        return Suggestions(mentee, [(mentors.people[s.person_id], s.match) for s in found],
                            len(mentors.free), len(mentors.free & before))
 
     def _suggest_mentees(self, mentor_id: str, principal: Principal, limit: int) -> Suggestions:
         mentor = self._person(mentor_id, "mentor", principal)
         now = datetime.now(timezone.utc)
-        _raise(unavailable(mentor, now))
+        if (refusal := unavailable(mentor, now)) is not None:
+            raise refusal
         criteria = self._criteria(mentor.programme_id)
         mentees = self._reads.persons(mentor.programme_id, "mentee", step=PROPOSABLE_STEP["mentee"])
         free = {m for m, person in mentees.items() if unavailable(person, now) is None}
-        before = {mentee for _, mentee in self._reads.past_pairs(mentor.programme_id, mentor_id=mentor_id)}
+        before = partners_before(self._reads.past_pairs(mentor.programme_id, mentor_id=mentor_id), mentor_id,
+                                 "mentor")
         found: list[Suggestion] = matching.suggestions(
             mentor.profile, {m: mentees[m].profile for m in sorted(free - before)}, False, criteria, limit,
             now.date())
-        return Suggestions(mentor, criteria, [(mentees[s.person_id], s.match) for s in found], len(free),
+        return Suggestions(mentor, [(mentees[s.person_id], s.match) for s in found], len(free),
                            len(free & before))
 
     def _pair(self, mentor_id: str, mentee_id: str, principal: Principal, draft_id: str | None) -> PairView:
@@ -400,7 +403,7 @@ class MatchingService:
     def _candidates(self, programme_id: str, mentors: dict[str, PersonState], mentees: dict[str, PersonState],
                     mentor_id: str | None = None, mentee_id: str | None = None) -> Candidates:
         past = self._reads.past_pairs(programme_id, mentor_id=mentor_id, mentee_id=mentee_id)
-        return Candidates(programme_id, mentors, mentees, past, datetime.now(timezone.utc))
+        return Candidates(mentors, mentees, past, datetime.now(timezone.utc))
 
     def _pool(self, programme_id: str) -> MentorPool:
         return self._mentors(programme_id, datetime.now(timezone.utc)).pool
@@ -427,7 +430,3 @@ class MatchingService:
     def _exists(self, binome_id: UUID) -> bool:
         return bool(self._store.read(binome_id, upto=1))
 
-
-def _raise(refusal: NotAllowed | None) -> None:
-    if refusal is not None:
-        raise refusal

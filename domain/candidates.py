@@ -13,7 +13,7 @@ from domain.engagements import unavailable
 from domain.errors import NotAllowed
 from domain.matching import Criterion, Match
 from domain.persons import PersonState
-from domain.stages import TERMINAL_STAGES, Stage
+from domain.stages import Stage
 
 # Why a pair made before is not made again, by how their last binôme stands.
 PAST_PAIR_CODES = {
@@ -26,7 +26,14 @@ OPEN_PAIR_CODE = "pair_already_open"
 
 
 def past_pair_code(stage: str) -> str:
-    return PAST_PAIR_CODES.get(Stage(stage), OPEN_PAIR_CODE) if stage in TERMINAL_STAGES else OPEN_PAIR_CODE
+    return PAST_PAIR_CODES.get(stage, OPEN_PAIR_CODE)
+
+
+def partners_before(past_pairs: Mapping[tuple[str, str], str], person_id: str, role: str) -> set[str]:
+    """The other side's ids `person_id` (of `role`) was paired with before: never suggested again."""
+    if role == "mentee":
+        return {mentor for mentor, mentee in past_pairs if mentee == person_id}
+    return {mentee for mentor, mentee in past_pairs if mentor == person_id}
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,6 @@ class Candidates:
     """A programme's mentors and mentees as matching reads them at one moment (`at`), with the stage of each pair's
     last binôme."""
 
-    programme_id: str
     mentors: Mapping[str, PersonState]
     mentees: Mapping[str, PersonState]
     past_pairs: Mapping[tuple[str, str], str]

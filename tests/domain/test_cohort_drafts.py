@@ -36,7 +36,7 @@ def codes(reasons) -> list[str]:
 
 
 def test_a_pair_that_may_be_proposed_has_no_reason_against_it():
-    candidates = Candidates("default", {"m": mentor("m")}, {"e": mentee("e")}, {}, NOW)
+    candidates = Candidates({"m": mentor("m")}, {"e": mentee("e")}, {}, NOW)
 
     assert candidates.why_not("m", "e", DEFAULT_CRITERIA) == []
     assert candidates.available("mentor") == ["m"] and candidates.places("m") == 1
@@ -55,7 +55,7 @@ def test_a_pair_that_may_be_proposed_has_no_reason_against_it():
      ["mandatory_criterion_failed"]),
 ])
 def test_every_reason_against_a_pair_is_given(the_mentor, the_mentee, past, expected):
-    candidates = Candidates("default", {"m": the_mentor}, {"e": the_mentee}, past, NOW)
+    candidates = Candidates({"m": the_mentor}, {"e": the_mentee}, past, NOW)
 
     assert codes(candidates.why_not("m", "e", DEFAULT_CRITERIA)) == expected
 
