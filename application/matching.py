@@ -177,12 +177,16 @@ class MatchingService:
                            len(free & before))
 
     def _pair(self, mentor_id: str, mentee_id: str, principal: Principal, draft_id: str | None) -> PairView:
+        return self._judged(mentor_id, mentee_id, principal,
+                            self._draft_state(draft_id, principal) if draft_id is not None else None)
+
+    def _judged(self, mentor_id: str, mentee_id: str, principal: Principal, draft: DraftState | None) -> PairView:
+        """The pair judged now, on the draft's criteria if a draft is given (else the programme's)."""
         mentor = self._person(mentor_id, "mentor", principal)
         mentee = self._person(mentee_id, "mentee", principal)
         if mentor.programme_id != mentee.programme_id:
             raise NotAllowed("pair_in_different_programmes", mentor_programme=mentor.programme_id,
                              mentee_programme=mentee.programme_id)
-        draft = self._draft_state(draft_id, principal) if draft_id is not None else None
         if draft is not None and draft.programme_id != mentee.programme_id:
             raise NotFound("draft_not_found", field="draft_id")
         criteria = draft.matching_criteria() if draft else self._criteria(mentee.programme_id)
@@ -273,7 +277,7 @@ class MatchingService:
         try:
             if not await asyncio.to_thread(self._exists, UUID(binome_id)):
                 # Judged on the draft's criteria: the decision records what was judged.
-                view = await asyncio.to_thread(self._pair, mentor_id, mentee_id, principal, state.draft_id)
+                view = await asyncio.to_thread(self._judged, mentor_id, mentee_id, principal, state)
                 if view.reasons:
                     raise view.reasons[0]
                 decision = matching.decision(view.match, view.criteria, "draft", state.draft_id, score)
