@@ -35,6 +35,7 @@ COPY i18n/ i18n/
 COPY worker/ worker/
 COPY eventstore/ eventstore/
 COPY mentorat/ mentorat/
+COPY web/ web/
 RUN uv sync --frozen --no-dev --no-editable
 
 # --- runtime: the interpreter, the venv, an unprivileged user ---

@@ -18,6 +18,7 @@ from api.routes import (accounts, audit, auth, binome_commands, binome_reads, co
                         matching, organisations, persons, programmes, sessions, system)
 from application.services import Services
 from mentorat.settings import Settings
+from web.app import install_web
 
 access_log = structlog.get_logger("mentorat.api")
 # A caller's X-Request-ID is kept only if it is plain and short (it goes into every log line and back out).
@@ -58,6 +59,7 @@ def create_app(source: Services | ProvidesServices, settings: Settings | None = 
     for module in (auth, accounts, programmes, organisations, persons, journeys, sessions, matching, binome_commands,
                    binome_reads, integrations, audit, codec, system):
         app.include_router(module.router)
+    install_web(app, settings)
     install_middleware(app, settings)
     # The Temporal UI calls the codec endpoint from its own origin, with the staff's cookie.
     app.add_middleware(CORSMiddleware, allow_origins=[temporal_ui_origin(settings)], allow_credentials=True,

@@ -207,7 +207,7 @@ class StrictJson:
         body = await read_body(receive)  # already bounded by BodyLimit
         if body is None:
             return
-        if body and scope["path"] in FORM_PATHS:  # OAuth2's password flow posts a form (RFC 6749 §4.3)
+        if body and takes_form(scope["path"]):
             if not is_form(Headers(scope=scope).get("content-type")):
                 return await refuse(scope, receive, send, 415, "unsupported_media_type", field="Content-Type",
                                     params={"expected": FORM})
@@ -225,6 +225,13 @@ class StrictJson:
 
 FORM = "application/x-www-form-urlencoded"
 FORM_PATHS = frozenset({"/auth/token"})
+# The web pages (web/) post HTML forms.
+FORM_PREFIX = "/app/"
+
+
+def takes_form(path: str) -> bool:
+    """OAuth2's password flow posts a form (RFC 6749 §4.3), and so do the pages."""
+    return path in FORM_PATHS or path.startswith(FORM_PREFIX)
 
 
 def is_form(content_type: str | None) -> bool:

@@ -141,6 +141,13 @@ class AccountService:
             raise NotFound("account_not_found")
         return found
 
+    async def usernames(self, account_ids: set[str]) -> dict[str, str]:
+        """The staff named in an audit trail, by username (the few accounts of one binôme's history)."""
+        def read() -> dict[str, str]:
+            found = {account: self._views.account(account) for account in account_ids}
+            return {account: row["username"] for account, row in found.items() if row}
+        return await asyncio.to_thread(read)
+
     async def page(self, limit: int, after: Key | None = None) -> Page:
         return await asyncio.to_thread(self._views.accounts, limit, after=after)
 

@@ -8,7 +8,7 @@ raised by kind (domain errors, application errors); the edge chooses the status.
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any, Protocol
@@ -229,7 +229,7 @@ class BinomeQueries:
 
     async def page(self, principal: Principal, stage: str | None, overdue: bool | None, mentor_id: str | None,
                    mentee_id: str | None, limit: int, after: Key | None = None,
-                   programme_id: str | None = None) -> Page:
+                   programme_id: str | None = None, search: str | None = None) -> Page:
         own = {Role.MENTOR: ("mentor_id", mentor_id), Role.MENTEE: ("mentee_id", mentee_id)}.get(principal.role)
         if own is not None:  # the pair see their own binômes: another's filter selects none of them
             name, asked = own
@@ -241,15 +241,40 @@ class BinomeQueries:
         isp = principal.organisation_id if principal.role is Role.ISP else None
         return await asyncio.to_thread(self._views.binomes, stage, overdue, mentor_id, mentee_id, limit,
                                        after=after, programme_id=programme_id, programme_ids=scope,
-                                       mentee_organisation_id=isp)
+                                       mentee_organisation_id=isp, name=search)
+
+    async def stage_counts(self, principal: Principal, programme_id: str | None) -> dict[str, int]:
+        return await asyncio.to_thread(self._views.stage_counts, programme_id, listed_programmes(principal))
+
+    async def names(self, principal: Principal, person_ids: Collection[str], what: str) -> dict[str, str]:
+        """The names of the persons a staff page shows, those of the principal's programmes; the read is logged."""
+        found = await asyncio.to_thread(self._views.names, {p for p in person_ids if p})
+        shown = {person: name for person, (name, programme) in found.items()
+                 if principal.is_staff and principal.sees_programme(programme)}
+        await self._reads.record(principal, sorted(shown), what)
+        return shown
+
+    async def get_named(self, binome_id: UUID, principal: Principal,
+                        what: str) -> tuple[BinomeState, list[StaffTask], dict[str, str]]:
+        """`get`, with the names of its pair (for a page that says who they are)."""
+        state, tasks = await self._visible(binome_id, principal)
+        people = await asyncio.to_thread(self._views.names, {p for p in (state.mentor_id, state.mentee_id) if p})
+        await self._reads.record(principal, sorted(people), what)
+        return state, tasks, {person: name for person, (name, _) in people.items()}
+
+    async def pairs(self, binome_ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
+        return await asyncio.to_thread(self._views.pairs, set(binome_ids))
 
     async def get(self, binome_id: UUID, principal: Principal) -> tuple[BinomeState, list[StaffTask]]:
+        state, tasks = await self._visible(binome_id, principal)
+        await self._reads.record(principal, [p for p in (state.mentor_id, state.mentee_id) if p], "binomes.read")
+        return state, tasks
+
+    async def _visible(self, binome_id: UUID, principal: Principal) -> tuple[BinomeState, list[StaffTask]]:
         found = await asyncio.to_thread(self._views.binome, str(binome_id))
         if found is None or not may_see_binome(principal, found[0].programme.id, found[0].mentor_id or "",
                                                found[0].mentee_id or ""):
             raise NotFound("binome_not_found")
-        await self._reads.record(principal, [p for p in (found[0].mentor_id, found[0].mentee_id) if p],
-                                 "binomes.read")
         return found
 
     async def history(self, binome_id: UUID, after: int, limit: int, principal: Principal) -> list[RecordedFact]:

@@ -1,6 +1,7 @@
 """Messages as codes, rendered at the edge in the reader's language (French first, then Dutch and English).
 
-Catalogues are gettext `.po` files under `i18n/locale/<lang>/LC_MESSAGES/messages.po`, read with Babel; a
+Catalogues are gettext `.po` files under `i18n/locale/<lang>/LC_MESSAGES/` (`messages.po` for the API and the
+domain, `web.po` for the pages' own texts), read with Babel; a
 message id is a code (`contract_before_validations`, `stage.proposed`, `task.monitoring_contact`), its text a
 `str.format` template over the code's params. A param whose name ends in `_code` is itself a code, rendered
 first and filled in without the suffix (`stage_code="stage.proposed"` fills `{stage}` with "Proposé au mentor").
@@ -23,11 +24,11 @@ _FAMILY_FALLBACKS = {"invalid.": "invalid.value", "http.": "http.error"}
 
 @cache
 def catalogue(language: str) -> dict[str, str]:
-    path = _LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
-    if not path.exists():
-        return {}
-    with path.open("rb") as po:
-        return {str(m.id): str(m.string) for m in read_po(po, locale=language) if m.id and m.string}
+    texts: dict[str, str] = {}
+    for path in sorted((_LOCALE_DIR / language / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as po:
+            texts.update({str(m.id): str(m.string) for m in read_po(po, locale=language) if m.id and m.string})
+    return texts
 
 
 def negotiate(accept_language: str | None) -> str:

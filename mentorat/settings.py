@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     # Signs the bearer tokens (HS256): at least 32 characters.
     token_secret: SecretStr = SecretStr("")
     token_minutes: int = Field(15, ge=1, le=24 * 60)
+    # The staff's web pages (web/): a session lasts this long from its login; the account is read again (disabled,
+    # scope changed) each time the session's principal is older than `token_minutes`.
+    web_session_hours: int = Field(10, ge=1, le=24 * 7)
+    # The time zone of dates typed in the pages (when a meeting happened) and of the pages' dates.
+    web_timezone: str = "Europe/Brussels"
     # Encrypts Temporal payloads and integrations' signing secrets: "<id>:<urlsafe base64 of 32 bytes>", comma
     # separated, the first one encrypting (mentorat/payload_codec.py; `mentorat new-key` makes one).
     data_keys: SecretStr = SecretStr("")

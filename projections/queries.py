@@ -74,9 +74,10 @@ class Views:
 
     def binomes(self, stage: str | None, overdue: bool | None, mentor_id: str | None, mentee_id: str | None,
                 limit: int, *, after: Key | None = None, programme_id: str | None = None,
-                programme_ids: Collection[str] | None = None, mentee_organisation_id: str | None = None) -> Page:
+                programme_ids: Collection[str] | None = None, mentee_organisation_id: str | None = None,
+                name: str | None = None) -> Page:
         """`programme_ids` (a scope: None for all) and `mentee_organisation_id` (an ISP's referrals) narrow the
-        filters given."""
+        filters given; `name`: the mentor's or the mentee's name holds it (any case)."""
         conditions = [column == value for column, value in
                       ((binomes.c.stage, stage), (binomes.c.mentor_id, mentor_id), (binomes.c.mentee_id, mentee_id),
                        (binomes.c.programme_id, programme_id))
@@ -88,6 +89,10 @@ class Views:
         if mentee_organisation_id is not None:
             conditions.append(binomes.c.mentee_id.in_(select(persons.c.person_id).where(
                 persons.c.organisation_id == mentee_organisation_id, persons.c.role == "mentee")))
+        if name:
+            named = select(persons.c.person_id).where(func.lower(persons.c.name).contains(name.lower(),
+                                                                                           autoescape=True))
+            conditions.append(or_(binomes.c.mentor_id.in_(named), binomes.c.mentee_id.in_(named)))
         query = select(*BINOME_LIST_COLUMNS).where(*conditions)
         with self._db.read() as conn:
             window = read_page(conn, query, BINOME_ORDER, limit, after)
@@ -104,6 +109,34 @@ class Views:
             tasks = conn.execute(select(staff_tasks).where(staff_tasks.c.binome_id == binome_id)
                                  .order_by(staff_tasks.c.since)).mappings().all()
         return stored_states.loaded(state), [_task(t) for t in tasks]
+
+    def stage_counts(self, programme_id: str | None, programme_ids: Collection[str] | None) -> dict[str, int]:
+        """How many binômes stand at each stage (in one programme, or in those of a scope: None for all)."""
+        query = select(binomes.c.stage, func.count().label("count")).group_by(binomes.c.stage)
+        if programme_id is not None:
+            query = query.where(binomes.c.programme_id == programme_id)
+        if programme_ids is not None:
+            query = query.where(binomes.c.programme_id.in_(sorted(programme_ids)))
+        with self._db.read() as conn:
+            return {row.stage: row.count for row in conn.execute(query)}
+
+    def pairs(self, binome_ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
+        """Each binôme's mentor and mentee."""
+        if not binome_ids:
+            return {}
+        query = select(binomes.c.binome_id, binomes.c.mentor_id, binomes.c.mentee_id) \
+            .where(binomes.c.binome_id.in_(sorted(binome_ids)))
+        with self._db.read() as conn:
+            return {row.binome_id: (row.mentor_id, row.mentee_id) for row in conn.execute(query)}
+
+    def names(self, person_ids: Collection[str]) -> dict[str, tuple[str, str]]:
+        """Each person's name and programme."""
+        if not person_ids:
+            return {}
+        query = select(persons.c.person_id, persons.c.name, persons.c.programme_id) \
+            .where(persons.c.person_id.in_(sorted(person_ids)))
+        with self._db.read() as conn:
+            return {row.person_id: (row.name, row.programme_id) for row in conn.execute(query)}
 
     def binome_programme(self, binome_id: str) -> str | None:
         with self._db.read() as conn:

@@ -17,12 +17,13 @@ import pytest
 
 import i18n
 from domain import matching, organisations, partner_feed, persons, sessions, sponsorship
+from domain.catalogue import BINOME, SPECS
 from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES
 from domain.tasks import OVERDUE_WORDING, TASK_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ("domain", "application", "api", "workflows", "worker", "projections", "eventstore", "mentorat")
+SOURCE_DIRS = ("domain", "application", "api", "workflows", "worker", "projections", "eventstore", "mentorat", "web")
 FAMILIES = ("stage.", "moment.", "party.", "field.", "task.", "invalid.", "http.", "step.", "journey.", "kind.",
             "activity.", "report.", "feed.", "session.", "criterion.", "match.")
 # A string of a family is a code when it looks like one ("http.request" is ASGI's, not ours).
@@ -65,6 +66,7 @@ EXPANSIONS: dict[str, tuple] = {
     "journey.{}": ("information_session", "preparation_interview", "training", "presentation", "selection_interview",
                    "selection_decision"),
     "invalid.{}": INVALID_TYPES,
+    "fact.{}": tuple(spec.type for spec in SPECS.values() if spec.category == BINOME),
     "http.{}": HTTP_STATUSES,
 }
 

@@ -19,7 +19,8 @@ ENV_EXAMPLE = ROOT / ".env.example"
 
 CORE_SERVICES = {"postgres", "temporal", "temporal-ui", "api", "worker"}
 APP_SERVICES = {"api": ["mentorat", "api"], "worker": ["mentorat", "worker"]}
-PACKAGES = ["domain", "workflows", "projections", "api", "application", "worker", "eventstore", "i18n", "mentorat"]
+PACKAGES = ["domain", "workflows", "projections", "api", "application", "worker", "eventstore", "i18n", "mentorat",
+            "web"]
 TEMPORAL_PORT = 7233
 SECRET_KEY = re.compile(r"PASSWORD|PWD|SECRET|TOKEN|_KEYS$", re.IGNORECASE)
 # A Compose reference: ${NAME}, ${NAME:-default}, ${NAME?err}, ${NAME:?err}, or $NAME. `$$` is a literal `$`.

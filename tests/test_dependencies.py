@@ -10,7 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_PACKAGES = ("domain", "workflows", "projections", "api", "application", "worker", "eventstore", "i18n",
-                    "mentorat")
+                    "mentorat", "web")
 
 
 def _name(distribution: str) -> str:

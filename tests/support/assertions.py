@@ -1,5 +1,8 @@
 """Checks shared by workflow, API and durability tests."""
 
+import asyncio
+import time
+
 from eventstore import FactStore
 from tests.support.driver import BinomeDriver
 
@@ -28,3 +31,11 @@ def not_once(facts: list) -> str | None:
 
 def types_of(facts) -> list[str]:
     return [f.type for f in facts]
+
+
+async def eventually(condition, seconds: float = 20) -> None:
+    """Until the async `condition()` holds (a view catching up with the store), or fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not await condition():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.1)

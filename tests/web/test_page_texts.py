@@ -1,0 +1,61 @@
+"""Every text a page shows is in the catalogues, in French, Dutch and English: each code the templates name, and
+each code of a family they build from a value (`"web.choice." ~ value`) for every value it can take."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import i18n
+from domain import commands as c
+from domain.catalogue import BINOME, SPECS
+from domain.facts import ACTOR_KINDS
+from domain.stages import Stage
+from domain.tasks import TASK_KINDS
+from web import timeline
+from web.forms import FORMS
+from web.render import MENU
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
+LITERAL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*)["']""")
+FAMILY = re.compile(r"""["']([a-z][a-z0-9_.-]*\.)["']\s*[~+]""")
+# What each family built in a template can hold.
+FAMILIES = {
+    "web.choice.": {*c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
+    "web.field.": {field.name for form in FORMS.values() for field in form.fields},
+    "web.due.": {"response_due", "first_meeting_due", "cadence_check", "monitoring_contact_due",
+                 "monitoring_contact_overdue", "term", "evaluation_due"},
+    "web.exit.": {"positive", "early_stop", "term"},
+    "web.actor.": set(ACTOR_KINDS),
+    "web.task_kind.": set(TASK_KINDS),
+    "web.timeline.kind.": set(timeline.KINDS),
+    "web.language.": set(i18n.LANGUAGES),
+    "fact.": {spec.type for spec in SPECS.values() if spec.category == BINOME},
+    "stage.": {stage.value for stage in Stage},
+}
+
+
+def codes() -> set[str]:
+    found = {form.title for form in FORMS.values()} | {label for _, label, _ in MENU}
+    for template in TEMPLATES.glob("*.html"):
+        text = template.read_text()
+        found |= {code for code in LITERAL.findall(text) if not code.endswith(".")}
+        for family in FAMILY.findall(text):
+            assert family in FAMILIES, f"{template.name}: the family {family!r} needs its values listed here"
+            found |= {family + value for value in FAMILIES[family]}
+    return found
+
+
+def test_the_templates_codes_are_found():
+    assert {"web.tasks.title", "web.choice.video", "fact.MeetingHeld", "web.actor.staff"} <= codes()
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_every_page_text_is_in_every_language(language):
+    missing = sorted(code for code in codes() if not i18n.catalogue(language).get(code))
+    assert not missing, f"{language}: {missing}"
+
+
+def test_the_due_dates_of_a_binome_are_all_worded():
+    from api.presenters import DEADLINE_LABELS
+    assert set(DEADLINE_LABELS.values()) <= FAMILIES["web.due."]

@@ -1,0 +1,34 @@
+"""Charts as SVG drawn on the server by pygal: no script, nothing loaded from another site. Each chart on a page
+goes with the table of its figures, for those who read rather than look (and for screen readers)."""
+
+import pygal
+from markupsafe import Markup
+from pygal.style import Style
+
+# The pages' colours (web/static/app.css), dark enough on white for text and bars alike.
+STYLE = Style(background="transparent", plot_background="transparent", foreground="#1d2733",
+              foreground_strong="#1d2733", foreground_subtle="#5b6775", font_family="system-ui, sans-serif",
+              colors=("#1f5fa8", "#b4541a", "#2d7a3e", "#7a3e8c", "#8a6d00", "#a3324a"))
+SETTINGS = dict(style=STYLE, js=[], disable_xml_declaration=True, height=320, width=720, show_legend=False,
+                print_values=True, explicit_size=False, margin=16)
+
+
+def bars(title: str, labels: list[str], values: list[float], horizontal: bool = False) -> Markup:
+    chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **SETTINGS)
+    chart.x_labels = labels
+    chart.add(title, values)
+    return _svg(chart)
+
+
+def lines(title: str, labels: list[str], series: dict[str, list[float]]) -> Markup:
+    chart = pygal.Line(title=title, **{**SETTINGS, "show_legend": True, "legend_at_bottom": True})
+    chart.x_labels = labels
+    for name, values in series.items():
+        chart.add(name, values)
+    return _svg(chart)
+
+
+def _svg(chart) -> Markup:
+    # pygal escapes the labels and titles it is given.
+    svg = chart.render(is_unicode=True)
+    return Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1))

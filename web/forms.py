@@ -1,0 +1,132 @@
+"""The binôme commands a page can send from a form: which fields each shows, and how a posted form becomes the
+API's own input model (the same checks, the same error codes, each naming its field).
+
+A form says when it happened as a day (and an hour, if known) in the programme's time zone: the fact keeps that
+moment, whatever day it is typed in.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from api import schemas as s
+from domain import commands as c
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str  # text, textarea, number, select
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class CommandForm:
+    slug: str
+    command: str
+    model: type[BaseModel]
+    fields: tuple[Field, ...]
+
+    @property
+    def title(self) -> str:
+        return f"web.form.{self.slug}"
+
+
+FORMS = {form.slug: form for form in (
+    CommandForm("meeting", "RecordMeeting", s.MeetingIn, (
+        Field("mode", "select", c.MEETING_MODES, True), Field("duration_minutes", "number"),
+        Field("notes", "textarea"))),
+    CommandForm("contact", "LogContact", s.ContactIn, (
+        Field("channel", "select", c.CONTACT_CHANNELS, True), Field("notes", "textarea"))),
+    CommandForm("monitoring-contact", "RecordMonitoringContact", s.MonitoringContactIn, (
+        Field("channel", "select", (*c.CONTACT_CHANNELS, "in_person", "video"), True),
+        Field("outcome", "textarea", required=True))),
+    CommandForm("first-meeting", "RecordFirstMeeting", s.FirstMeetingIn, (
+        Field("mode", "select", c.MEETING_MODES, True), Field("duration_minutes", "number"),
+        Field("notes", "textarea"))),
+    CommandForm("closure-meeting", "RecordClosureMeeting", s.ClosureMeetingIn, (Field("notes", "textarea"),)),
+)}
+# The forms that answer each staff task, shown beside it in the list.
+TASK_FORMS = {
+    "monitoring_contact": ("monitoring-contact",),
+    "cadence_shortfall": ("meeting", "monitoring-contact"),
+    "first_meeting_overdue": ("first-meeting",),
+    "closure_meeting": ("closure-meeting",),
+}
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    params: dict[str, Any]
+
+
+class FormInvalid(Exception):
+    def __init__(self, errors: list[FieldError]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -> tuple[dict[str, Any], datetime]:
+    """The command's payload and when it happened, or FormInvalid naming every field at fault."""
+    errors: list[FieldError] = []
+    values: dict[str, Any] = {}
+    for field in form.fields:
+        raw = posted.get(field.name)
+        text = raw.strip() if isinstance(raw, str) else ""
+        if text:
+            # A number is typed as text; one that is not a whole number stays text, for the model to name.
+            values[field.name] = int(text) if field.kind == "number" and text.isdecimal() and len(text) < 10 \
+                else text
+    occurred_at = _occurred_at(posted, zone, now, errors)
+    try:
+        payload = form.model.model_validate(values).model_dump(mode="json", exclude={"occurred_at"})
+    except ValidationError as invalid:
+        for item in invalid.errors():
+            name = ".".join(str(part) for part in item["loc"]) or "form"
+            params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
+            errors.append(FieldError(name, f"invalid.{item['type']}", params))
+        payload = {}
+    if errors:
+        raise FormInvalid(errors)
+    return payload, occurred_at
+
+
+def _occurred_at(posted: FormData, zone: ZoneInfo, now: datetime, errors: list[FieldError]) -> datetime:
+    """The day (required, not in the future) and the hour (noon when not said) it happened.
+
+    An hour still to come today reads as the moment the form was opened (`opened_at`, in the form): the same form
+    sent again says the same moment, so it is recognised as the same command."""
+    day_text, hour_text = str(posted.get("occurred_on") or ""), str(posted.get("occurred_time") or "")
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        errors.append(FieldError("occurred_on", "invalid.date_parsing" if day_text else "invalid.missing", {}))
+        return now
+    try:
+        hour = time.fromisoformat(hour_text) if hour_text else time(12)
+    except ValueError:
+        errors.append(FieldError("occurred_time", "invalid.time_parsing", {}))
+        return now
+    moment = datetime.combine(day, hour, zone)
+    if moment.date() > now.astimezone(zone).date():
+        errors.append(FieldError("occurred_on", "web.in_the_future", {}))
+    elif moment > now:
+        moment = min(now, _opened_at(posted, now))
+    if day.year < 2000:
+        errors.append(FieldError("occurred_on", "invalid.date_out_of_range", {}))
+    return moment
+
+
+def _opened_at(posted: FormData, now: datetime) -> datetime:
+    try:
+        opened = datetime.fromisoformat(str(posted.get("opened_at") or ""))
+    except ValueError:
+        return now
+    return opened if opened.tzinfo is not None and opened <= now else now

@@ -1,0 +1,152 @@
+"""Binômes: the list (filters, search by name), one binôme's page with its audit timeline (CSV, PDF), and the
+forms that record what happened (from the task list, the binôme's page or the pair's own page)."""
+
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Annotated
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+import i18n
+from api import cursors
+from api.errors import STATUS_BY_KIND
+from api.presenters import binome_out
+from domain.errors import DomainError, NotFound
+from domain.permissions import Permission, require
+from domain.stages import Stage
+from projections.timestamps import from_text
+from web import timeline
+from web.forms import FORMS, CommandForm, FieldError, FormInvalid, parsed
+from web.guard import AnyViewer, Form, Viewer, staff_with
+from web.pages.account import safe_next
+from web.pdf import timeline_pdf
+from web.render import page, see_other
+
+router = APIRouter()
+Lister = Annotated[Viewer, staff_with(Permission.BINOMES_LIST)]
+HistoryReader = Annotated[Viewer, staff_with(Permission.BINOMES_HISTORY)]
+BinomeId = Annotated[UUID, Path()]
+PAGE_SIZE = 50
+KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
+HISTORY_LIMIT = 10_000
+
+
+@router.get("/binomes")
+async def binomes_page(request: Request, who: Lister, stage: Stage | None = None,
+                       overdue: Annotated[bool | None, Query()] = None,
+                       q: Annotated[str | None, Query(max_length=100)] = None,
+                       after: cursors.parameter("binomes", ("", "")) = None) -> HTMLResponse:
+    queries = request.app.state.services.binome_queries
+    search = (q or "").strip() or None
+    listed = await queries.page(who.principal, stage.value if stage else None, overdue, None, None, PAGE_SIZE,
+                                after, who.programme_id, search)
+    names = await queries.names(who.principal, {p for row in listed.items for p in (row.mentor_id, row.mentee_id)},
+                                "web.binomes")
+    next_cursor = cursors.encode("binomes", listed.next_after) if listed.next_after else None
+    rows = [{**vars(row), "next_due_at": from_text(row.next_due_at)} for row in listed.items]
+    return page(request, "binomes.html", rows=rows, names=names, total=listed.total, stages=list(Stage),
+                stage=stage.value if stage else None, overdue=overdue, q=search or "", next_cursor=next_cursor)
+
+
+@router.get("/binomes/{binome_id}")
+async def binome_page(request: Request, binome_id: BinomeId, who: HistoryReader,
+                      kind: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
+    services = request.app.state.services
+    state, tasks, names = await services.binome_queries.get_named(binome_id, who.principal, "web.binome")
+    facts = await services.binome_queries.history(binome_id, 0, HISTORY_LIMIT, who.principal)
+    kind = kind if kind in timeline.KINDS else None
+    entries = timeline.entries(facts, {**names, **await _staff_names(request, facts)}, kind)
+    return page(request, "binome.html", binome=binome_out(state, tasks, who.language), state=state, names=names,
+                entries=entries, kinds=tuple(timeline.KINDS), kind=kind, forms=_forms_for(state),
+                new_key=lambda: uuid.uuid4().hex)
+
+
+@router.get("/binomes/{binome_id}/timeline.csv")
+async def timeline_csv(request: Request, binome_id: BinomeId, who: HistoryReader) -> Response:
+    entries = await _timeline(request, binome_id, who)
+    body = timeline.as_csv(entries, lambda entry: i18n.render(f"fact.{entry.type}", None, who.language))
+    return Response(body, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="binome-{binome_id}.csv"'})
+
+
+@router.get("/binomes/{binome_id}/timeline.pdf")
+async def timeline_pdf_page(request: Request, binome_id: BinomeId, who: HistoryReader) -> Response:
+    services = request.app.state.services
+    state, _, names = await services.binome_queries.get_named(binome_id, who.principal, "web.binome")
+    entries = await _timeline(request, binome_id, who)
+    zone = ZoneInfo(request.app.state.settings.web_timezone)
+    body = timeline_pdf(state, names, entries, who.language, zone, datetime.now(timezone.utc))
+    return Response(body, media_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="binome-{binome_id}.pdf"'})
+
+
+async def _timeline(request: Request, binome_id: UUID, who: Viewer) -> list[timeline.Entry]:
+    queries = request.app.state.services.binome_queries
+    facts = await queries.history(binome_id, 0, HISTORY_LIMIT, who.principal)
+    pair = [facts[0].fact.data.get(side) for side in ("mentor_id", "mentee_id")] if facts else []
+    names = await queries.names(who.principal, [p for p in pair if p], "web.timeline")
+    return timeline.entries(facts, {**names, **await _staff_names(request, facts)})
+
+
+async def _staff_names(request: Request, facts) -> dict[str, str]:
+    staff = {recorded.fact.actor.id for recorded in facts if recorded.fact.actor.kind == "staff"}
+    return await request.app.state.services.accounts.usernames(staff)
+
+
+def _forms_for(state) -> list[CommandForm]:
+    """What the staff may record on the binôme's page at its stage."""
+    if state.stage == Stage.AWAITING_FIRST_MEETING:
+        return [FORMS["first-meeting"]]
+    if state.stage in (Stage.ACTIVE,):
+        return [FORMS["meeting"], FORMS["contact"], FORMS["monitoring-contact"]]
+    if state.stage == Stage.CLOSURE_DUE:
+        return [FORMS["closure-meeting"]]
+    return []
+
+
+@router.post("/binomes/{binome_id}/record/{slug}")
+async def record(request: Request, binome_id: BinomeId, slug: Annotated[str, Path(max_length=40)],
+                 who: AnyViewer, form: Form) -> Response:
+    """A form's command. From a page's script (`X-Requested-With: fetch`) the answer is the part of the page to
+    show in its place; without script, the browser goes back to where it was."""
+    command_form = FORMS.get(slug)
+    if command_form is None:
+        raise NotFound("web.form_unknown")
+    require(who.principal, Permission.BINOMES_COMMAND)
+    inline = request.headers.get("x-requested-with") == "fetch"
+    back = safe_next(str(form.get("next") or ""))
+    zone = ZoneInfo(request.app.state.settings.web_timezone)
+    key = str(form.get("idempotency_key") or "")
+    try:
+        payload, occurred_at = parsed(command_form, form, zone, datetime.now(timezone.utc))
+        accepted = await request.app.state.services.binomes.send(
+            binome_id, command_form.command, payload, who.principal, key if KEY.fullmatch(key) else None,
+            occurred_at)
+    except FormInvalid as invalid:
+        return _form_again(request, binome_id, command_form, invalid.errors, form, back, inline)
+    except DomainError as refused:
+        if not inline or refused.kind in ("unauthenticated", "not_found", "forbidden"):
+            raise
+        return page(request, "_refused.html", status=STATUS_BY_KIND.get(refused.kind, 409), code=refused.code,
+                    params=refused.params)
+    if inline:
+        return page(request, "_recorded.html", status=201, facts=accepted.facts, form=command_form,
+                    binome_id=binome_id)
+    return see_other(_with_done(back, slug))
+
+
+def _with_done(address: str, slug: str) -> str:
+    return f"{address}{'&' if '?' in address else '?'}done={slug}"
+
+
+def _form_again(request: Request, binome_id: UUID, command_form: CommandForm, errors: list[FieldError], posted,
+                back: str, inline: bool) -> HTMLResponse:
+    values = {name: value for name, value in posted.items() if isinstance(value, str)}
+    return page(request, "_command_form.html" if inline else "command_form.html", status=422, form=command_form,
+                binome_id=binome_id, errors={e.field: e for e in errors}, values=values, back=back,
+                key=values.get("idempotency_key") or uuid.uuid4().hex)
+

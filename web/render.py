@@ -1,0 +1,79 @@
+"""Pages rendered from the Jinja2 templates in the reader's language: the same catalogues as the API (`t`), dates
+in the programme's time zone and the reader's locale."""
+
+from datetime import date, datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+import i18n
+from domain.permissions import Permission, may
+from domain.principals import PAIR
+
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
+# The staff's menu: (address, label, the permission it needs).
+MENU = (
+    ("/app/tasks", "web.nav.tasks", Permission.TASKS_READ),
+    ("/app/binomes", "web.nav.binomes", Permission.BINOMES_LIST),
+    ("/app/dashboard", "web.nav.dashboard", Permission.BINOMES_LIST),
+)
+
+
+def translator(language: str):
+    def t(code: str, **params: Any) -> str:
+        return i18n.render(code, params, language)
+    return t
+
+
+def moment(value: datetime | None, language: str, zone: ZoneInfo, form: str = "medium") -> str:
+    if value is None:
+        return ""
+    return format_datetime(value, form, tzinfo=zone, locale=LOCALES[language])
+
+
+def day(value: date | datetime | str | None, language: str, zone: ZoneInfo) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):  # a due day as the views keep it (ISO)
+        value = date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = value.astimezone(zone).date()
+    return format_date(value, "medium", locale=LOCALES[language])
+
+
+def number(value: float | int, language: str) -> str:
+    return format_decimal(value, locale=LOCALES[language])
+
+
+def percent(value: float | None, language: str) -> str:
+    return "–" if value is None else format_percent(value, locale=LOCALES[language])
+
+
+def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
+    session = getattr(request.state, "web_session", None)
+    zone = ZoneInfo(request.app.state.settings.web_timezone)
+    now = datetime.now(timezone.utc)
+    menu = [(href, label) for href, label, permission in MENU
+            if session is not None and session.principal.role not in PAIR and may(session.principal, permission)]
+    return TEMPLATES.TemplateResponse(request, template, status_code=status, context={
+        "t": translator(language), "language": language, "languages": i18n.LANGUAGES, "session": session,
+        "csrf": session.csrf if session else "", "menu": menu, "path": request.url.path,
+        "today": now.astimezone(zone).date().isoformat(), "opened_at": now.isoformat(),
+        "programme_choices": getattr(request.state, "programme_choices", None),
+        "when": partial(moment, language=language, zone=zone), "on_day": partial(day, language=language, zone=zone),
+        "number": partial(number, language=language), "percent": partial(percent, language=language),
+        **context})
+
+
+def see_other(address: str) -> RedirectResponse:
+    """After a form: the browser asks for `address` with GET (post/redirect/get)."""
+    return RedirectResponse(address, status_code=303)
