@@ -123,6 +123,18 @@ class MatchingService:
 
     # --- suggestions and pairs -------------------------------------------------------------------------
 
+    async def waiting(self, programme_id: str, principal: Principal) -> list[PersonState]:
+        """The programme's mentees who may be proposed now (selected, in no open binôme), longest waiting first."""
+        if not principal.sees_programme(programme_id):
+            raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
+        now = datetime.now(timezone.utc)
+        mentees = await asyncio.to_thread(self._reads.persons, programme_id, "mentee",
+                                          step=PROPOSABLE_STEP["mentee"], profiles=False)
+        waiting = sorted((m for m in mentees.values() if unavailable(m, now) is None),
+                         key=lambda m: (m.step_since or now, m.person_id))
+        await self._data_reads.record(principal, [m.person_id for m in waiting], "matching.waiting")
+        return waiting
+
     async def for_mentee(self, mentee_id: str, principal: Principal, limit: int) -> Suggestions:
         """The best mentors for a mentee who may be proposed now, among those who may be too, never one this
         mentee was paired with before."""

@@ -23,6 +23,7 @@ LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 MENU = (
     ("/app/tasks", "web.nav.tasks", Permission.TASKS_READ),
     ("/app/binomes", "web.nav.binomes", Permission.BINOMES_LIST),
+    ("/app/matching", "web.nav.matching", Permission.MATCHING_USE),
     ("/app/dashboard", "web.nav.dashboard", Permission.BINOMES_LIST),
 )
 

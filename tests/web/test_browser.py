@@ -17,6 +17,7 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import Page, async_playwright, expect
 
 from tests.support.ports import free_port
+from tests.web.test_matching_pages import matchable
 
 pytestmark = pytest.mark.slow
 CHROMIUM = "/usr/bin/chromium"
@@ -64,6 +65,8 @@ async def test_staff_work_from_the_browser(api):
                                    "password": PASSWORD})
     binome = await api.through_intake()
     await api.env.sleep(timedelta(days=40))  # the first month ends short of meetings: a task for the staff
+    mentor = await matchable(api, "mentor", "Gaëlle")
+    mentee = await matchable(api, "mentee", "Hamid")
 
     async with http_server(api.app) as base, async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM)
@@ -106,7 +109,19 @@ async def test_staff_work_from_the_browser(api):
             await expect(page.locator("[data-table=by-stage] tr[data-stage=active] td")).to_have_text("1")
             await accessible(page, "dashboard")
 
+            # Matching: a waiting mentee's suggestions, explained, and one proposed.
+            await page.get_by_role("link", name="Matching").click()
+            await page.get_by_role("link", name="Hamid").click()
+            suggestion = page.locator(f"li[data-mentor='{mentor}']")
+            await expect(suggestion.locator("tr", has_text="Langues")).to_contain_text("15 / 15")
+            await accessible(page, "suggestions")
+            await suggestion.get_by_role("button", name="Proposer à Gaëlle").click()
+            await expect(page.locator("[data-stage]")).to_have_text("Proposé au mentor")
+            proposed = (await api.get("/binomes", mentee_id=mentee))["items"]
+            assert [b["mentor_id"] for b in proposed] == [mentor]
+
             # Dutch, chosen once and kept on the next pages.
+            await page.goto(f"{base}/app/dashboard")
             await page.get_by_label("Langue").select_option("nl")
             await expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
             await page.goto(f"{base}/app/tasks")
