@@ -15,6 +15,7 @@ from application.organisations import OrganisationService
 from application.partner_webhooks import WebhookDispatcher
 from application.persons import PersonService
 from application.programmes import ProgrammeService
+from application.results import ResultsService
 from application.sessions import SessionService
 from application.system import SystemStatus
 from application.tokens import TokenService
@@ -34,6 +35,7 @@ class Services:
     organisations: OrganisationService
     sessions: SessionService
     matching: MatchingService
+    results: ResultsService
     # Delivers the ISPs' feeds to their webhooks (in the background, with the projector).
     partner_webhooks: WebhookDispatcher
     # Decrypts Temporal payloads for staff (the Temporal UI's codec endpoint).

@@ -21,6 +21,7 @@ from application.matching import MatchingService
 from application.sessions import SessionService
 from application.persons import PersonService
 from application.programmes import ProgrammeService
+from application.results import ResultsService
 from application.services import Services
 from application.system import SystemStatus
 from application.temporal_gateway import BinomeWorkflows
@@ -34,6 +35,7 @@ from mentorat.settings import Settings
 from projections.candidates import CandidateReads
 from projections.database import ViewDatabase, postgres_views, sqlite_views
 from projections.projector import Projector
+from projections.results_reads import ResultReads
 from projections.queries import Views
 from projections.webhook_progress import WebhookProgress
 from worker.worker import build_worker
@@ -131,6 +133,7 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         sessions=SessionService(container.store, container.views, container.projector,
                                 settings.read_your_writes_seconds, programmes, reads),
         matching=matching,
+        results=ResultsService(ResultReads(container.view_db)),
         payload_codec=EncryptionCodec(keys),
         partner_webhooks=webhooks,
         on_start=[container.projector.start, webhooks.start, matching.warm_up] if follow else [],

@@ -41,6 +41,7 @@ from projections.persons import PersonsProjection
 from projections.programmes import ProgrammesProjection
 from projections.projection import Projection
 from projections.replay import replay
+from projections.results import ResultsProjection
 from projections.sessions import SessionsProjection
 from projections.staff_tasks import StaffTasksProjection
 
@@ -62,7 +63,7 @@ def default_projections() -> list[Projection]:
     # other projections of the same pass (its tasks) show them too.
     return [ProgrammesProjection(), PersonsProjection(), AccountsProjection(), PersonalDataReadsProjection(),
             OrganisationsProjection(), MentorHoursProjection(), PartnerFeedProjection(), SessionsProjection(),
-            StaffTasksProjection(),
+            ResultsProjection(), StaffTasksProjection(),
             BinomesProjection()]
 
 

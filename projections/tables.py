@@ -266,3 +266,30 @@ parked_facts = Table(
     Column("parked_at", Text, nullable=False),
     Index("parked_facts_by_stream", "projection", "stream_id"),
 )
+
+# Projection "results": one row per binôme, what the programme's results count (web/pages/dashboard.py,
+# projections/results_reads.py); moments as stored text, so a month is its first seven characters.
+binome_results = Table(
+    "binome_results", metadata,
+    Column("binome_id", Text, primary_key=True),
+    Column("programme_id", Text, nullable=False),
+    Column("mentor_id", Text),
+    Column("mentee_id", Text),
+    Column("proposed_at", Text),
+    Column("started_at", Text),
+    # "positive", "early_stop" or "term", and when; a positive exit's outcome (job, training…); who stopped early.
+    Column("exit_kind", Text),
+    Column("exit_at", Text),
+    Column("outcome", Text),
+    Column("stopped_by", Text),
+    Column("completed_at", Text),
+    Column("meetings", Integer, nullable=False, server_default=text("0")),
+    # Months of the period checked against the cadence, and those that met it.
+    Column("months_checked", Integer, nullable=False, server_default=text("0")),
+    Column("months_met", Integer, nullable=False, server_default=text("0")),
+    # Monitoring contacts that fell due, those recorded before they were late, and the numbers that went late.
+    Column("contacts_due", Integer, nullable=False, server_default=text("0")),
+    Column("contacts_on_time", Integer, nullable=False, server_default=text("0")),
+    Column("contacts_late", Text, nullable=False, server_default="[]"),
+    Index("binome_results_by_programme", "programme_id", "started_at"),
+)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import i18n
-from domain import matching, organisations, partner_feed, persons, sessions, sponsorship
+from domain import commands, matching, organisations, partner_feed, persons, results, sessions, sponsorship
 from domain.catalogue import BINOME, SPECS
 from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES
@@ -67,6 +67,9 @@ EXPANSIONS: dict[str, tuple] = {
                    "selection_decision"),
     "invalid.{}": INVALID_TYPES,
     "fact.{}": tuple(spec.type for spec in SPECS.values() if spec.category == BINOME),
+    "web.exit.{}": results.EXIT_KINDS,
+    "web.outcome.{}": (*commands.POSITIVE_OUTCOMES, "unknown"),
+    "web.choice.{}": (*commands.EARLY_STOP_BY, "unknown"),
     "http.{}": HTTP_STATUSES,
 }
 

@@ -57,7 +57,7 @@ async def test_a_fact_one_projection_cannot_apply_is_parked_and_retried_after_th
     assert _statuses(container) == {"programmes": (last, 0), "persons": (last, 0), "accounts": (last, 0),
                                     "personal_data_reads": (last, 0), "organisations": (last, 0),
                                     "mentor_hours": (last, 0), "partner_feed": (last, 0), "sessions": (last, 0),
-                                    "staff_tasks": (last, 2), "binomes": (last, 0)}
+                                    "results": (last, 0), "staff_tasks": (last, 2), "binomes": (last, 0)}
     parked = projector.parked()
     assert [(p.projection, p.stream_id, p.position, p.fact_type) for p in parked] == [
         ("staff_tasks", str(bad), 2, "ProposalAccepted"), ("staff_tasks", str(bad), 3, "FirstMeetingOverdue")]

@@ -35,7 +35,7 @@ def test_views_follow_the_store_and_rebuild_to_the_same_rows(container):
     assert {s.name: s.position for s in container.projector.status()} == {
         "programmes": applied, "persons": applied, "accounts": applied, "personal_data_reads": applied,
         "organisations": applied, "mentor_hours": applied, "partner_feed": applied, "sessions": applied,
-        "staff_tasks": applied,
+        "results": applied, "staff_tasks": applied,
         "binomes": applied}
     before = snapshot(container.views)
     progress = []

@@ -63,7 +63,7 @@ def test_a_fact_that_fails_during_a_rebuild_is_parked_and_every_other_fact_appli
     assert _statuses(container) == {"programmes": (last, 0), "persons": (last, 0), "accounts": (last, 0),
                                     "personal_data_reads": (last, 0), "organisations": (last, 0),
                                     "mentor_hours": (last, 0), "partner_feed": (last, 0), "sessions": (last, 0),
-                                    "staff_tasks": (last, 2), "binomes": (last, 0)}
+                                    "results": (last, 0), "staff_tasks": (last, 2), "binomes": (last, 0)}
     assert [(p.stream_id, p.fact_type) for p in projector.parked()] == [
         (str(bad), "ProposalAccepted"), (str(bad), "FirstMeetingOverdue")]
     assert {(t.binome_id, t.kind) for t in views.tasks(None, None, 10).items} == {(str(expired), "proposal_expired")}

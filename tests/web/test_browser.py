@@ -107,6 +107,7 @@ async def test_staff_work_from_the_browser(api):
 
             await page.goto(f"{base}/app/dashboard")
             await expect(page.locator("[data-table=by-stage] tr[data-stage=active] td")).to_have_text("1")
+            await expect(page.locator("[data-kpi=meetings]")).to_have_text("1")  # the meeting just recorded
             await accessible(page, "dashboard")
 
             # Matching: a waiting mentee's suggestions, explained, and one proposed.

@@ -32,6 +32,7 @@ FAMILIES = {
     "web.language.": set(i18n.LANGUAGES),
     "fact.": {spec.type for spec in SPECS.values() if spec.category == BINOME},
     "stage.": {stage.value for stage in Stage},
+    "kind.": {"company", "isp"},
 }
 
 
