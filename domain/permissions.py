@@ -35,6 +35,7 @@ class Permission(StrEnum):
     BINOMES_HISTORY = "binomes.history"
     TASKS_READ = "tasks.read"
     MATCHING_USE = "matching.use"
+    REPORTS_READ = "reports.read"
     ACCOUNTS_MANAGE = "accounts.manage"
     INTEGRATIONS_MANAGE = "integrations.manage"
     AUDIT_READ = "audit.read"
@@ -70,6 +71,8 @@ GRANTS: dict[Permission, frozenset[Role]] = {permission: frozenset(roles) for pe
     Permission.TASKS_READ: (A, C),
     # Suggestions, pairs explained and cohort drafts cross the profiles of both sides: the programme's staff.
     Permission.MATCHING_USE: (A, C),
+    # The yearly profile analysis and the funders' participant lists: the programme's staff.
+    Permission.REPORTS_READ: (A, C),
     Permission.ACCOUNTS_MANAGE: (A,),
     Permission.INTEGRATIONS_MANAGE: (A,),
     Permission.AUDIT_READ: (A,),

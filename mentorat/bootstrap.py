@@ -133,7 +133,7 @@ def build_services(container: Container, run_projector: bool | None = None) -> S
         sessions=SessionService(container.store, container.views, container.projector,
                                 settings.read_your_writes_seconds, programmes, reads),
         matching=matching,
-        results=ResultsService(ResultReads(container.view_db)),
+        results=ResultsService(ResultReads(container.view_db), reads),
         payload_codec=EncryptionCodec(keys),
         partner_webhooks=webhooks,
         on_start=[container.projector.start, webhooks.start, matching.warm_up] if follow else [],

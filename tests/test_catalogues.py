@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 import i18n
-from domain import commands, matching, organisations, partner_feed, persons, results, sessions, sponsorship
+from domain import (commands, matching, organisations, partner_feed, persons, profiles, reports, results, sessions,
+                    sponsorship)
 from domain.catalogue import BINOME, SPECS
 from domain.stages import Stage
 from domain.state import CONTRACT_PARTIES
@@ -70,6 +71,9 @@ EXPANSIONS: dict[str, tuple] = {
     "web.exit.{}": results.EXIT_KINDS,
     "web.outcome.{}": (*commands.POSITIVE_OUTCOMES, "unknown"),
     "web.choice.{}": (*commands.EARLY_STOP_BY, "unknown"),
+    "web.report.{}": (*(band for *_, band in (*reports.AGE_BANDS, *reports.ISCED_GROUPS, *reports.OUT_OF_WORK_BANDS)),
+                      *profiles.GENDERS, reports.UNKNOWN, "direct"),
+    "web.report.dimension.{}": reports.DIMENSIONS,
     "http.{}": HTTP_STATUSES,
 }
 

@@ -25,6 +25,7 @@ MENU = (
     ("/app/binomes", "web.nav.binomes", Permission.BINOMES_LIST),
     ("/app/matching", "web.nav.matching", Permission.MATCHING_USE),
     ("/app/dashboard", "web.nav.dashboard", Permission.BINOMES_LIST),
+    ("/app/reports", "web.nav.reports", Permission.REPORTS_READ),
 )
 
 

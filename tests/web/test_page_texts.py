@@ -8,6 +8,7 @@ import pytest
 
 import i18n
 from domain import commands as c
+from domain import reports
 from domain.catalogue import BINOME, SPECS
 from domain.facts import ACTOR_KINDS
 from domain.stages import Stage
@@ -33,6 +34,8 @@ FAMILIES = {
     "fact.": {spec.type for spec in SPECS.values() if spec.category == BINOME},
     "stage.": {stage.value for stage in Stage},
     "kind.": {"company", "isp"},
+    "web.report.role.": {"mentor", "mentee"},
+    "web.report.dimension.": set(reports.DIMENSIONS),
 }
 
 
