@@ -183,6 +183,13 @@ class PersonService:
         await self._reads.record(principal, [p["person_id"] for p in page.items], f"{role}s.list")
         return page
 
+    async def people_of(self, role: str, organisation_id: str, principal: Principal, limit: int) -> list[dict]:
+        """A partner's people, for staff: a company's mentors, an ISP's mentees, in the principal's programmes."""
+        page = await asyncio.to_thread(self._views.persons, role, limit, programme_ids=listed_programmes(principal),
+                                       organisation_id=organisation_id)
+        await self._reads.record(principal, [p["person_id"] for p in page.items], f"{role}s.list")
+        return page.items
+
     async def pipeline(self, role: str, principal: Principal, programme_id: str | None = None,
                        stuck_limit: int = 100) -> list[Pipeline]:
         """Per programme in the principal's scope: how many persons stand at each step of the journey, how many

@@ -23,6 +23,10 @@ LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
 MENU = (
     ("/app/tasks", "web.nav.tasks", Permission.TASKS_READ),
     ("/app/binomes", "web.nav.binomes", Permission.BINOMES_LIST),
+    ("/app/pipelines/mentors", "web.nav.mentors", Permission.JOURNEYS_READ),
+    ("/app/pipelines/mentees", "web.nav.mentees", Permission.JOURNEYS_READ),
+    ("/app/sessions", "web.nav.sessions", Permission.JOURNEYS_READ),
+    ("/app/organisations", "web.nav.organisations", Permission.ORGANISATIONS_READ),
     ("/app/matching", "web.nav.matching", Permission.MATCHING_USE),
     ("/app/dashboard", "web.nav.dashboard", Permission.BINOMES_LIST),
     ("/app/reports", "web.nav.reports", Permission.REPORTS_READ),

@@ -110,6 +110,15 @@ async def test_staff_work_from_the_browser(api):
             await expect(page.locator("[data-kpi=meetings]")).to_have_text("1")  # the meeting just recorded
             await accessible(page, "dashboard")
 
+            # The other main pages, each kept and checked.
+            for name, path in (("mentors", "/app/pipelines/mentors"), ("mentees", "/app/pipelines/mentees"),
+                               ("mentor", f"/app/mentors/{mentor}"), ("sessions", "/app/sessions"),
+                               ("organisations", "/app/organisations"), ("reports", "/app/reports"),
+                               ("matching", "/app/matching")):
+                answer = await page.goto(f"{base}{path}")
+                assert answer.status == 200, path
+                await accessible(page, name)
+
             # Matching: a waiting mentee's suggestions, explained, and one proposed.
             await page.get_by_role("link", name="Matching").click()
             await page.get_by_role("link", name="Hamid").click()

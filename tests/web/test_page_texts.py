@@ -8,8 +8,9 @@ import pytest
 
 import i18n
 from domain import commands as c
-from domain import reports
-from domain.catalogue import BINOME, SPECS
+from domain import reports, sessions
+from domain.catalogue import BINOME, PERSON, SPECS
+from domain.persons import STEPS
 from domain.facts import ACTOR_KINDS
 from domain.stages import Stage
 from domain.tasks import TASK_KINDS
@@ -22,7 +23,7 @@ LITERAL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*)["']""")
 FAMILY = re.compile(r"""["']([a-z][a-z0-9_.-]*\.)["']\s*[~+]""")
 # What each family built in a template can hold.
 FAMILIES = {
-    "web.choice.": {*c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
+    "web.choice.": {"mentor", "mentee", *c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
     "web.field.": {field.name for form in FORMS.values() for field in form.fields},
     "web.due.": {"response_due", "first_meeting_due", "cadence_check", "monitoring_contact_due",
                  "monitoring_contact_overdue", "term", "evaluation_due"},
@@ -35,6 +36,12 @@ FAMILIES = {
     "stage.": {stage.value for stage in Stage},
     "kind.": {"company", "isp"},
     "web.report.role.": {"mentor", "mentee"},
+    "web.people.title.": {"mentor", "mentee"},
+    "web.sessions.status.": {"seat", "waiting", "cancelled"},
+    "session.": set(sessions.KINDS),
+    "web.people.list.": {"mentor", "mentee"},
+    "web.journey_fact.": {spec.type for spec in SPECS.values() if spec.category == PERSON},
+    "step.": {step for steps in STEPS.values() for step in steps},
     "web.report.dimension.": set(reports.DIMENSIONS),
 }
 

@@ -1,0 +1,45 @@
+"""Mentors' and mentees' journeys from the pages: the pipeline, the list, a record and its next collective step."""
+
+import re
+from datetime import date
+
+PASSWORD = "un mot de passe assez long"
+
+
+async def test_a_candidate_mentors_information_session_is_recorded_from_the_record(api, pages):
+    mentor = (await api.ok("/mentors", {"name": "Zoé Peeters", "email": "zoe@example.org",
+                                        "languages": ["nl", "fr"]}))["person_id"]
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    await pages.login("claire", PASSWORD)
+
+    pipeline = (await pages.get("/app/pipelines/mentors")).text
+    assert re.search(r'data-step="candidate"><th scope="row">[^<]+</th><td>1</td>', pipeline)
+    assert f'/app/mentors/{mentor}">Zoé Peeters' in pipeline
+
+    record = await pages.get(f"/app/mentors/{mentor}")
+    assert record.status_code == 200 and 'data-fact="MentorRegistered"' in record.text
+    assert f'action="/app/mentors/{mentor}/steps/information-session"' in record.text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', record.text).group(1)
+    form = {"occurred_on": date.today().isoformat(), "occurred_time": "00:01", "duration_minutes": "60",
+            "idempotency_key": key}
+    done = await pages.post(f"/app/mentors/{mentor}/steps/information-session", form)
+    assert done.status_code == 303
+    again = await pages.post(f"/app/mentors/{mentor}/steps/information-session", form)
+    assert again.status_code == 303  # the same form twice: recorded once
+    journey = await api.get(f"/mentors/{mentor}/journey")
+    assert [f["type"] for f in journey["facts"]].count("InformationSessionAttended") == 1
+    record = (await pages.get(f"/app/mentors/{mentor}")).text
+    assert 'data-step="informed"' in record and 'data-fact="InformationSessionAttended"' in record
+
+    bad = await pages.post(f"/app/mentors/{mentor}/steps/information-session",
+                           {"occurred_on": "someday", "idempotency_key": "another-key-01"})
+    assert bad.status_code == 422 and 'aria-invalid="true"' in bad.text
+
+
+async def test_an_unknown_role_or_person_is_a_page_not_a_500(api, pages):
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    await pages.login("claire", PASSWORD)
+    assert (await pages.get("/app/pipelines/bosses")).status_code == 404
+    assert (await pages.get("/app/mentees/nobody")).status_code == 404

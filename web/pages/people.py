@@ -1,0 +1,101 @@
+"""Mentors and mentees before their binôme: each journey's pipeline (how many stand at each step, who is stuck),
+the list of people, and one person's record with their journey and the form of their next collective step."""
+
+import inspect
+import re
+import uuid
+from datetime import datetime, timezone
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+import i18n
+from api import cursors
+from api.journey_schemas import AttendanceIn
+from domain.errors import NotFound
+from domain.permissions import Permission, require
+from web import charts
+from web.forms import CommandForm, Field, FormInvalid, parsed
+from web.guard import Form, Viewer, staff_with
+from web.render import page, see_other
+from web.timeline import entries
+
+router = APIRouter()
+Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
+PersonId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
+PAGE_SIZE = 50
+KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
+# The collective steps a person attends, recorded from their record: the form of their next one.
+ATTENDANCE = {
+    "information-session": CommandForm("information-session", "RecordInformationSession", AttendanceIn,
+                                       (Field("duration_minutes", "number"),)),
+    "training": CommandForm("training", "RecordTraining", AttendanceIn, (Field("duration_minutes", "number"),)),
+    "presentation": CommandForm("presentation", "RecordPresentation", AttendanceIn,
+                                (Field("duration_minutes", "number"),)),
+}
+NEXT_ATTENDANCE = {("mentor", "candidate"): "information-session", ("mentor", "interviewed"): "training",
+                   ("mentee", "applied"): "presentation"}
+
+
+async def pipeline_page(request: Request, role: str, who: Reader,
+                        after: cursors.parameter("persons", ("", "")) = None) -> HTMLResponse:
+    persons = request.app.state.services.persons
+    pipelines = await persons.pipeline(role, who.principal, who.programme_id)
+    listed = await persons.page(role, who.principal, PAGE_SIZE, after, who.programme_id)
+    drawn = [charts.bars(i18n.render("web.people.steps", {"programme": p.programme_id}, who.language),
+                         [i18n.render(f"step.{step}", None, who.language) for step in p.steps],
+                         list(p.steps.values())) for p in pipelines]
+    next_cursor = cursors.encode("persons", listed.next_after) if listed.next_after else None
+    return page(request, "pipeline.html", role=role, pipelines=list(zip(pipelines, drawn)), people=listed.items,
+                total=listed.total, next_cursor=next_cursor)
+
+
+async def person_page(request: Request, role: str, person_id: PersonId, who: Reader) -> HTMLResponse:
+    persons = request.app.state.services.persons
+    person = await persons.get(role, person_id, who.principal)
+    journey = await persons.journey(role, person_id, who.principal)
+    staff = {r.fact.actor.id for r in journey if r.fact.actor.kind == "staff"}
+    names = {person_id: person["name"], **await request.app.state.services.accounts.usernames(staff)}
+    step_form = ATTENDANCE.get(NEXT_ATTENDANCE.get((role, person["step"]), ""))
+    return page(request, "person.html", role=role, person=person, journey=entries(journey, names),
+                step_form=step_form, key=uuid.uuid4().hex)
+
+
+async def record_step(request: Request, role: str, person_id: PersonId, slug: Annotated[str, Path(max_length=40)],
+                      who: Reader, form: Form) -> Response:
+    require(who.principal, Permission.JOURNEYS_RECORD)
+    step_form = ATTENDANCE.get(slug)
+    if step_form is None:
+        raise NotFound("web.form_unknown")
+    zone = ZoneInfo(request.app.state.settings.web_timezone)
+    key = str(form.get("idempotency_key") or "")
+    try:
+        payload, occurred_at = parsed(step_form, form, zone, datetime.now(timezone.utc))
+    except FormInvalid as invalid:
+        values = {name: value for name, value in form.items() if isinstance(value, str)}
+        return page(request, "command_form.html", status=422, form=step_form, errors={e.field: e for e in
+                                                                                         invalid.errors},
+                    values=values, back=f"/app/{role}s/{person_id}", key=key or uuid.uuid4().hex,
+                    action=f"/app/{role}s/{person_id}/steps/{slug}")
+    payload = {name: value for name, value in payload.items() if value is not None}
+    await request.app.state.services.persons.command(role, person_id, step_form.command, payload, who.principal,
+                                                     key if KEY.fullmatch(key) else None, occurred_at)
+    return see_other(f"/app/{role}s/{person_id}")
+
+
+def _for(role: str, page_function):
+    """`page_function` with its role fixed, for the routes of that role (no route takes a role from the path)."""
+    async def for_role(**kwargs):
+        return await page_function(role=role, **kwargs)
+
+    parameters = [p for name, p in inspect.signature(page_function).parameters.items() if name != "role"]
+    for_role.__signature__ = inspect.Signature(parameters)
+    return for_role
+
+
+for _role in ("mentor", "mentee"):
+    router.get(f"/pipelines/{_role}s")(_for(_role, pipeline_page))
+    router.get(f"/{_role}s/{{person_id}}")(_for(_role, person_page))
+    router.post(f"/{_role}s/{{person_id}}/steps/{{slug}}")(_for(_role, record_step))
