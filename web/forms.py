@@ -20,7 +20,9 @@ from domain import commands as c
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: str  # text, textarea, number, select
+    # text, textarea, number, select; "lines" (a list, one item per line); "answers" (one text per question of
+    # the programme's evaluation, given to the template as `questions`)
+    kind: str
     choices: tuple[str, ...] = ()
     required: bool = False
 
@@ -50,6 +52,22 @@ FORMS = {form.slug: form for form in (
         Field("mode", "select", c.MEETING_MODES, True), Field("duration_minutes", "number"),
         Field("notes", "textarea"))),
     CommandForm("closure-meeting", "RecordClosureMeeting", s.ClosureMeetingIn, (Field("notes", "textarea"),)),
+    CommandForm("accept", "AcceptProposal", s.AcceptIn, ()),
+    CommandForm("refuse", "RefuseProposal", s.RefusalIn, (Field("reason", "textarea", required=True),)),
+    CommandForm("validation", "RecordValidation", s.ValidationIn, (
+        Field("side", "select", ("mentor", "mentee"), True),
+        Field("decision", "select", c.VALIDATION_DECISIONS, True), Field("reason", "textarea"))),
+    CommandForm("signature", "SignContract", s.SignatureIn, (
+        Field("party", "select", ("mentor", "mentee", "programme"), True),)),
+    CommandForm("analysis", "RecordAnalysis", s.AnalysisIn, (
+        Field("strengths", "lines", required=True), Field("weaknesses", "lines", required=True))),
+    CommandForm("positive-exit", "RecordPositiveExit", s.PositiveExitIn, (
+        Field("outcome", "select", c.POSITIVE_OUTCOMES, True), Field("details", "textarea"))),
+    CommandForm("early-stop", "RecordEarlyStop", s.EarlyStopIn, (
+        Field("by", "select", c.EARLY_STOP_BY, True), Field("reason", "textarea", required=True))),
+    CommandForm("evaluation", "RecordEvaluation", s.EvaluationIn, (
+        Field("side", "select", ("mentor", "mentee"), True), Field("rating", "number", required=True),
+        Field("answers", "answers", required=True))),
 )}
 # The forms that answer each staff task, shown beside it in the list.
 TASK_FORMS = {
@@ -78,9 +96,19 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
     for field in form.fields:
+        if field.kind == "answers":  # answers.<question key>, each a text; the unanswered left out
+            answers = {name.removeprefix("answers."): str(value).strip() for name, value in posted.items()
+                       if name.startswith("answers.") and str(value).strip()}
+            if answers:
+                values[field.name] = answers
+            continue
         raw = posted.get(field.name)
         text = raw.strip() if isinstance(raw, str) else ""
-        if text:
+        if field.kind == "lines":
+            items = [line.strip() for line in text.splitlines() if line.strip()]
+            if items:
+                values[field.name] = items
+        elif text:
             # A number is typed as text; one that is not a whole number stays text, for the model to name.
             values[field.name] = int(text) if field.kind == "number" and text.isdecimal() and len(text) < 10 \
                 else text
@@ -89,7 +117,8 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
         payload = form.model.model_validate(values).model_dump(mode="json", exclude={"occurred_at"})
     except ValidationError as invalid:
         for item in invalid.errors():
-            name = ".".join(str(part) for part in item["loc"]) or "form"
+            # A list's or the answers' fault is the field's: its form shows one box for them all.
+            name = str(item["loc"][0]) if item["loc"] else "form"
             params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
             errors.append(FieldError(name, f"invalid.{item['type']}", params))
         payload = {}

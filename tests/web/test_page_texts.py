@@ -20,10 +20,11 @@ from web.render import MENU
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*)["']""")
-FAMILY = re.compile(r"""["']([a-z][a-z0-9_.-]*\.)["']\s*[~+]""")
+FAMILY = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*\.)["']\s*[~+]""")
 # What each family built in a template can hold.
 FAMILIES = {
-    "web.choice.": {"mentor", "mentee", *c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
+    "web.choice.": {"mentor", "mentee", "programme", *c.VALIDATION_DECISIONS, *c.POSITIVE_OUTCOMES, *c.EARLY_STOP_BY,
+                    *c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
     "web.field.": {field.name for form in FORMS.values() for field in form.fields},
     "web.due.": {"response_due", "first_meeting_due", "cadence_check", "monitoring_contact_due",
                  "monitoring_contact_overdue", "term", "evaluation_due"},

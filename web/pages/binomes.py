@@ -33,6 +33,17 @@ BinomeId = Annotated[UUID, Path()]
 PAGE_SIZE = 50
 KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 HISTORY_LIMIT = 10_000
+# The forms the binôme's page offers at each stage (its rules have the last word on each).
+STAFF_FORMS = {
+    Stage.PROPOSED: ("accept", "refuse"),
+    Stage.AWAITING_FIRST_MEETING: ("first-meeting",),
+    Stage.AWAITING_VALIDATION: ("validation",),
+    Stage.AWAITING_CONTRACT: ("signature",),
+    Stage.INTAKE: ("analysis",),
+    Stage.ACTIVE: ("meeting", "contact", "monitoring-contact", "positive-exit", "early-stop"),
+    Stage.CLOSURE_DUE: ("closure-meeting",),
+    Stage.EVALUATION: ("evaluation",),
+}
 
 
 @router.get("/binomes")
@@ -99,13 +110,7 @@ async def _staff_names(request: Request, facts) -> dict[str, str]:
 
 def _forms_for(state) -> list[CommandForm]:
     """What the staff may record on the binôme's page at its stage."""
-    if state.stage == Stage.AWAITING_FIRST_MEETING:
-        return [FORMS["first-meeting"]]
-    if state.stage in (Stage.ACTIVE,):
-        return [FORMS["meeting"], FORMS["contact"], FORMS["monitoring-contact"]]
-    if state.stage == Stage.CLOSURE_DUE:
-        return [FORMS["closure-meeting"]]
-    return []
+    return [FORMS[slug] for slug in STAFF_FORMS.get(state.stage, ())]
 
 
 @router.post("/binomes/{binome_id}/record/{slug}")
@@ -127,7 +132,11 @@ async def record(request: Request, binome_id: BinomeId, slug: Annotated[str, Pat
             binome_id, command_form.command, payload, who.principal, key if KEY.fullmatch(key) else None,
             occurred_at)
     except FormInvalid as invalid:
-        return _form_again(request, binome_id, command_form, invalid.errors, form, back, inline)
+        questions = None
+        if any(field.kind == "answers" for field in command_form.fields):  # the programme's, to ask them again
+            state, _ = await request.app.state.services.binome_queries.get(binome_id, who.principal)
+            questions = state.programme.evaluation_questions
+        return _form_again(request, binome_id, command_form, invalid.errors, form, back, inline, questions)
     except DomainError as refused:
         if not inline or refused.kind in ("unauthenticated", "not_found", "forbidden"):
             raise
@@ -144,9 +153,11 @@ def _with_done(address: str, slug: str) -> str:
 
 
 def _form_again(request: Request, binome_id: UUID, command_form: CommandForm, errors: list[FieldError], posted,
-                back: str, inline: bool) -> HTMLResponse:
+                back: str, inline: bool, questions: dict[str, str] | None) -> HTMLResponse:
     values = {name: value for name, value in posted.items() if isinstance(value, str)}
+    side = values.get("side") if request.state.web_session.principal.role.value == values.get("side") else None
     return page(request, "_command_form.html" if inline else "command_form.html", status=422, form=command_form,
                 binome_id=binome_id, errors={e.field: e for e in errors}, values=values, back=back,
-                key=values.get("idempotency_key") or uuid.uuid4().hex)
+                key=values.get("idempotency_key") or uuid.uuid4().hex, questions=questions,
+                fixed={"side": side} if side else {})
 

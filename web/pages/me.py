@@ -14,9 +14,24 @@ from web.guard import PairViewer
 from web.render import page
 
 router = APIRouter()
-# The stages where the pair meets and logs it.
-MEETING_STAGES = frozenset({Stage.ACTIVE})
 SHOWN = 5
+# What a mentor or a mentee records from their page at each stage: their answer to a proposal (the mentor), their
+# validation, their meetings and contacts, their evaluation.
+PAIR_FORMS = {
+    Stage.PROPOSED: ("accept", "refuse"),
+    Stage.AWAITING_VALIDATION: ("validation",),
+    Stage.ACTIVE: ("meeting", "contact"),
+    Stage.EVALUATION: ("evaluation",),
+}
+# A side's own step, once given, is not asked again.
+GIVEN = {"validation": "validations", "evaluation": "evaluations"}
+
+
+def forms_for(state, side: str) -> list:
+    slugs = PAIR_FORMS.get(state.stage, ())
+    if state.stage == Stage.PROPOSED and side != "mentor":
+        return []
+    return [FORMS[slug] for slug in slugs if side not in getattr(state, GIVEN.get(slug, ""), {})]
 
 
 @router.get("/me")
@@ -27,5 +42,5 @@ async def my_page(request: Request, who: PairViewer) -> HTMLResponse:
     for row in listed.items:
         state, tasks, names = await queries.get_named(UUID(row.binome_id), who.principal, "web.me")
         binomes.append({"binome": binome_out(state, [], who.language), "state": state, "names": names,
-                        "forms": [FORMS["meeting"], FORMS["contact"]] if state.stage in MEETING_STAGES else []})
+                        "forms": forms_for(state, who.principal.role.value)})
     return page(request, "me.html", binomes=binomes, new_key=lambda: uuid.uuid4().hex)
