@@ -30,6 +30,8 @@ MENU = (
     ("/app/matching", "web.nav.matching", Permission.MATCHING_USE),
     ("/app/dashboard", "web.nav.dashboard", Permission.BINOMES_LIST),
     ("/app/reports", "web.nav.reports", Permission.REPORTS_READ),
+    ("/app/admin/accounts", "web.nav.accounts", Permission.ACCOUNTS_MANAGE),
+    ("/app/admin/programmes", "web.nav.programmes", Permission.PROGRAMMES_MANAGE),
 )
 
 

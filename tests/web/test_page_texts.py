@@ -16,6 +16,7 @@ from domain.stages import Stage
 from domain.tasks import TASK_KINDS
 from web import timeline
 from web.forms import FORMS
+from web.pages.admin import NUMBERS
 from web.render import MENU
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -38,6 +39,8 @@ FAMILIES = {
     "kind.": {"company", "isp"},
     "web.report.role.": {"mentor", "mentee"},
     "web.people.title.": {"mentor", "mentee"},
+    "web.role.": {"administrator", "coordinator", "mentor", "mentee", "isp", "company"},
+    "web.admin.setting.": set(NUMBERS),
     "web.sessions.status.": {"seat", "waiting", "cancelled"},
     "session.": set(sessions.KINDS),
     "web.people.list.": {"mentor", "mentee"},
