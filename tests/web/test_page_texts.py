@@ -39,6 +39,7 @@ FAMILIES = {
     "kind.": {"company", "isp"},
     "web.report.role.": {"mentor", "mentee"},
     "web.people.title.": {"mentor", "mentee"},
+    "web.tasks.waiting.": {"proposed", "evaluation"},
     "web.role.": {"administrator", "coordinator", "mentor", "mentee", "isp", "company"},
     "web.admin.setting.": set(NUMBERS),
     "web.sessions.status.": {"seat", "waiting", "cancelled"},

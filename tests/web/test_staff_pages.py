@@ -1,6 +1,7 @@
 """The staff's pages end to end, in-process: login, the task list's forms, the binôme's timeline and its
 exports, who may see what, and refusals as pages (never a 500)."""
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -136,3 +137,12 @@ async def test_a_bad_address_is_a_page_not_a_500(api, pages):
         answer = await pages.get(path)
         assert answer.status_code in (404, 422), (path, answer.status_code)
         assert answer.headers["content-type"].startswith("text/html"), (path, answer.text)
+
+
+async def test_proposals_waiting_for_their_mentor_are_listed_beside_the_tasks(api, pages):
+    password = await _account(api, "claire")
+    binome = await api.propose()
+    await pages.login("claire", password)
+    listed = (await pages.get("/app/tasks")).text
+    waiting = re.search(r'data-waiting="proposed">(.*?)</ul>', listed, re.S).group(1)
+    assert f"/app/binomes/{binome}" in waiting and "Anne · Bilal" in waiting
