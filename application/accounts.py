@@ -9,12 +9,13 @@ import asyncio
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import structlog
 from pwdlib import PasswordHash
 
+from application import clock
 from application.errors import Saturated
 from application.login_guard import LoginGuard
 from application.organisations import OrganisationService
@@ -223,4 +224,4 @@ def account_row(state: AccountState) -> dict[str, Any]:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()

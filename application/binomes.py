@@ -16,6 +16,7 @@ from uuid import UUID
 
 import structlog
 
+from application import clock
 from application.binome_scope import BinomeScope
 from application.data_reads import PersonalDataReads
 from application.errors import CommandPending
@@ -293,7 +294,7 @@ class BinomeQueries:
                     after: Key | None = None, programme_id: str | None = None) -> Page:
         """The binômes' tasks, the persons stuck in their journey and the sessions waiting for their attendance, in
         the principal's programmes."""
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         stuck = {programme.id: StuckRule.of(programme, now) for programme in await self._programmes.all()
                  if principal.sees_programme(programme.id)}
         return await asyncio.to_thread(self._views.tasks, overdue, kind, limit, after=after, programme_id=programme_id,

@@ -5,8 +5,8 @@ requests from it (`GET /audit/personal-data-reads`). A person reading their own 
 import asyncio
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timezone
 
+from application import clock
 from domain.facts import Fact
 from domain.principals import Principal
 from eventstore import FactStore
@@ -23,7 +23,7 @@ class PersonalDataReads:
         subjects = sorted({p for p in person_ids if p != principal.person_id})
         if not subjects:
             return
-        fact = Fact("PersonalDataRead", 1, datetime.now(timezone.utc), principal.actor,
+        fact = Fact("PersonalDataRead", 1, clock.now(), principal.actor,
                     {"subjects": subjects, "what": what})
         await asyncio.to_thread(self._store.append, uuid.uuid4(), [fact])
 

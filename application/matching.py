@@ -12,12 +12,13 @@ import asyncio
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from uuid import UUID
 
 import numpy as np
 import structlog
 
+from application import clock
 from application.binomes import Accepted, BinomeCommands, new_binome_id
 from application.data_reads import PersonalDataReads
 from application.errors import Saturated
@@ -127,7 +128,7 @@ class MatchingService:
         """The programme's mentees who may be proposed now (selected, in no open binôme), longest waiting first."""
         if not principal.sees_programme(programme_id):
             raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         mentees = await asyncio.to_thread(self._reads.persons, programme_id, "mentee",
                                           step=PROPOSABLE_STEP["mentee"], profiles=False)
         waiting = sorted((m for m in mentees.values() if unavailable(m, now) is None),
@@ -160,7 +161,7 @@ class MatchingService:
 
     def _suggest_mentors(self, mentee_id: str, principal: Principal, limit: int) -> Suggestions:
         mentee = self._person(mentee_id, "mentee", principal)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         if (refusal := unavailable(mentee, now)) is not None:
             raise refusal
         criteria = self._criteria(mentee.programme_id)
@@ -174,7 +175,7 @@ class MatchingService:
 
     def _suggest_mentees(self, mentor_id: str, principal: Principal, limit: int) -> Suggestions:
         mentor = self._person(mentor_id, "mentor", principal)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         if (refusal := unavailable(mentor, now)) is not None:
             raise refusal
         criteria = self._criteria(mentor.programme_id)
@@ -303,11 +304,11 @@ class MatchingService:
         stream_id = UUID(draft_id)
         state = self._fold(stream_id)
         if state.exists:  # a repeat of the key (or its misuse for another body: refused there)
-            cohort_drafts.make(state, programme_id, {}, [], [], {}, principal.actor, datetime.now(timezone.utc),
+            cohort_drafts.make(state, programme_id, {}, [], [], {}, principal.actor, clock.now(),
                                command_id, print_)
             return self._draft_view(state, repeated=True)
         criteria = self._criteria(programme_id)
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         candidates = self._candidates(programme_id, self._reads.persons(programme_id, "mentor", profiles=False),
                                       self._reads.persons(programme_id, "mentee", step=PROPOSABLE_STEP["mentee"]))
         mentors = [m for m in candidates.available("mentor") if candidates.places(m) > 0]
@@ -350,7 +351,7 @@ class MatchingService:
             state = self._draft_state(draft_id, principal)
             proposed = {m for m in mentee_ids if m in state.pairs
                         and self._exists(draft_binome_id(draft_id, m, state.pairs[m][0]))}
-            facts = decide(state, proposed, datetime.now(timezone.utc))
+            facts = decide(state, proposed, clock.now())
             if not facts:
                 return self._draft_view(state, repeated=True)
             try:
@@ -419,10 +420,10 @@ class MatchingService:
     def _candidates(self, programme_id: str, mentors: dict[str, PersonState], mentees: dict[str, PersonState],
                     mentor_id: str | None = None, mentee_id: str | None = None) -> Candidates:
         past = self._reads.past_pairs(programme_id, mentor_id=mentor_id, mentee_id=mentee_id)
-        return Candidates(mentors, mentees, past, datetime.now(timezone.utc))
+        return Candidates(mentors, mentees, past, clock.now())
 
     def _pool(self, programme_id: str) -> MentorPool:
-        return self._mentors(programme_id, datetime.now(timezone.utc)).pool
+        return self._mentors(programme_id, clock.now()).pool
 
     def _mentors(self, programme_id: str, now: datetime) -> "_Mentors":
         """The programme's mentors as matching reads them, kept between calls: their profiles as a pool, rebuilt

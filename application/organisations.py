@@ -4,11 +4,12 @@ company's skills-sponsorship report. One stream per organisation, its id derived
 import asyncio
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 import structlog
 
+from application import clock
 from application.data_reads import PersonalDataReads
 from application.errors import Saturated
 from application import partner_webhooks as partner_webhooks_delivery
@@ -172,7 +173,7 @@ class OrganisationService:
     async def _record(self, organisation_id: str, decide) -> Recorded:
         for _ in range(RACES):
             state = await asyncio.to_thread(self.state, organisation_id)
-            facts = decide(state, datetime.now(timezone.utc))
+            facts = decide(state, clock.now())
             if not facts:
                 return Recorded(await self._as_recorded(organisation_id, state.version), True)
             try:

@@ -11,12 +11,13 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import structlog
 
+from application import clock
 from application.idempotency import fingerprint
 from domain import journeys, persons
 from application.errors import Saturated
@@ -98,7 +99,7 @@ class PersonService:
                                                         ("adviser", adviser)) if value is not None})
         person = persons.Person(str(person_id), role, name, email, phone, languages, programme_id,
                                 mentor_capacity, organisation_id, step, background, adviser)
-        fact = persons.register(person, principal.actor, datetime.now(timezone.utc), key or str(person_id),
+        fact = persons.register(person, principal.actor, clock.now(), key or str(person_id),
                                 fingerprint(role, body))
         repeated = not await self._append_or_recognise(person_id, fact)
         return Registered(await self._as_recorded(person_id), repeated)
@@ -146,7 +147,7 @@ class PersonService:
             if state.role != role or not may_see_person(principal, role, state.person_id, state.programme_id,
                                                         state.organisation_id):
                 raise NotFound(f"{role}_not_found")
-            facts = await asyncio.to_thread(decide, state, principal.actor, datetime.now(timezone.utc), command_id,
+            facts = await asyncio.to_thread(decide, state, principal.actor, clock.now(), command_id,
                                             body_fingerprint)
             if not facts:
                 mine = [r for r in recorded if r.fact.command_id == command_id]
@@ -199,7 +200,7 @@ class PersonService:
         programmes = [p for p in await self._programmes.all()
                       if principal.sees_programme(p.id) and programme_id in (None, p.id)]
         counts = await asyncio.to_thread(self._views.journey_counts, role, [p.id for p in programmes])
-        now = datetime.now(timezone.utc)
+        now = clock.now()
         pipelines = []
         for programme in programmes:
             steps = dict.fromkeys(persons.STEPS[role], 0)

@@ -2,11 +2,12 @@
 
 import asyncio
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import structlog
 
+from application import clock
 from application.errors import Saturated
 from domain import persons, programmes
 from domain.errors import NotFound
@@ -125,4 +126,4 @@ def _is_slug(programme_id: str) -> bool:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()

@@ -10,12 +10,13 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import structlog
 
+from application import clock
 from application.data_reads import PersonalDataReads
 from application.errors import Saturated
 from application.idempotency import fingerprint
@@ -116,7 +117,7 @@ class SessionService:
             if exists and (not state.exists or not principal.sees_programme(state.schedule.programme_id)):
                 raise NotFound("session_not_found")
             people = await asyncio.to_thread(self._persons, person_ids, field, state, principal)
-            facts, others = await asyncio.to_thread(decide, state, people, datetime.now(timezone.utc))
+            facts, others = await asyncio.to_thread(decide, state, people, clock.now())
             if not facts:
                 return await self._answer(session_id, state.version, True, principal)
             try:

@@ -181,6 +181,21 @@ class BinomeWorkflows:
                 raise WorkflowAlreadyStartedError(workflow_id(binome_id), WORKFLOW_NAME) from None
             raise
 
+    async def resume(self, start: BinomeInput) -> bool:
+        """Starts the workflow of a binôme the store holds open but Temporal does not run (its history was written
+        elsewhere: the demo; or Temporal's database was lost), from its state: True if started, False if it ran."""
+        try:
+            await self.client.start_workflow(
+                WORKFLOW_NAME, start, id=workflow_id(start.binome_id), task_queue=self._settings.task_queue,
+                task_timeout=WORKFLOW_TASK_TIMEOUT, id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        except WorkflowAlreadyStartedError:
+            return False
+        except RPCError as error:
+            if error.status == RPCStatusCode.ALREADY_EXISTS:
+                return False
+            raise
+        return True
+
     async def reachable(self, timeout: float = 3.0) -> bool:
         if self._client is None:
             return False

@@ -95,10 +95,12 @@ def build_container(settings: Settings, temporal: Client | None = None) -> Conta
     return Container(settings, store, view_db, Views(view_db), projector, temporal=temporal)
 
 
-def build_services(container: Container, run_projector: bool | None = None) -> Services:
-    """The application's services over this container; the projector runs with them unless told otherwise."""
+def build_services(container: Container, run_projector: bool | None = None,
+                   workflows: BinomeWorkflows | None = None) -> Services:
+    """The application's services over this container; the projector runs with them unless told otherwise. The
+    binômes' workflows run on the container's Temporal, unless another runner is given (the demo's)."""
     settings = container.settings
-    workflows = BinomeWorkflows(container.temporal, settings)
+    workflows = workflows or BinomeWorkflows(container.temporal, settings)
     follow = settings.run_projector if run_projector is None else run_projector
     programmes = ProgrammeService(container.store, container.views, container.projector,
                                   settings.read_your_writes_seconds)

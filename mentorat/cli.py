@@ -47,6 +47,11 @@ def main(argv: list[str] | None = None) -> int:
     retry.add_argument("--view", help="only this view's parked facts")
     new_key = commands.add_parser("new-key", help="print a new data key for MENTORAT_DATA_KEYS (put it first)")
     new_key.add_argument("key_id", help="its id, e.g. 2026-11")
+    demo = commands.add_parser("demo", help="fill an empty installation with a fictional programme and ten months "
+                                             "of its life (then `serve`)")
+    demo.add_argument("--mentors", type=int, default=110)
+    demo.add_argument("--mentees", type=int, default=160)
+    demo.add_argument("--seed", type=int, default=2026)
     check = commands.add_parser("healthcheck", help="exit 0 when the API / worker's dependencies answer")
     check.add_argument("what", choices=["api", "worker"])
     args = parser.parse_args(argv)
@@ -65,6 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         "record-held-places": lambda: record_held_places(settings),
         "retry-parked": lambda: retry_parked(settings, args.view),
         "healthcheck": lambda: _exit_now(asyncio.run(healthcheck(settings, args.what))),
+        "demo": lambda: asyncio.run(run_demo(settings, args.mentors, args.mentees, args.seed)),
     }
     try:
         with contextlib.suppress(KeyboardInterrupt):
@@ -113,6 +119,18 @@ async def _serve_api(container: Container) -> None:
     await uvicorn.Server(config).serve()
 
 
+async def _resume_open_binomes(container: Container) -> None:
+    """In the background: the open binômes whose workflow Temporal does not run (a demo, a lost Temporal database)
+    get one, from their state."""
+    from application.resumption import resume_open_binomes
+    from application.temporal_gateway import BinomeWorkflows
+    try:
+        await resume_open_binomes(container.store, container.views,
+                                  BinomeWorkflows(container.temporal, container.settings), container.workflow_options)
+    except Exception as error:  # the service runs without it; the next start tries again
+        log.error("binomes_not_resumed", error=str(error), exc_info=error)
+
+
 def _on_stop_signals(callback) -> None:
     """Ctrl-C / SIGTERM call `callback` instead of raising KeyboardInterrupt in the middle of a shutdown.
 
@@ -145,8 +163,10 @@ async def serve(settings: Settings) -> None:
              docs=f"http://{settings.api_host}:{settings.api_port}/docs", data_dir=str(settings.data_dir.resolve()))
     try:
         async with workers:
+            resuming = asyncio.create_task(_resume_open_binomes(container))
             # uvicorn handles Ctrl-C: when it returns, the workers drain and the dev server stops.
             await _serve_api(container)
+            resuming.cancel()
     finally:
         container.close()
         if dev_server is not None:
@@ -176,6 +196,35 @@ async def run_worker(settings: Settings) -> None:
         await worker.run()
     finally:
         container.close()
+
+
+async def run_demo(settings: Settings, mentors: int, mentees: int, seed: int) -> int:
+    """The demo's story written into this installation's store (it must be empty), through the real services."""
+    from mentorat.demo import fill
+    from mentorat.local_binomes import LocalBinomes
+    # Commands do not wait for the views (the story catches them up when it reads them); their warnings muted.
+    settings = settings.model_copy(update={"read_your_writes_seconds": 0.0})
+    configure_logging(settings.log_format, "ERROR")
+    container = _root().build_container(settings)
+    try:
+        if container.views.persons("mentor", 1).items or container.views.persons("mentee", 1).items:
+            print("mentorat demo: cette installation n'est pas vide (des personnes y sont inscrites) ; "
+                  "utilisez un autre MENTORAT_DATA_DIR.", file=sys.stderr)
+            return 1
+        local = LocalBinomes(container.store)
+        services = _root().build_services(container, run_projector=False, workflows=local)
+        filled = await fill(services, local, container.projector.catch_up, mentors, mentees, seed,
+                            lambda line: print(line, flush=True))
+        print("Vues de lecture…", flush=True)
+        container.projector.catch_up()
+    finally:
+        container.close()
+    print(f"\nDémo prête : {filled.organisations} partenaires, {filled.mentors} mentors, {filled.mentees} mentees, "
+          f"{filled.binomes} binômes proposés.\nLancez ./scripts/serve puis ouvrez "
+          f"http://{settings.api_host}:{settings.api_port}/app/ :")
+    for username, password in filled.accounts:
+        print(f"  {username} / {password}")
+    return 0
 
 
 def _unknown_view(container: Container, view: str | None) -> bool:

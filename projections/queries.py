@@ -10,6 +10,7 @@ from sqlalchemy import (ColumnElement, Connection, Select, Text, and_, bindparam
 
 from domain.programme import Programme
 from domain.sessions import CANCELLED
+from domain.stages import TERMINAL_STAGES
 from domain.state import BinomeState
 from domain.tasks import (BINOME_TASK_KINDS, PERSON_TASK_KINDS, SESSION_TASK_KINDS, WAITING_STEPS, StaffTask,
                           journey_stuck, session_attendance, stuck_before)
@@ -109,6 +110,12 @@ class Views:
             tasks = conn.execute(select(staff_tasks).where(staff_tasks.c.binome_id == binome_id)
                                  .order_by(staff_tasks.c.since)).mappings().all()
         return stored_states.loaded(state), [_task(t) for t in tasks]
+
+    def open_binome_ids(self) -> list[str]:
+        """The binômes not at a stage that ends them."""
+        query = select(binomes.c.binome_id).where(binomes.c.stage.not_in(sorted(TERMINAL_STAGES)))
+        with self._db.read() as conn:
+            return list(conn.execute(query).scalars())
 
     def stage_counts(self, programme_id: str | None, programme_ids: Collection[str] | None) -> dict[str, int]:
         """How many binômes stand at each stage (in one programme, or in those of a scope: None for all)."""

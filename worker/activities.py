@@ -34,7 +34,7 @@ class StoreActivities:
         info = activity.info()
         bound = log.bind(binome_id=request.binome_id, workflow_id=info.workflow_id, attempt=info.attempt)
         try:
-            held = self._append(request)
+            held = self.append(request)
         except AppendConflict as error:
             bound.error("append_conflict", error=str(error))
             raise ApplicationError(str(error), type="AppendConflict", non_retryable=True) from error
@@ -52,7 +52,9 @@ class StoreActivities:
                    types=[s.fact.type for s in stored], positions=[s.fact.position for s in stored])
         return [StoredFact(s.fact, s.recorded_at, s.notification_id) for s in stored]
 
-    def _append(self, request: AppendFacts) -> Held:
+    def append(self, request: AppendFacts) -> Held:
+        """Writes the binôme's facts, with the places they take or free on its people's streams, in one
+        transaction; or gives back what an earlier attempt wrote. A rule across binômes refuses (DomainError)."""
         stream_id = UUID(request.binome_id)
         if request.engagement is None:
             return self._store.record(stream_id, request.facts)
