@@ -11,6 +11,7 @@ the same Idempotency-Key" (`command_interrupted`); any other exception is logged
 """
 
 import functools
+import html
 import re
 import sqlite3
 from typing import Any
@@ -21,7 +22,7 @@ import sqlalchemy.exc
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -170,8 +171,14 @@ class LastResort:
             if started:  # the answer is on its way: nothing else can be said
                 raise
             request = Request(scope)
-            await error_response(request, 503, "service_unavailable",
-                                 headers={"Retry-After": str(RETRY_AFTER_SECONDS)})(scope, receive, send)
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+            if scope["path"].startswith("/app/"):  # a page: a page, however plain
+                text = html.escape(i18n.render("service_unavailable", None, language_of(request)))
+                answer = HTMLResponse(f"<!doctype html><title>Mentorat</title><p role=alert>{text}</p>", 503,
+                                      headers=headers)
+            else:
+                answer = error_response(request, 503, "service_unavailable", headers=headers)
+            await answer(scope, receive, send)
 
 
 def _located(item: dict) -> tuple:

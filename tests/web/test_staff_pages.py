@@ -4,8 +4,6 @@ exports, who may see what, and refusals as pages (never a 500)."""
 import re
 from datetime import date, datetime, timedelta, timezone
 
-import pytest
-
 from tests.support.assertions import eventually
 
 async def _account(api, username: str, role: str = "coordinator", programmes=("default",)) -> str:
@@ -74,7 +72,8 @@ async def test_staff_record_a_meeting_from_the_task_list_and_see_it_in_the_timel
     assert detail.status_code == 200
     assert 'data-fact="MeetingHeld"' in detail.text and "CV revu" in detail.text
     only_meetings = await pages.get(f"/app/binomes/{binome}", kind="meetings")
-    assert 'data-fact="MeetingHeld"' in only_meetings.text and 'data-fact="MentorshipProposed"' not in only_meetings.text
+    assert 'data-fact="MeetingHeld"' in only_meetings.text
+    assert 'data-fact="MentorshipProposed"' not in only_meetings.text
     csv = await pages.get(f"/app/binomes/{binome}/timeline.csv")
     assert csv.headers["content-type"].startswith("text/csv") and ",MeetingHeld,Rencontre tenue," in csv.text
     pdf = await pages.get(f"/app/binomes/{binome}/timeline.pdf")
@@ -146,3 +145,16 @@ async def test_proposals_waiting_for_their_mentor_are_listed_beside_the_tasks(ap
     listed = (await pages.get("/app/tasks")).text
     waiting = re.search(r'data-waiting="proposed">(.*?)</ul>', listed, re.S).group(1)
     assert f"/app/binomes/{binome}" in waiting and "Anne · Bilal" in waiting
+
+
+async def test_a_bug_behind_a_page_is_a_503_page_not_a_500(api, pages, monkeypatch):
+    password = await _account(api, "claire")
+    await pages.login("claire", password)
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(api.app.state.services.binome_queries, "tasks", broken)
+    answer = await pages.get("/app/tasks")
+    assert answer.status_code == 503 and answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["retry-after"] and "indisponible" in answer.text

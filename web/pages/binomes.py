@@ -31,6 +31,7 @@ Lister = Annotated[Viewer, staff_with(Permission.BINOMES_LIST)]
 HistoryReader = Annotated[Viewer, staff_with(Permission.BINOMES_HISTORY)]
 BinomeId = Annotated[UUID, Path()]
 PAGE_SIZE = 50
+BinomeCursor = cursors.parameter("binomes", ("", ""))
 KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 HISTORY_LIMIT = 10_000
 # The forms the binôme's page offers at each stage (its rules have the last word on each).
@@ -50,7 +51,7 @@ STAFF_FORMS = {
 async def binomes_page(request: Request, who: Lister, stage: Stage | None = None,
                        overdue: Annotated[bool | None, Query()] = None,
                        q: Annotated[str | None, Query(max_length=100)] = None,
-                       after: cursors.parameter("binomes", ("", "")) = None) -> HTMLResponse:
+                       after: BinomeCursor = None) -> HTMLResponse:
     queries = request.app.state.services.binome_queries
     search = (q or "").strip() or None
     listed = await queries.page(who.principal, stage.value if stage else None, overdue, None, None, PAGE_SIZE,

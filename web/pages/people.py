@@ -26,6 +26,7 @@ router = APIRouter()
 Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
 PersonId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PAGE_SIZE = 50
+PersonCursor = cursors.parameter("persons", ("", ""))
 KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 # The collective steps a person attends, recorded from their record: the form of their next one.
 ATTENDANCE = {
@@ -40,7 +41,7 @@ NEXT_ATTENDANCE = {("mentor", "candidate"): "information-session", ("mentor", "i
 
 
 async def pipeline_page(request: Request, role: str, who: Reader,
-                        after: cursors.parameter("persons", ("", "")) = None) -> HTMLResponse:
+                        after: PersonCursor = None) -> HTMLResponse:
     persons = request.app.state.services.persons
     pipelines = await persons.pipeline(role, who.principal, who.programme_id)
     listed = await persons.page(role, who.principal, PAGE_SIZE, after, who.programme_id)

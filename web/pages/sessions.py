@@ -17,6 +17,7 @@ router = APIRouter(prefix="/sessions")
 Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
 SessionId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PAGE_SIZE = 50
+SessionCursor = cursors.parameter("sessions", ("", ""))
 # The list starts a little in the past: last week's sessions may still wait for their attendance.
 SHOWN_BEFORE = timedelta(days=14)
 KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
@@ -24,7 +25,7 @@ KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 @router.get("")
 async def sessions_page(request: Request, who: Reader,
-                        after: cursors.parameter("sessions", ("", "")) = None) -> HTMLResponse:
+                        after: SessionCursor = None) -> HTMLResponse:
     listed = await request.app.state.services.sessions.page(
         who.principal, PAGE_SIZE, after, who.programme_id, starting_from=datetime.now(timezone.utc) - SHOWN_BEFORE)
     next_cursor = cursors.encode("sessions", listed.next_after) if listed.next_after else None

@@ -18,6 +18,7 @@ from web.render import page
 router = APIRouter()
 Staff = Annotated[Viewer, staff_with(Permission.TASKS_READ)]
 PAGE_SIZE = 50
+TaskCursor = cursors.parameter("tasks", ("", ""))
 WAITING_STAGES = (Stage.PROPOSED, Stage.EVALUATION)
 
 
@@ -25,7 +26,7 @@ WAITING_STAGES = (Stage.PROPOSED, Stage.EVALUATION)
 async def tasks_page(request: Request, who: Staff,
                      kind: Annotated[str | None, Query(max_length=40)] = None,
                      overdue: Annotated[bool | None, Query()] = None,
-                     after: cursors.parameter("tasks", ("", "")) = None,
+                     after: TaskCursor = None,
                      done: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
     services = request.app.state.services
     kind = kind if kind in TASK_KINDS else None
