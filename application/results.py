@@ -41,13 +41,20 @@ class ResultsService:
         return reports.analyse(participants.values())
 
     async def esf_lines(self, principal: Principal, year: int, programme_id: str | None = None) -> list[list]:
-        """One line per mentee of each binôme that began or ended in `year`; the read is logged (they are people)."""
-        rows = [row for row in await self._of_year(principal, year, programme_id) if row["started_at"] is not None]
-        await self._data_reads.record(principal, [row["mentee_id"] for row in rows if row["mentee_id"]],
-                                      "reports.esf")
-        return [reports.esf_line(row["mentee_id"], row["programme_id"], row["mentee_profile"],
-                                 row["mentee_organisation_id"], row["started_at"], row["exit_at"], row["exit_kind"],
-                                 row["outcome"]) for row in rows]
+        """One line per mentee whose binôme began or ended in `year` (entering at their first, leaving as their last
+        ended); the read is logged (they are people)."""
+        rows = sorted((row for row in await self._of_year(principal, year, programme_id)
+                       if row["started_at"] is not None and row["mentee_id"]), key=lambda row: row["started_at"])
+        first: dict[str, dict] = {}
+        last: dict[str, dict] = {}
+        for row in rows:
+            first.setdefault(row["mentee_id"], row)
+            last[row["mentee_id"]] = row
+        await self._data_reads.record(principal, sorted(first), "reports.esf")
+        return [reports.esf_line(mentee, entry["programme_id"], entry["mentee_profile"],
+                                 entry["mentee_organisation_id"], entry["started_at"], last[mentee]["exit_at"],
+                                 last[mentee]["exit_kind"], last[mentee]["outcome"])
+                for mentee, entry in first.items()]
 
     async def _of_year(self, principal: Principal, year: int, programme_id: str | None) -> list[dict]:
         if programme_id is not None and not principal.sees_programme(programme_id):

@@ -18,7 +18,8 @@ AGE_BANDS = ((0, 25, "under_25"), (25, 30, "25_29"), (30, 45, "30_44"), (45, 55,
 ISCED_GROUPS = ((0, 3, "isced_0_2"), (3, 5, "isced_3_4"), (5, 9, "isced_5_8"))
 OUT_OF_WORK_BANDS = ((0, 6, "under_6_months"), (6, 12, "6_11_months"), (12, 24, "12_23_months"),
                      (24, 10_000, "24_months_plus"))
-LONG_TERM_UNEMPLOYED_MONTHS = 12
+# ESF+ counts as long-term unemployed: more than 12 months without work, more than 6 below the age of 25.
+LONG_TERM_UNEMPLOYED_MONTHS, YOUNG_LONG_TERM_UNEMPLOYED_MONTHS, YOUNG_BELOW = 12, 6, 25
 DIMENSIONS = ("age", "gender", "education", "out_of_work", "sectors", "languages", "referral")
 # The situation on leaving, as ESF+ counts it, from how the binôme ended.
 SITUATION_BY_OUTCOME = {"job": "employed", "business_creation": "employed", "training": "education_training",
@@ -96,13 +97,25 @@ ESF_COLUMNS = ("participant_id", "programme_id", "gender", "age_at_entry", "age_
                "situation_on_leaving")
 
 
+def long_term_unemployed(months: int | None, age: int | None) -> str:
+    """"yes", "no", or "" when the time out of work (or, for the young, the age) is not known."""
+    if months is None:
+        return ""
+    if months > LONG_TERM_UNEMPLOYED_MONTHS:
+        return "yes"
+    if months <= YOUNG_LONG_TERM_UNEMPLOYED_MONTHS:
+        return "no"
+    if age is None:
+        return ""
+    return "yes" if age < YOUNG_BELOW else "no"
+
+
 def esf_line(person_id: str, programme_id: str, profile: Mapping[str, Any], organisation_id: str | None,
              started_at: datetime, exit_at: datetime | None, exit_kind: str | None, outcome: str | None) -> list:
-    """One participant (a mentee) of one binôme, as ESF+ participant data lists them."""
+    """One participant (a mentee), as ESF+ participant data lists them: entering at their first binôme's start,
+    leaving as their last binôme ended."""
     age = age_on(profile.get("birth_date"), started_at.date())
-    months = profile.get("months_out_of_work")
     return [person_id, programme_id, profile.get("gender") or UNKNOWN, "" if age is None else age, age_band(age),
-            isced_group(profile.get("education_level")),
-            "" if months is None else ("yes" if months >= LONG_TERM_UNEMPLOYED_MONTHS else "no"),
+            isced_group(profile.get("education_level")), long_term_unemployed(profile.get("months_out_of_work"), age),
             organisation_id or "", started_at.date().isoformat(), exit_at.date().isoformat() if exit_at else "",
             exit_kind or "", outcome or "", situation_on_leaving(exit_kind, outcome)]

@@ -6,7 +6,8 @@ ended, a positive exit, a month that kept the cadence, a monitoring contact made
 - positive exit rate: positive exits among the binômes ended;
 - time to a positive exit: days from the start of the period to the exit;
 - cadence compliance: months checked at their end that had the programme's meetings, among all months checked;
-- monitoring on time: contacts recorded before they were late, among the contacts that fell due;
+- monitoring on time: contacts made before their deadline, among those made or gone late (one still within its
+  grace period counts once it is made, or late);
 - meetings: the meetings held (the first meeting is not one of them).
 """
 
@@ -32,8 +33,8 @@ class Results:
     days_to_positive_exit: tuple[int, ...] = ()
     months_checked: int = 0
     months_met: int = 0
-    contacts_due: int = 0
     contacts_on_time: int = 0
+    contacts_late: int = 0
     meetings: int = 0
 
     @property
@@ -43,6 +44,10 @@ class Results:
     @property
     def cadence_rate(self) -> float | None:
         return _rate(self.months_met, self.months_checked)
+
+    @property
+    def contacts_due(self) -> int:
+        return self.contacts_on_time + self.contacts_late
 
     @property
     def on_time_rate(self) -> float | None:
@@ -79,12 +84,12 @@ def summarise(rows: Iterable[Mapping[str, Any]]) -> Results:
                     days.append((exit_at - started).days)
             elif row["exit_kind"] == "early_stop":
                 stopped_by[row.get("stopped_by") or "unknown"] += 1
-        for name in ("months_checked", "months_met", "contacts_due", "contacts_on_time", "meetings"):
+        for name in ("months_checked", "months_met", "contacts_on_time", "contacts_late", "meetings"):
             totals[name] += row.get(name) or 0
     return Results(sum(started_by_month.values()), sum(exits.values()), dict(sorted(started_by_month.items())),
                    dict(sorted(ended_by_month.items())), dict(exits), dict(outcomes), dict(stopped_by),
-                   tuple(sorted(days)), totals["months_checked"], totals["months_met"], totals["contacts_due"],
-                   totals["contacts_on_time"], totals["meetings"])
+                   tuple(sorted(days)), totals["months_checked"], totals["months_met"], totals["contacts_on_time"],
+                   totals["contacts_late"], totals["meetings"])
 
 
 def _month(moment: datetime) -> str:

@@ -120,8 +120,8 @@ async def _serve_api(container: Container) -> None:
 
 
 async def _resume_open_binomes(container: Container) -> None:
-    """In the background: the open binômes whose workflow Temporal does not run (a demo, a lost Temporal database)
-    get one, from their state."""
+    """In the background, when a worker starts: the open binômes whose workflow Temporal does not run (a demo, a
+    lost Temporal database) get one, from their state (several workers may do it at once: each start is once)."""
     from application.resumption import resume_open_binomes
     from application.temporal_gateway import BinomeWorkflows
     try:
@@ -163,10 +163,13 @@ async def serve(settings: Settings) -> None:
              docs=f"http://{settings.api_host}:{settings.api_port}/docs", data_dir=str(settings.data_dir.resolve()))
     try:
         async with workers:
-            resuming = asyncio.create_task(_resume_open_binomes(container))
+            # Worker processes resume them themselves (`run_worker`); a worker in this process, here.
+            resuming = asyncio.create_task(_resume_open_binomes(container)) if not settings.worker_processes \
+                else None
             # uvicorn handles Ctrl-C: when it returns, the workers drain and the dev server stops.
             await _serve_api(container)
-            resuming.cancel()
+            if resuming is not None:
+                resuming.cancel()
     finally:
         container.close()
         if dev_server is not None:
@@ -192,9 +195,11 @@ async def run_worker(settings: Settings) -> None:
     # Stop polling and shut down in order: a container stop is not a crash.
     _on_stop_signals(lambda: asyncio.ensure_future(worker.shutdown()))
     log.info("worker_started", task_queue=settings.task_queue)
+    resuming = asyncio.create_task(_resume_open_binomes(container))
     try:
         await worker.run()
     finally:
+        resuming.cancel()
         container.close()
 
 

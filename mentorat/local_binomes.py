@@ -17,7 +17,7 @@ from application.temporal_gateway import WorkflowGone
 from domain.commands import CommandEnvelope
 from domain.decide import decide
 from domain.engagements import change_for
-from domain.facts import Fact
+from domain.facts import Fact, same_facts
 from domain.programme import Programme
 from domain.schedule import due_facts
 from domain.state import BinomeState, evolve
@@ -57,12 +57,16 @@ class LocalBinomes:
                 raise WorkflowGone()
             state = self._states[binome_id] = BinomeState(binome_id, Programme.from_dict(start.programme))
         self._catch_up(state)
-        previous = state.commands.get(envelope.command_id)
-        facts = decide(state, envelope, clock.now())
-        if previous is not None:
-            return CommandOutcome(binome_id, state.version, state.stage.value, previous.positions, repeated=True)
-        stored = self._record(state, facts)
-        return CommandOutcome(binome_id, state.version, state.stage.value, [f.position for f in facts], facts=stored)
+        while True:
+            previous = state.commands.get(envelope.command_id)
+            facts = decide(state, envelope, clock.now())
+            if previous is not None:
+                return CommandOutcome(binome_id, state.version, state.stage.value, previous.positions, repeated=True)
+            stored = self._record(state, facts)
+            if same_facts([recorded.fact for recorded in stored], facts):
+                return CommandOutcome(binome_id, state.version, state.stage.value, [f.position for f in facts],
+                                      facts=stored)
+            # The store held other facts at those places (another writer): judged again on them, as the workflow.
 
     def _catch_up(self, state: BinomeState) -> None:
         while facts := due_facts(state, clock.now()):

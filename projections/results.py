@@ -1,5 +1,6 @@
 """Projection "results": each binôme's row of what the programme's results count — when it started and ended,
-how it ended, its meetings, the months that kept the cadence, the monitoring contacts made on time.
+how it ended, its meetings, the months that kept the cadence, the monitoring contacts made on time and those that
+went late (a contact still within its grace period is neither yet).
 
 The figures themselves (per month, rates, time to exit) are sums over these rows (projections/results_reads.py),
 so they are always current and any of them can be rebuilt from the store.
@@ -18,8 +19,7 @@ from projections.timestamps import to_text
 
 _EXITS = {"PositiveExitRecorded": "positive", "EarlyStopRecorded": "early_stop", "TermReached": "term"}
 _FACTS = frozenset({"MentorshipProposed", "MentorshipStarted", "MeetingHeld", "CadenceMet", "CadenceShortfall",
-                    "MonitoringContactDue", "MonitoringContactOverdue", "MonitoringContactRecorded",
-                    "BinomeCompleted", *_EXITS})
+                    "MonitoringContactOverdue", "MonitoringContactRecorded", "BinomeCompleted", *_EXITS})
 
 
 class ResultsProjection(Projection):
@@ -62,20 +62,23 @@ class ResultsBatch(Batch):
         elif fact.type in ("CadenceMet", "CadenceShortfall"):
             changes = {"months_checked": row.months_checked + 1,
                        "months_met": row.months_met + (fact.type == "CadenceMet")}
-        elif fact.type == "MonitoringContactDue":
-            changes = {"contacts_due": row.contacts_due + 1}
         elif fact.type == "MonitoringContactOverdue":
-            changes = {"contacts_late": json.dumps(sorted({*self._late(binome_id), data["number"]}))}
+            late = {**self._late(binome_id), str(data["number"]): to_text(fact.occurred_at)}
+            changes = {"contacts_late": json.dumps(late, sort_keys=True)}
         elif fact.type == "MonitoringContactRecorded" and data.get("number") is not None:
-            if data["number"] not in self._late(binome_id):
-                changes = {"contacts_on_time": row.contacts_on_time + 1}
+            # On time if it happened before its deadline, even when it was typed in after the deadline passed.
+            late = self._late(binome_id)
+            deadline = late.pop(str(data["number"]), None)
+            if deadline is None or to_text(fact.occurred_at) <= deadline:
+                changes = {"contacts_on_time": row.contacts_on_time + 1, "contacts_late": json.dumps(late,
+                                                                                                     sort_keys=True)}
         if changes:
             self._conn.execute(update(binome_results).where(row.binome_id == binome_id).values(**changes))
 
-    def _late(self, binome_id: str) -> set[int]:
+    def _late(self, binome_id: str) -> dict[str, str]:
         late = self._conn.execute(select(binome_results.c.contacts_late).where(
             binome_results.c.binome_id == binome_id)).scalar()
-        return set(json.loads(late or "[]"))
+        return json.loads(late or "{}")
 
     def flush(self) -> None:
         pass

@@ -15,7 +15,7 @@ from projections.timestamps import from_text
 
 _MOMENTS = ("proposed_at", "started_at", "exit_at", "completed_at")
 _COLUMNS = ("binome_id", "programme_id", *_MOMENTS, "exit_kind", "outcome", "stopped_by", "meetings",
-            "months_checked", "months_met", "contacts_due", "contacts_on_time")
+            "months_checked", "months_met", "contacts_on_time", "contacts_late")
 
 
 class ResultReads:
@@ -35,7 +35,8 @@ class ResultReads:
             query = query.where(or_(r.mentee_id.in_(people), r.mentor_id.in_(people)))
         with self._db.read() as conn:
             found = conn.execute(query).mappings().all()
-        return [{**row, **{name: from_text(row[name]) for name in _MOMENTS}} for row in found]
+        return [{**row, **{name: from_text(row[name]) for name in _MOMENTS},
+                 "contacts_late": len(json.loads(row["contacts_late"] or "{}"))} for row in found]
 
     def of_year(self, year: int, programme_id: str | None,
                 programme_ids: Collection[str] | None) -> list[dict[str, Any]]:

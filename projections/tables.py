@@ -287,9 +287,8 @@ binome_results = Table(
     # Months of the period checked against the cadence, and those that met it.
     Column("months_checked", Integer, nullable=False, server_default=text("0")),
     Column("months_met", Integer, nullable=False, server_default=text("0")),
-    # Monitoring contacts that fell due, those recorded before they were late, and the numbers that went late.
-    Column("contacts_due", Integer, nullable=False, server_default=text("0")),
+    # Monitoring contacts made on time (by when they happened), and those late: number -> the moment it went late.
     Column("contacts_on_time", Integer, nullable=False, server_default=text("0")),
-    Column("contacts_late", Text, nullable=False, server_default="[]"),
+    Column("contacts_late", Text, nullable=False, server_default="{}"),
     Index("binome_results_by_programme", "programme_id", "started_at"),
 )

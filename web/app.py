@@ -123,14 +123,15 @@ class PageHeaders:
                 headers.setdefault("X-Frame-Options", "DENY")
                 headers.setdefault("Referrer-Policy", "same-origin")
                 renewed = scope.get("state", {}).get("renewed_session")
-                if renewed:
-                    headers.append("Set-Cookie", session_cookie(renewed, scope["scheme"] == "https"))
+                # A page that set the session itself (a logout, a programme chosen) has the last word.
+                if renewed and not any(v.startswith(f"{COOKIE}=") for v in headers.getlist("set-cookie")):
+                    headers.append("Set-Cookie", session_cookie(*renewed, secure=scope["scheme"] == "https"))
                 message["headers"] = headers.raw
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
 
-def session_cookie(value: str, secure: bool) -> str:
+def session_cookie(value: str, max_age: int, secure: bool) -> str:
     flags = "; Secure" if secure else ""
-    return f"{COOKIE}={value}; Path={PREFIX}; HttpOnly; SameSite=Lax{flags}"
+    return f"{COOKIE}={value}; Max-Age={max_age}; Path={PREFIX}; HttpOnly; SameSite=Lax{flags}"

@@ -1,6 +1,8 @@
 """Charts as SVG drawn on the server by pygal: no script, nothing loaded from another site. Each chart on a page
 goes with the table of its figures, for those who read rather than look (and for screen readers)."""
 
+import math
+
 import pygal
 from markupsafe import Markup
 from pygal.style import Style
@@ -16,6 +18,7 @@ SETTINGS = dict(style=STYLE, js=[], disable_xml_declaration=True, height=320, wi
 def bars(title: str, labels: list[str], values: list[float], horizontal: bool = False) -> Markup:
     chart = (pygal.HorizontalBar if horizontal else pygal.Bar)(title=title, **SETTINGS)
     chart.x_labels = labels
+    chart.y_labels = whole_ticks(max(values, default=0))
     chart.add(title, values)
     return _svg(chart)
 
@@ -23,9 +26,16 @@ def bars(title: str, labels: list[str], values: list[float], horizontal: bool = 
 def lines(title: str, labels: list[str], series: dict[str, list[float]]) -> Markup:
     chart = pygal.Line(title=title, **{**SETTINGS, "show_legend": True, "legend_at_bottom": True})
     chart.x_labels = labels
+    chart.y_labels = whole_ticks(max((max(values, default=0) for values in series.values()), default=0))
     for name, values in series.items():
         chart.add(name, values)
     return _svg(chart)
+
+
+def whole_ticks(largest: float) -> list[int]:
+    """Counts: whole numbers on the axis, about five of them."""
+    step = max(1, math.ceil(largest / 5))
+    return list(range(0, int(largest) + step + 1, step))
 
 
 def _svg(chart) -> Markup:

@@ -147,15 +147,16 @@ def _occurred_at(posted: FormData, zone: ZoneInfo, now: datetime, errors: list[F
     if moment.date() > now.astimezone(zone).date():
         errors.append(FieldError("occurred_on", "web.in_the_future", {}))
     elif moment > now:
-        moment = min(now, _opened_at(posted, now))
+        moment = _opened_at(posted, datetime.combine(day, time(0), zone), now)
     if day.year < 2000:
         errors.append(FieldError("occurred_on", "invalid.date_out_of_range", {}))
     return moment
 
 
-def _opened_at(posted: FormData, now: datetime) -> datetime:
+def _opened_at(posted: FormData, day_start: datetime, now: datetime) -> datetime:
+    """When the form was opened, if that was on the day typed and not later than now (else now)."""
     try:
-        opened = datetime.fromisoformat(str(posted.get("opened_at") or ""))
+        opened = datetime.fromisoformat(str(posted.get("opened_at") or "")[:40])
     except ValueError:
         return now
-    return opened if opened.tzinfo is not None and opened <= now else now
+    return opened if opened.tzinfo is not None and day_start <= opened <= now else now

@@ -54,8 +54,8 @@ async def web_session(request: Request, language: Annotated[str, Depends(page_la
         if not account.exists or account.disabled or account.must_change_password:
             raise LoginRequired(_here(request))
         session = sessions.refreshed(session, account.principal())
-        # web.app.RenewedSession sets the cookie on whatever the page answers.
-        request.state.renewed_session = sessions.encode(session)
+        # web.app.PageHeaders sets the cookie on whatever the page answers, for the rest of the session's life.
+        request.state.renewed_session = (sessions.encode(session), sessions.seconds_left(session))
     request.state.web_session = session
     return session
 

@@ -18,6 +18,8 @@ from web.timeline import Entry
 # else the PDF's own Helvetica, which knows Latin-1 only: other characters read as "?".
 UNICODE_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 UNICODE_BOLD = UNICODE_FONT.with_name("DejaVuSans-Bold.ttf")
+# A table row must fit on a page: each value, and a fact's details, are cut there (the CSV has them whole).
+LONGEST_VALUE, LONGEST_DETAILS = 300, 1500
 
 
 def timeline_pdf(state: BinomeState, names: dict[str, str], entries: list[Entry], language: str, zone: ZoneInfo,
@@ -49,7 +51,8 @@ def timeline_pdf(state: BinomeState, names: dict[str, str], entries: list[Entry]
             for value in (str(entry.position), moment(entry.occurred_at, language, zone, "short"),
                           moment(entry.recorded_at, language, zone, "short"),
                           f"{t('web.actor.' + entry.actor_kind)} {entry.actor}", t(f"fact.{entry.type}"),
-                          "\n".join(f"{name}: {value}" for name, value in entry.details)):
+                          _cut("\n".join(f"{name}: {_cut(value, LONGEST_VALUE)}" for name, value in entry.details),
+                               LONGEST_DETAILS)):
                 row.cell(_safe(value, family))
     return bytes(pdf.output())
 
@@ -60,6 +63,10 @@ def _font(pdf: FPDF) -> str:
         pdf.add_font("DejaVu", "B", str(UNICODE_BOLD if UNICODE_BOLD.exists() else UNICODE_FONT))
         return "DejaVu"
     return "Helvetica"
+
+
+def _cut(text: str, longest: int) -> str:
+    return text if len(text) <= longest else text[:longest - 1] + "…"
 
 
 def _safe(text: str, family: str) -> str:

@@ -72,6 +72,9 @@ class WebSessions:
         except (jwt.PyJWTError, ValueError, TypeError, KeyError):
             return None
 
+    def seconds_left(self, session: WebSession, now: datetime | None = None) -> int:
+        return max(0, int((session.started_at + self.lifetime - (now or datetime.now(timezone.utc))).total_seconds()))
+
     def stale(self, session: WebSession, now: datetime | None = None) -> bool:
         return (now or datetime.now(timezone.utc)) - session.checked_at >= self.refresh_after
 

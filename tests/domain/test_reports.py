@@ -58,3 +58,9 @@ def test_a_participants_line_says_what_esf_asks():
         "age_group": "55_plus", "isced_group": "isced_5_8", "long_term_unemployed": "yes", "referred_by": "actiris",
         "entry_date": "2026-02-01", "leaving_date": "2026-07-01", "exit_kind": "positive", "outcome": "job",
         "situation_on_leaving": "employed"}
+
+
+def test_long_term_unemployment_is_judged_by_age_as_esf_does():
+    assert [reports.long_term_unemployed(m, 30) for m in (6, 12, 13)] == ["no", "no", "yes"]
+    assert [reports.long_term_unemployed(m, 22) for m in (6, 7, 13)] == ["no", "yes", "yes"]
+    assert reports.long_term_unemployed(None, 30) == "" and reports.long_term_unemployed(9, None) == ""

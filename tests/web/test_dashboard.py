@@ -3,7 +3,7 @@ partner organisation."""
 
 import asyncio
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 PASSWORD = "un mot de passe assez long"
 
@@ -44,3 +44,22 @@ async def test_the_dashboard_counts_what_the_binomes_did(api, pages):
     # One partner's people only: the ISP referred none of these mentees.
     partner = (await pages.get("/app/dashboard", organisation_id="forem")).text
     assert kpi(partner, "started") == "0"
+
+
+async def test_a_contact_is_on_time_by_when_it_happened_and_one_still_in_its_grace_is_not_counted(api, pages):
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    typed_late = await api.through_intake()
+    start = datetime.fromisoformat((await api.get(f"/binomes/{typed_late}"))["period_start"])
+    await api.env.sleep(timedelta(weeks=6, days=8))  # its deadline passed: late, for now
+    await api.ok(f"/binomes/{typed_late}/monitoring-contacts", {
+        "outcome": "Appel du mardi", "occurred_at": (start + timedelta(weeks=6, days=2)).isoformat()})
+    await api.through_intake()  # began now: its first contact is not due yet
+    await pages.login("claire", PASSWORD)
+
+    for _ in range(100):
+        page = (await pages.get("/app/dashboard")).text
+        if kpi(page, "on_time_rate").startswith("100"):
+            break
+        await asyncio.sleep(0.1)
+    assert kpi(page, "on_time_rate") == "100\xa0% (1 sur 1)"

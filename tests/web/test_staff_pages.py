@@ -158,3 +158,29 @@ async def test_a_bug_behind_a_page_is_a_503_page_not_a_500(api, pages, monkeypat
     answer = await pages.get("/app/tasks")
     assert answer.status_code == 503 and answer.headers["content-type"].startswith("text/html")
     assert answer.headers["retry-after"] and "indisponible" in answer.text
+
+
+async def test_a_stale_session_is_renewed_and_still_logs_out(api, pages):
+    password = await _account(api, "claire")
+    await pages.login("claire", password)
+    api.app.state.web_sessions.refresh_after = timedelta(0)  # every page reads the account again
+    renewed = await pages.get("/app/tasks")
+    assert renewed.status_code == 200 and "Max-Age=" in renewed.headers["set-cookie"]
+    logged_out = await pages.post("/app/logout", {})
+    assert logged_out.status_code == 303
+    assert (await pages.get("/app/tasks")).status_code == 303  # to the login page: the logout held
+
+    await pages.login("claire", password)
+    claire = next(a for a in (await api.get("/accounts"))["items"] if a["username"] == "claire")
+    await api.http.patch(f"/accounts/{claire['account_id']}", json={"disabled": True})
+    assert (await pages.get("/app/tasks")).headers["location"].startswith("/app/login")  # disabled: out
+
+
+async def test_a_long_note_still_exports_as_pdf(api, pages):
+    password = await _account(api, "claire")
+    binome = await api.through_intake()
+    await api.ok(f"/binomes/{binome}/meetings", {"mode": "video", "notes": "Très long compte rendu. " * 200})
+    await api.ok(f"/binomes/{binome}/contacts", {"channel": "email", "notes": "x" * 5000})
+    await pages.login("claire", password)
+    pdf = await pages.get(f"/app/binomes/{binome}/timeline.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

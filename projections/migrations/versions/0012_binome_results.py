@@ -21,8 +21,8 @@ def upgrade() -> None:
         *(sa.Column(name, sa.Text) for name in ("mentor_id", "mentee_id", "proposed_at", "started_at", "exit_kind",
                                                  "exit_at", "outcome", "stopped_by", "completed_at")),
         *(sa.Column(name, sa.Integer, nullable=False, server_default=sa.text("0"))
-          for name in ("meetings", "months_checked", "months_met", "contacts_due", "contacts_on_time")),
-        sa.Column("contacts_late", sa.Text, nullable=False, server_default="[]"),
+          for name in ("meetings", "months_checked", "months_met", "contacts_on_time")),
+        sa.Column("contacts_late", sa.Text, nullable=False, server_default="{}"),
     )
     op.create_index("binome_results_by_programme", "binome_results", ["programme_id", "started_at"])
 
