@@ -5,6 +5,7 @@ A form says when it happened as a day (and an hour, if known) in the programme's
 moment, whatever day it is typed in.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -20,8 +21,8 @@ from domain import commands as c
 @dataclass(frozen=True)
 class Field:
     name: str
-    # text, textarea, number, select; "lines" (a list, one item per line); "answers" (one text per question of
-    # the programme's evaluation, given to the template as `questions`)
+    # text, textarea, number, date, select; "lines" (a list, one item per line); "answers" (one text per question of
+    # the programme's evaluation, given to the template as `questions`); "actions" (rows of title, owner, due day)
     kind: str
     choices: tuple[str, ...] = ()
     required: bool = False
@@ -33,6 +34,8 @@ class CommandForm:
     command: str
     model: type[BaseModel]
     fields: tuple[Field, ...]
+    # Posted values the command takes besides its body (the API has them in its path: an action's id).
+    extra: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -61,6 +64,12 @@ FORMS = {form.slug: form for form in (
         Field("party", "select", ("mentor", "mentee", "programme"), True),)),
     CommandForm("analysis", "RecordAnalysis", s.AnalysisIn, (
         Field("strengths", "lines", required=True), Field("weaknesses", "lines", required=True))),
+    CommandForm("action-plan", "AgreeActionPlan", s.ActionPlanIn, (Field("actions", "actions", required=True),)),
+    CommandForm("action", "AddAction", s.NewActionIn, (
+        Field("title", "text", required=True), Field("owner", "select", c.ACTION_OWNERS, True),
+        Field("due_on", "date"))),
+    CommandForm("action-status", "UpdateAction", s.ActionChangeIn, (
+        Field("status", "select", c.ACTION_STATUSES, True),), extra=("action_id",)),
     CommandForm("positive-exit", "RecordPositiveExit", s.PositiveExitIn, (
         Field("outcome", "select", c.POSITIVE_OUTCOMES, True), Field("details", "textarea"))),
     CommandForm("early-stop", "RecordEarlyStop", s.EarlyStopIn, (
@@ -69,6 +78,9 @@ FORMS = {form.slug: form for form in (
         Field("side", "select", ("mentor", "mentee"), True), Field("rating", "number", required=True),
         Field("answers", "answers", required=True))),
 )}
+# An action plan's form has this many rows; more actions are added one by one once the binôme is active.
+ACTION_ROWS = 5
+EXTRA_VALUE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # The forms that answer each staff task, shown beside it in the list.
 TASK_FORMS = {
     "monitoring_contact": ("monitoring-contact",),
@@ -96,6 +108,14 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
     for field in form.fields:
+        if field.kind == "actions":  # actions.<row>.title|owner|due_on; a row without a title is left out
+            rows = [{name: str(posted.get(f"actions.{row}.{name}") or "").strip() for name in ("title", "owner",
+                                                                                                 "due_on")}
+                    for row in range(ACTION_ROWS)]
+            actions = [{name: value for name, value in row.items() if value} for row in rows if row["title"]]
+            if actions:
+                values[field.name] = actions
+            continue
         if field.kind == "answers":  # answers.<question key>, each a text; the unanswered left out
             answers = {name.removeprefix("answers."): str(value).strip() for name, value in posted.items()
                        if name.startswith("answers.") and str(value).strip()}
@@ -122,6 +142,11 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
             params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (int, float, str))}
             errors.append(FieldError(name, f"invalid.{item['type']}", params))
         payload = {}
+    for name in form.extra:
+        value = str(posted.get(name) or "")
+        if not EXTRA_VALUE.fullmatch(value):
+            errors.append(FieldError(name, "invalid.missing" if not value else "invalid.value", {}))
+        payload[name] = value
     if errors:
         raise FormInvalid(errors)
     return payload, occurred_at

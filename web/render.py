@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 import i18n
 from domain.permissions import Permission, may
 from domain.principals import PAIR
+from web.forms import ACTION_ROWS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
@@ -76,7 +77,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "t": translator(language), "language": language, "languages": i18n.LANGUAGES, "session": session,
         "csrf": session.csrf if session else "", "menu": menu, "path": request.url.path,
         "today": now.astimezone(zone).date().isoformat(), "opened_at": now.isoformat(),
-        "programme_choices": getattr(request.state, "programme_choices", None),
+        "programme_choices": getattr(request.state, "programme_choices", None), "action_rows": ACTION_ROWS,
         "when": partial(moment, language=language, zone=zone), "on_day": partial(day, language=language, zone=zone),
         "number": partial(number, language=language), "percent": partial(percent, language=language),
         **context})

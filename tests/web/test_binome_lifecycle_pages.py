@@ -38,7 +38,15 @@ async def test_a_binome_is_carried_from_proposal_to_evaluation_from_the_pages(ap
     facts = (await api.get(f"/binomes/{binome}/history"))["facts"]
     analysis = next(f for f in facts if f["type"] == "StrengthsWeaknessesAnalysed")
     assert analysis["data"]["strengths"] == ["Réseau", "Permis B"]
-    await api.ok(f"{here.removeprefix('/app')}/action-plan", {"actions": [{"title": "CV", "owner": "mentee"}]})
+    await record("action-plan", **{"actions.0.title": "Refaire le CV", "actions.0.owner": "mentee",
+                                   "actions.0.due_on": "2030-01-31", "actions.1.title": "Deux contacts",
+                                   "actions.1.owner": "mentor", "actions.2.owner": "both"})  # a row without title
+    await record("action", title="Préparer l'entretien", owner="both")
+    await record("action-status", action_id="A1", status="done")
+    plan = {a["action_id"]: (a["title"], a["owner"], a["status"]) for a in
+            (await api.get(f"/binomes/{binome}"))["action_plan"]}
+    assert plan == {"A1": ("Refaire le CV", "mentee", "done"), "A2": ("Deux contacts", "mentor", "todo"),
+                    "A3": ("Préparer l'entretien", "both", "todo")}
     await record("positive-exit", outcome="job", details="CDI")
     await record("closure-meeting", notes="Bilan")
     await record("evaluation", side="mentor", rating="5", **{"answers.recommend": "Oui"})

@@ -40,8 +40,8 @@ STAFF_FORMS = {
     Stage.AWAITING_FIRST_MEETING: ("first-meeting",),
     Stage.AWAITING_VALIDATION: ("validation",),
     Stage.AWAITING_CONTRACT: ("signature",),
-    Stage.INTAKE: ("analysis",),
-    Stage.ACTIVE: ("meeting", "contact", "monitoring-contact", "positive-exit", "early-stop"),
+    Stage.INTAKE: ("analysis", "action-plan"),
+    Stage.ACTIVE: ("meeting", "contact", "monitoring-contact", "action", "positive-exit", "early-stop"),
     Stage.CLOSURE_DUE: ("closure-meeting",),
     Stage.EVALUATION: ("evaluation",),
 }

@@ -20,7 +20,7 @@ SHOWN = 5
 PAIR_FORMS = {
     Stage.PROPOSED: ("accept", "refuse"),
     Stage.AWAITING_VALIDATION: ("validation",),
-    Stage.ACTIVE: ("meeting", "contact"),
+    Stage.ACTIVE: ("meeting", "contact", "action"),
     Stage.EVALUATION: ("evaluation",),
 }
 # A side's own step, once given, is not asked again.
