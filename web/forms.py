@@ -22,7 +22,9 @@ from domain import commands as c
 class Field:
     name: str
     # text, textarea, number, date, select; "lines" (a list, one item per line); "answers" (one text per question of
-    # the programme's evaluation, given to the template as `questions`); "actions" (rows of title, owner, due day)
+    # the programme's evaluation or interview, given to the template as `questions`); "actions" (rows of title,
+    # owner, due day); "criteria" (a box per criterion, given as `criteria`: met or not); "yes_no"; "day_start"
+    # (a day, as the moment it begins in the programme's time zone)
     kind: str
     choices: tuple[str, ...] = ()
     required: bool = False
@@ -36,6 +38,8 @@ class CommandForm:
     fields: tuple[Field, ...]
     # Posted values the command takes besides its body (the API has them in its path: an action's id).
     extra: tuple[str, ...] = ()
+    # A person's journey command takes its body as the API hands it over: the fields given, as Python values.
+    journey: bool = False
 
     @property
     def title(self) -> str:
@@ -108,6 +112,23 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
     for field in form.fields:
+        if field.kind == "criteria":  # every criterion the page showed (criteria_shown), ticked or not
+            shown = [str(name) for name in posted.getlist("criteria_shown")][:40]
+            values[field.name] = {name: posted.get(f"criteria.{name}") == "on" for name in shown}
+            continue
+        if field.kind == "yes_no":
+            answer = str(posted.get(field.name) or "")
+            if answer in ("true", "false"):
+                values[field.name] = answer == "true"
+            continue
+        if field.kind == "day_start":
+            text = str(posted.get(field.name) or "").strip()
+            try:
+                values[field.name] = datetime.combine(date.fromisoformat(text), time(0), zone).isoformat()
+            except ValueError:
+                if text:
+                    errors.append(FieldError(field.name, "invalid.date_parsing", {}))
+            continue
         if field.kind == "actions":  # actions.<row>.title|owner|due_on; a row without a title is left out
             rows = [{name: str(posted.get(f"actions.{row}.{name}") or "").strip() for name in ("title", "owner",
                                                                                                  "due_on")}
@@ -134,7 +155,9 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
                 else text
     occurred_at = _occurred_at(posted, zone, now, errors)
     try:
-        payload = form.model.model_validate(values).model_dump(mode="json", exclude={"occurred_at"})
+        checked = form.model.model_validate(values)
+        payload = checked.model_dump(exclude={"occurred_at"}, exclude_unset=True) if form.journey else \
+            checked.model_dump(mode="json", exclude={"occurred_at"})
     except ValidationError as invalid:
         for item in invalid.errors():
             # A list's or the answers' fault is the field's: its form shows one box for them all.

@@ -17,6 +17,8 @@ from domain.tasks import TASK_KINDS
 from web import timeline
 from web.forms import FORMS
 from web.pages.admin import NUMBERS
+from web.pages.people import JOURNEY_FORMS
+from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from web.render import MENU
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
@@ -24,9 +26,10 @@ LITERAL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*)["']""")
 FAMILY = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*\.)["']\s*[~+]""")
 # What each family built in a template can hold.
 FAMILIES = {
-    "web.choice.": {"mentor", "mentee", "programme", *c.VALIDATION_DECISIONS, *c.POSITIVE_OUTCOMES, *c.EARLY_STOP_BY,
+    "web.choice.": {"mentor", "mentee", "programme", "true", "false", *NOT_SELECTED_REASONS, *c.VALIDATION_DECISIONS, *c.POSITIVE_OUTCOMES, *c.EARLY_STOP_BY,
                     *c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
-    "web.field.": {field.name for form in FORMS.values() for field in form.fields},
+    "web.field.": {field.name for form in (*FORMS.values(), *JOURNEY_FORMS.values()) for field in form.fields}
+                  | {"title", "owner", "due_on", "one_per_line", "occurred_on", "occurred_time"},
     "web.due.": {"response_due", "first_meeting_due", "cadence_check", "monitoring_contact_due",
                  "monitoring_contact_overdue", "term", "evaluation_due"},
     "web.exit.": {"positive", "early_stop", "term"},
@@ -40,6 +43,7 @@ FAMILIES = {
     "web.report.role.": {"mentor", "mentee"},
     "web.people.title.": {"mentor", "mentee"},
     "web.tasks.waiting.": {"proposed", "evaluation"},
+    "web.criterion.": set(REQUIRED_CRITERIA),
     "web.role.": {"administrator", "coordinator", "mentor", "mentee", "isp", "company"},
     "web.admin.setting.": set(NUMBERS),
     "web.sessions.status.": {"seat", "waiting", "cancelled"},
@@ -52,7 +56,7 @@ FAMILIES = {
 
 
 def codes() -> set[str]:
-    found = {form.title for form in FORMS.values()} | {label for _, label, _ in MENU}
+    found = {form.title for form in (*FORMS.values(), *JOURNEY_FORMS.values())} | {label for _, label, _ in MENU}
     for template in TEMPLATES.glob("*.html"):
         text = template.read_text()
         found |= {code for code in LITERAL.findall(text) if not code.endswith(".")}

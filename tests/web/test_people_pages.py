@@ -43,3 +43,43 @@ async def test_an_unknown_role_or_person_is_a_page_not_a_500(api, pages):
     await pages.login("claire", PASSWORD)
     assert (await pages.get("/app/pipelines/bosses")).status_code == 404
     assert (await pages.get("/app/mentees/nobody")).status_code == 404
+
+
+def _form_of(page: str, slug: str) -> dict[str, str]:
+    """The form's own hidden values (its key, the day it offers, when it was opened)."""
+    form = re.search(rf'action="[^"]*/steps/{slug}"(.*?)</form>', page, re.S).group(1)
+    hidden = dict(re.findall(r'<input type="hidden" name="(idempotency_key|opened_at)" value="([^"]*)"', form))
+    hidden["occurred_on"] = re.search(r'name="occurred_on" required value="([^"]*)"', form).group(1)
+    return {**hidden, "occurred_time": "23:59"}
+
+
+async def test_a_mentee_is_interviewed_and_selected_and_a_mentor_paused_from_their_records(api, pages):
+    mentee = (await api.ok("/mentees", {"name": "Karim", "step": "presented"}))["person_id"]
+    mentor = (await api.ok("/mentors", {"name": "Greet", "step": "ready"}))["person_id"]
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    await pages.login("claire", PASSWORD)
+
+    record = (await pages.get(f"/app/mentees/{mentee}")).text
+    assert 'name="answers.situation"' in record  # the programme's interview template
+    answers = {f"answers.{key}": "Réponse" for key in ("situation", "project", "obstacles", "expectations",
+                                                       "availability")}
+    done = await pages.post(f"/app/mentees/{mentee}/steps/selection-interview",
+                            {**_form_of(record, "selection-interview"), **answers})
+    assert done.status_code == 303
+    record = (await pages.get(f"/app/mentees/{mentee}")).text
+    assert 'name="criteria.available_full_time"' in record and 'name="criteria.professional_project"' in record
+    decision = {**_form_of(record, "selection-decision"), "selected": "true",
+                "criteria_shown": ["available_full_time", "wants_mentoring", "professional_project"],
+                "criteria.available_full_time": "on", "criteria.wants_mentoring": "on"}
+    refused = await pages.post(f"/app/mentees/{mentee}/steps/selection-decision", decision)
+    assert refused.status_code == 409  # a criterion not met: the programme's rule says no
+    decision["criteria.professional_project"] = "on"
+    assert (await pages.post(f"/app/mentees/{mentee}/steps/selection-decision", decision)).status_code == 303
+    assert (await api.get(f"/mentees/{mentee}"))["step"] == "selected"
+
+    record = (await pages.get(f"/app/mentors/{mentor}")).text
+    paused = await pages.post(f"/app/mentors/{mentor}/steps/pause", {**_form_of(record, "pause"),
+                                                                      "until": "2030-09-01", "reason": "Congé"})
+    assert paused.status_code == 303
+    assert (await api.get(f"/mentors/{mentor}"))["paused_until"].startswith("2030-08-31T22:00")

@@ -13,7 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 
 import i18n
 from api import cursors
-from api.journey_schemas import AttendanceIn
+from api.journey_schemas import (AttendanceIn, PauseIn, PreparationInterviewIn, SelectionDecisionIn,
+                                 SelectionInterviewIn)
+from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from domain.errors import NotFound
 from domain.permissions import Permission, require
 from web import charts
@@ -28,17 +30,27 @@ PersonId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PAGE_SIZE = 50
 PersonCursor = cursors.parameter("persons", ("", ""))
 KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
-# The collective steps a person attends, recorded from their record: the form of their next one.
-ATTENDANCE = {
-    "information-session": CommandForm("information-session", "RecordInformationSession", AttendanceIn,
-                                       (Field("duration_minutes", "number"),)),
-    "training": CommandForm("training", "RecordTraining", AttendanceIn, (Field("duration_minutes", "number"),)),
-    "presentation": CommandForm("presentation", "RecordPresentation", AttendanceIn,
-                                (Field("duration_minutes", "number"),)),
-}
-NEXT_ATTENDANCE = {("mentor", "candidate"): "information-session", ("mentor", "interviewed"): "training",
-                   ("mentee", "applied"): "presentation"}
-
+# The journey's forms, from a person's record: their next step, and a mentor's pause once ready.
+JOURNEY_FORMS = {form.slug: form for form in (
+    CommandForm("information-session", "RecordInformationSession", AttendanceIn,
+                (Field("duration_minutes", "number"),), journey=True),
+    CommandForm("preparation-interview", "RecordPreparationInterview", PreparationInterviewIn, (
+        Field("motivations", "textarea"), Field("professional_path", "textarea"), Field("expectations", "textarea"),
+        Field("commitment_limits", "textarea")), journey=True),
+    CommandForm("training", "RecordTraining", AttendanceIn, (Field("duration_minutes", "number"),), journey=True),
+    CommandForm("pause", "PauseMentor", PauseIn, (Field("until", "day_start", required=True),
+                                                   Field("reason", "textarea")), journey=True),
+    CommandForm("presentation", "RecordPresentation", AttendanceIn, (Field("duration_minutes", "number"),), journey=True),
+    CommandForm("selection-interview", "RecordSelectionInterview", SelectionInterviewIn, (
+        Field("answers", "answers", required=True), Field("duration_minutes", "number")), journey=True),
+    CommandForm("selection-decision", "DecideSelection", SelectionDecisionIn, (
+        Field("criteria", "criteria", required=True), Field("selected", "yes_no", required=True),
+        Field("reason", "select", NOT_SELECTED_REASONS)), journey=True),
+)}
+NEXT_FORMS = {("mentor", "candidate"): ("information-session",), ("mentor", "informed"): ("preparation-interview",),
+              ("mentor", "interviewed"): ("training",), ("mentor", "ready"): ("pause",),
+              ("mentee", "applied"): ("presentation",), ("mentee", "presented"): ("selection-interview",),
+              ("mentee", "interviewed"): ("selection-decision",)}
 
 async def pipeline_page(request: Request, role: str, who: Reader,
                         after: PersonCursor = None) -> HTMLResponse:
@@ -59,15 +71,17 @@ async def person_page(request: Request, role: str, person_id: PersonId, who: Rea
     journey = await persons.journey(role, person_id, who.principal)
     staff = {r.fact.actor.id for r in journey if r.fact.actor.kind == "staff"}
     names = {person_id: person["name"], **await request.app.state.services.accounts.usernames(staff)}
-    step_form = ATTENDANCE.get(NEXT_ATTENDANCE.get((role, person["step"]), ""))
+    programme = await request.app.state.services.programmes.one(person["programme_id"])
     return page(request, "person.html", role=role, person=person, journey=entries(journey, names),
-                step_form=step_form, key=uuid.uuid4().hex)
+                step_forms=[JOURNEY_FORMS[slug] for slug in NEXT_FORMS.get((role, person["step"]), ())],
+                key=uuid.uuid4().hex, questions=programme.interview_questions,
+                criteria={**{name: name for name in REQUIRED_CRITERIA}, **programme.selection_criteria})
 
 
 async def record_step(request: Request, role: str, person_id: PersonId, slug: Annotated[str, Path(max_length=40)],
                       who: Reader, form: Form) -> Response:
     require(who.principal, Permission.JOURNEYS_RECORD)
-    step_form = ATTENDANCE.get(slug)
+    step_form = JOURNEY_FORMS.get(slug)
     if step_form is None:
         raise NotFound("web.form_unknown")
     zone = ZoneInfo(request.app.state.settings.web_timezone)
@@ -80,7 +94,6 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
                                                                                          invalid.errors},
                     values=values, back=f"/app/{role}s/{person_id}", key=key or uuid.uuid4().hex,
                     action=f"/app/{role}s/{person_id}/steps/{slug}")
-    payload = {name: value for name, value in payload.items() if value is not None}
     await request.app.state.services.persons.command(role, person_id, step_form.command, payload, who.principal,
                                                      key if KEY.fullmatch(key) else None, occurred_at)
     return see_other(f"/app/{role}s/{person_id}")
