@@ -42,6 +42,9 @@ async def test_a_binome_is_carried_from_proposal_to_evaluation_from_the_pages(ap
                                    "actions.0.due_on": "2030-01-31", "actions.1.title": "Deux contacts",
                                    "actions.1.owner": "mentor", "actions.2.owner": "both"})  # a row without title
     await record("action", title="Préparer l'entretien", owner="both")
+    bad = await pages.post(f"{here}/record/action-status", {**today_of(pages.last.text), "next": here,
+                                                             "action_id": "A1", "status": "finished"}, inline=True)
+    assert bad.status_code == 422 and 'name="action_id" value="A1"' in bad.text  # asked again, for the same action
     await record("action-status", action_id="A1", status="done")
     plan = {a["action_id"]: (a["title"], a["owner"], a["status"]) for a in
             (await api.get(f"/binomes/{binome}"))["action_plan"]}

@@ -160,5 +160,6 @@ def _form_again(request: Request, binome_id: UUID, command_form: CommandForm, er
     return page(request, "_command_form.html" if inline else "command_form.html", status=422, form=command_form,
                 binome_id=binome_id, errors={e.field: e for e in errors}, values=values, back=back,
                 key=values.get("idempotency_key") or uuid.uuid4().hex, questions=questions,
-                fixed={"side": side} if side else {})
+                fixed={**({"side": side} if side else {}),
+                       **{name: values[name] for name in command_form.extra if name in values}})
 
