@@ -216,6 +216,15 @@ class BinomeCommands:
                 or self._views.binome_version(binome_id) >= version)
 
 
+@dataclass(frozen=True)
+class Audit:
+    state: BinomeState
+    tasks: list[StaffTask]
+    # The pair's names, by person id.
+    names: dict[str, str]
+    facts: list[RecordedFact]
+
+
 class BinomeQueries:
     """Reads, each within the principal's scope; the detail and the history show the pair's personal data, so
     reading them is logged."""
@@ -262,6 +271,15 @@ class BinomeQueries:
         people = await asyncio.to_thread(self._views.names, {p for p in (state.mentor_id, state.mentee_id) if p})
         await self._reads.record(principal, sorted(people), what)
         return state, tasks, {person: name for person, (name, _) in people.items()}
+
+    async def audit(self, binome_id: UUID, principal: Principal, limit: int) -> "Audit":
+        """A binôme as its staff audit it: its state (the view), its pair's names and its facts (the store, up to
+        `limit`), read once and logged as one read."""
+        state, tasks = await self._visible(binome_id, principal)
+        facts = await asyncio.to_thread(self._store.read, binome_id, 0, limit, BINOME)
+        people = await asyncio.to_thread(self._views.names, {p for p in (state.mentor_id, state.mentee_id) if p})
+        await self._reads.record(principal, sorted(people), "binomes.history")
+        return Audit(state, tasks, {person: name for person, (name, _) in people.items()}, facts)
 
     async def pairs(self, binome_ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
         return await asyncio.to_thread(self._views.pairs, set(binome_ids))

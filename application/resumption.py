@@ -22,6 +22,8 @@ async def resume_open_binomes(store: FactStore, views: Views, workflows: BinomeW
     """How many workflows were started."""
     started = 0
     for binome_id in await asyncio.to_thread(views.open_binome_ids):
+        if await workflows.has_run(binome_id):  # the usual case: one call, and the store is not read
+            continue
         facts = await asyncio.to_thread(store.read, UUID(binome_id), None, None, BINOME)
         state = fold(binome_id, [recorded.fact for recorded in facts])
         if state.stage is None or state.finished:

@@ -181,6 +181,16 @@ class BinomeWorkflows:
                 raise WorkflowAlreadyStartedError(workflow_id(binome_id), WORKFLOW_NAME) from None
             raise
 
+    async def has_run(self, binome_id: str) -> bool:
+        """Whether Temporal runs, or ran, this binôme's workflow."""
+        try:
+            await self.client.get_workflow_handle(workflow_id(binome_id)).describe()
+        except RPCError as error:
+            if error.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+        return True
+
     async def resume(self, start: BinomeInput) -> bool:
         """Starts the workflow of a binôme the store holds open but Temporal does not run (its history was written
         elsewhere: the demo; or Temporal's database was lost), from its state: True if started, False if it ran."""

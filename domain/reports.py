@@ -85,6 +85,23 @@ def analyse(participants: Iterable[Participant]) -> dict[str, dict[str, Counter[
     return tables
 
 
+def participants_of(binomes: Iterable[Mapping[str, Any]], year: int) -> list[Participant]:
+    """Who took part in `year`: the mentors and mentees of the binômes whose period began that year, each once, as
+    of their first binôme of the year. `binomes`: rows with each side's id, profile and organisation."""
+    found: dict[str, Participant] = {}
+    for binome in _by_start(b for b in binomes if b["started_at"] is not None and b["started_at"].year == year):
+        for role in ("mentor", "mentee"):
+            person_id = binome[f"{role}_id"]
+            if person_id and person_id not in found:
+                found[person_id] = Participant(person_id, role, binome[f"{role}_profile"],
+                                               binome[f"{role}_organisation_id"], binome["started_at"])
+    return list(found.values())
+
+
+def _by_start(binomes: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    return sorted(binomes, key=lambda binome: (binome["started_at"], binome.get("binome_id") or ""))
+
+
 def situation_on_leaving(exit_kind: str | None, outcome: str | None) -> str:
     """"" while the binôme runs; else employed, in education or training, or still searching."""
     if exit_kind is None:
@@ -108,6 +125,19 @@ def long_term_unemployed(months: int | None, age: int | None) -> str:
     if age is None:
         return ""
     return "yes" if age < YOUNG_BELOW else "no"
+
+
+def esf_lines(binomes: Iterable[Mapping[str, Any]]) -> list[list]:
+    """One line per mentee of `binomes` whose period began: entering at their first binôme's start, leaving as their
+    last one ended."""
+    first: dict[str, Mapping[str, Any]] = {}
+    last: dict[str, Mapping[str, Any]] = {}
+    for binome in _by_start(b for b in binomes if b["started_at"] is not None and b["mentee_id"]):
+        first.setdefault(binome["mentee_id"], binome)
+        last[binome["mentee_id"]] = binome
+    return [esf_line(mentee, entry["programme_id"], entry["mentee_profile"], entry["mentee_organisation_id"],
+                     entry["started_at"], last[mentee]["exit_at"], last[mentee]["exit_kind"], last[mentee]["outcome"])
+            for mentee, entry in first.items()]
 
 
 def esf_line(person_id: str, programme_id: str, profile: Mapping[str, Any], organisation_id: str | None,

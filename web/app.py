@@ -18,15 +18,14 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-import i18n
 from api.errors import DATABASE_ERRORS, RETRY_AFTER_SECONDS, STATUS_BY_KIND
 from domain.errors import DomainError
 from mentorat.settings import Settings
-from web.guard import LoginRequired, login_address
+from web.guard import LoginRequired, chosen_language, login_address
 from web.pages import (account, admin, binomes, dashboard, home, matching, me, organisations, people, reports,
                        sessions, tasks)
 from web.render import page
-from web.session import COOKIE, LANGUAGE_COOKIE, WebSessions
+from web.session import COOKIE, WebSessions, session_cookie
 
 PREFIX = "/app"
 STATIC = Path(__file__).parent / "static"
@@ -97,10 +96,8 @@ def _answer_pages_with_pages(app: FastAPI) -> None:
 
 
 def error_page(request: Request, status: int, code: str, params: dict, headers: dict | None = None):
-    if not hasattr(request.state, "language"):
-        chosen = request.cookies.get(LANGUAGE_COOKIE)
-        request.state.language = chosen if chosen in i18n.LANGUAGES else i18n.negotiate(
-            request.headers.get("accept-language"))
+    if not hasattr(request.state, "language"):  # refused before the page's own dependencies ran
+        request.state.language = chosen_language(request)
     answer = page(request, "error.html", status=status, code=code, params=params)
     answer.headers.update(headers or {})
     return answer
@@ -131,7 +128,3 @@ class PageHeaders:
 
         await self.app(scope, receive, with_headers)
 
-
-def session_cookie(value: str, max_age: int, secure: bool) -> str:
-    flags = "; Secure" if secure else ""
-    return f"{COOKIE}={value}; Max-Age={max_age}; Path={PREFIX}; HttpOnly; SameSite=Lax{flags}"

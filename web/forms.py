@@ -85,6 +85,8 @@ FORMS = {form.slug: form for form in (
 # An action plan's form has this many rows; more actions are added one by one once the binôme is active.
 ACTION_ROWS = 5
 EXTRA_VALUE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# The key a form is rendered with (a new one each time it is shown): sent twice, it is the same command.
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 # The forms that answer each staff task, shown beside it in the list.
 TASK_FORMS = {
     "monitoring_contact": ("monitoring-contact",),
@@ -105,6 +107,12 @@ class FormInvalid(Exception):
     def __init__(self, errors: list[FieldError]):
         super().__init__(errors)
         self.errors = errors
+
+
+def idempotency_key(posted: FormData) -> str | None:
+    """The form's key, if it is one of ours (else the command gets a key of its own)."""
+    key = str(posted.get("idempotency_key") or "")
+    return key if IDEMPOTENCY_KEY.fullmatch(key) else None
 
 
 def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -> tuple[dict[str, Any], datetime]:

@@ -34,12 +34,15 @@ def login_address(next_path: str) -> str:
     return f"/app/login?next={quote(next_path, safe='/')}"
 
 
-async def page_language(request: Request) -> str:
+def chosen_language(request: Request) -> str:
     """The language the person chose (remembered in a cookie), else the browser's."""
     chosen = request.cookies.get(LANGUAGE_COOKIE)
-    language = chosen if chosen in i18n.LANGUAGES else i18n.negotiate(request.headers.get("accept-language"))
-    request.state.language = language
-    return language
+    return chosen if chosen in i18n.LANGUAGES else i18n.negotiate(request.headers.get("accept-language"))
+
+
+async def page_language(request: Request) -> str:
+    request.state.language = chosen_language(request)
+    return request.state.language
 
 
 async def web_session(request: Request, language: Annotated[str, Depends(page_language)]) -> WebSession:

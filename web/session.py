@@ -20,6 +20,7 @@ from domain.principals import Principal, Role
 COOKIE = "mentorat_session"
 LANGUAGE_COOKIE = "mentorat_lang"
 LOGIN_CSRF_COOKIE = "mentorat_login_csrf"
+COOKIE_PATH = "/app"  # the pages only: no API route ever receives it
 ALGORITHM = "HS256"
 AUDIENCE = "mentorat-web"
 
@@ -83,6 +84,18 @@ class WebSessions:
         chosen = session.programme_id if session.programme_id is None or principal.sees_programme(
             session.programme_id) else None
         return replace(session, principal=principal, programme_id=chosen, checked_at=now or datetime.now(timezone.utc))
+
+
+def session_cookie(value: str, max_age: int, secure: bool) -> str:
+    """The Set-Cookie value of a session (HttpOnly, SameSite=Lax: another site's form never carries it)."""
+    flags = "; Secure" if secure else ""
+    return f"{COOKIE}={value}; Max-Age={max_age}; Path={COOKIE_PATH}; HttpOnly; SameSite=Lax{flags}"
+
+
+def set_session(response, sessions: WebSessions, session: WebSession, secure: bool) -> None:
+    """`response` logs the browser in as `session`, until the session ends."""
+    response.headers.append("Set-Cookie", session_cookie(sessions.encode(session), sessions.seconds_left(session),
+                                                         secure))
 
 
 def same_token(given: str | None, expected: str) -> bool:

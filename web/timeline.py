@@ -51,6 +51,13 @@ def entries(facts: list[RecordedFact], names: Mapping[str, str], kind: str | Non
     return shown
 
 
+async def named_entries(accounts, facts: list[RecordedFact], names: Mapping[str, str],
+                        kind: str | None = None) -> list[Entry]:
+    """`entries`, each actor named: the people by `names`, the staff by their username (`accounts`' service)."""
+    staff = {recorded.fact.actor.id for recorded in facts if recorded.fact.actor.kind == "staff"}
+    return entries(facts, {**names, **await accounts.usernames(staff)}, kind)
+
+
 def details(data: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(name, _text(value)) for name, value in data.items()
             if name not in BULKY and value not in (None, "", [], {})]

@@ -64,3 +64,25 @@ def test_long_term_unemployment_is_judged_by_age_as_esf_does():
     assert [reports.long_term_unemployed(m, 30) for m in (6, 12, 13)] == ["no", "no", "yes"]
     assert [reports.long_term_unemployed(m, 22) for m in (6, 7, 13)] == ["no", "yes", "yes"]
     assert reports.long_term_unemployed(None, 30) == "" and reports.long_term_unemployed(9, None) == ""
+
+
+def _binome(binome_id, mentor, mentee, started, exit_at=None, exit_kind=None, outcome=None):
+    return {"binome_id": binome_id, "programme_id": "default", "mentor_id": mentor, "mentee_id": mentee,
+            "started_at": started, "exit_at": exit_at, "exit_kind": exit_kind, "outcome": outcome,
+            "mentor_profile": {"gender": "male"}, "mentor_organisation_id": "logistix",
+            "mentee_profile": {"gender": "female"}, "mentee_organisation_id": "forem"}
+
+
+def test_a_person_with_two_binomes_is_one_participant_entering_at_the_first_and_leaving_as_the_last_ended():
+    march, june = datetime(2026, 3, 1, tzinfo=timezone.utc), datetime(2026, 6, 1, tzinfo=timezone.utc)
+    binomes = [_binome("b2", "anne", "bilal", june, datetime(2026, 9, 1, tzinfo=timezone.utc), "positive", "job"),
+               _binome("b1", "anne", "bilal", march, datetime(2026, 4, 1, tzinfo=timezone.utc), "early_stop"),
+               _binome("b0", "dirk", "chloe", None)]  # never began: nobody took part through it
+    [line] = reports.esf_lines(binomes)
+    line = dict(zip(reports.ESF_COLUMNS, line))
+    assert (line["participant_id"], line["entry_date"], line["leaving_date"], line["situation_on_leaving"]) == (
+        "bilal", "2026-03-01", "2026-09-01", "employed")
+    taking_part = reports.participants_of(binomes, 2026)
+    assert sorted((p.person_id, p.role, p.started_at) for p in taking_part) == [
+        ("anne", "mentor", march), ("bilal", "mentee", march)]
+    assert reports.participants_of(binomes, 2025) == []

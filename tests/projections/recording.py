@@ -9,6 +9,7 @@ from domain.decide import decide
 from domain.facts import Actor
 from domain.schedule import due_facts
 from domain.state import BinomeState, evolve
+from projections.results_reads import ResultReads
 
 STAFF = Actor("staff", "alice")
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
@@ -61,6 +62,8 @@ def register(store, role: str, name: str) -> uuid.UUID:
 def snapshot(views) -> tuple:
     """Everything the views answer, to compare two states of them."""
     binomes = views.binomes(None, None, None, None, 1000)
+    # The results view over the same database (it has reads of its own, not in Views).
+    results = sorted(ResultReads(views._db).rows(None, None), key=lambda row: row["binome_id"])
     return (binomes.items, views.tasks(None, None, 1000).items, views.persons("mentor", 1000).items,
             views.persons("mentee", 1000).items, [views.binome(row.binome_id) for row in binomes.items],
-            views.programmes())
+            views.programmes(), results)

@@ -16,7 +16,7 @@ from api.routes.auth import client_address
 from domain.errors import DomainError, Forbidden, InvalidInput
 from web.guard import AnyViewer, Form, Language, web_sessions
 from web.render import page, see_other
-from web.session import COOKIE, LANGUAGE_COOKIE, LOGIN_CSRF_COOKIE, same_token
+from web.session import COOKIE, LANGUAGE_COOKIE, LOGIN_CSRF_COOKIE, same_token, set_session
 
 router = APIRouter()
 YEAR = 365 * 24 * 3600
@@ -69,8 +69,7 @@ async def login(request: Request, language: Language) -> Response:
     sessions = web_sessions(request)
     session = sessions.start(login.principal, username)
     answer = see_other(next_path)
-    answer.set_cookie(COOKIE, sessions.encode(session), max_age=int(sessions.lifetime.total_seconds()), path="/app",
-                      httponly=True, samesite="lax", secure=request.url.scheme == "https")
+    set_session(answer, sessions, session, secure=request.url.scheme == "https")
     answer.delete_cookie(LOGIN_CSRF_COOKIE, path="/app")
     return answer
 
@@ -92,11 +91,9 @@ async def choose_programme(request: Request, who: AnyViewer, form: Form) -> Redi
     chosen = str(form.get("programme_id") or "") or None
     if chosen is not None and not who.principal.sees_programme(chosen):
         raise Forbidden("web.programme_not_yours")
-    sessions = web_sessions(request)
     answer = see_other(safe_next(str(form.get("next") or "")))
-    answer.set_cookie(COOKIE, sessions.encode(replace(who.session, programme_id=chosen)),
-                      max_age=int(sessions.lifetime.total_seconds()), path="/app", httponly=True, samesite="lax",
-                      secure=request.url.scheme == "https")
+    set_session(answer, web_sessions(request), replace(who.session, programme_id=chosen),
+                secure=request.url.scheme == "https")
     return answer
 
 

@@ -1,7 +1,6 @@
 """Administration: the accounts (create with a one-time password, disable or enable, reset a password) and each
 programme's settings (the figures its binômes copy at their proposal: a change applies to new binômes only)."""
 
-import re
 import uuid
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from application.idempotency import fingerprint
 from domain.accounts import check_scope
 from domain.errors import DomainError
 from domain.permissions import Permission
+from web.forms import idempotency_key
 from web.guard import Form, Viewer, staff_with
 from web.render import page, see_other
 
@@ -24,17 +24,11 @@ ProgrammesAdmin = Annotated[Viewer, staff_with(Permission.PROGRAMMES_MANAGE)]
 AccountId = Annotated[uuid.UUID, Path()]
 ProgrammeId = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 LISTED = 500
-KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 NEW_ACCOUNT = TypeAdapter(a.AccountIn)
 # The settings a page edits as numbers (the others, lists of questions and criteria, through the API for now).
 NUMBERS = ("proposal_response_days", "first_meeting_days", "first_meeting_minutes", "meeting_minutes",
            "period_months", "min_meetings_per_month", "cadence_grace_days", "monitoring_interval_weeks",
            "monitoring_grace_days", "evaluation_days", "journey_step_days")
-
-
-def _key(form) -> str | None:
-    key = str(form.get("idempotency_key") or "")
-    return key if KEY.fullmatch(key) else None
 
 
 @router.get("/accounts")
@@ -62,7 +56,7 @@ async def create_account(request: Request, who: AccountsAdmin, form: Form) -> Re
         account = NEW_ACCOUNT.validate_python(body)
         scope = check_scope(**a.scope_fields(account))
         created, one_time, _ = await request.app.state.services.accounts.create(
-            account.username, scope, who.principal.actor, _key(form),
+            account.username, scope, who.principal.actor, idempotency_key(form),
             fingerprint("CreateAccount", account.model_dump(mode="json", exclude={"password"})), account.password)
     except ValidationError as invalid:
         errors = {str(item["loc"][-1] if item["loc"] else "form"): (f"invalid.{item['type']}", {})
@@ -80,7 +74,7 @@ async def create_account(request: Request, who: AccountsAdmin, form: Form) -> Re
 async def set_disabled(request: Request, account_id: AccountId, who: AccountsAdmin, form: Form) -> Response:
     disabled = form.get("disabled") == "true"
     await request.app.state.services.accounts.change(
-        str(account_id), None, disabled, who.principal.actor, _key(form),
+        str(account_id), None, disabled, who.principal.actor, idempotency_key(form),
         fingerprint("ChangeAccount", {"disabled": disabled}))
     return see_other("/app/admin/accounts")
 
@@ -126,7 +120,7 @@ async def change_programme(request: Request, programme_id: ProgrammeId, who: Pro
         return see_other(f"/app/admin/programmes/{programme_id}")
     try:
         checked = s.ProgrammeSettingsIn.model_validate(changes).model_dump(exclude_unset=True)
-        await programmes.change_async(programme_id, checked, who.principal.actor, _key(form),
+        await programmes.change_async(programme_id, checked, who.principal.actor, idempotency_key(form),
                                       fingerprint("ChangeProgrammeSettings", checked))
     except ValidationError as invalid:
         errors = {str(item["loc"][0]): (f"invalid.{item['type']}", {k: v for k, v in (item.get("ctx") or {}).items()

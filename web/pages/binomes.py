@@ -1,7 +1,6 @@
 """Binômes: the list (filters, search by name), one binôme's page with its audit timeline (CSV, PDF), and the
 forms that record what happened (from the task list, the binôme's page or the pair's own page)."""
 
-import re
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated
@@ -15,12 +14,13 @@ import i18n
 from api import cursors
 from api.errors import STATUS_BY_KIND
 from api.presenters import binome_out
+from application.binomes import Audit
 from domain.errors import DomainError, NotFound
 from domain.permissions import Permission, require
 from domain.stages import Stage
 from projections.timestamps import from_text
 from web import timeline
-from web.forms import FORMS, CommandForm, FieldError, FormInvalid, parsed
+from web.forms import CommandForm, FORMS, FieldError, FormInvalid, idempotency_key, parsed
 from web.guard import AnyViewer, Form, Viewer, staff_with
 from web.pages.account import safe_next
 from web.pdf import timeline_pdf
@@ -32,7 +32,6 @@ HistoryReader = Annotated[Viewer, staff_with(Permission.BINOMES_HISTORY)]
 BinomeId = Annotated[UUID, Path()]
 PAGE_SIZE = 50
 BinomeCursor = cursors.parameter("binomes", ("", ""))
-KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 HISTORY_LIMIT = 10_000
 # The forms the binôme's page offers at each stage (its rules have the last word on each).
 STAFF_FORMS = {
@@ -67,46 +66,34 @@ async def binomes_page(request: Request, who: Lister, stage: Stage | None = None
 @router.get("/binomes/{binome_id}")
 async def binome_page(request: Request, binome_id: BinomeId, who: HistoryReader,
                       kind: Annotated[str | None, Query(max_length=20)] = None) -> HTMLResponse:
-    services = request.app.state.services
-    state, tasks, names = await services.binome_queries.get_named(binome_id, who.principal, "web.binome")
-    facts = await services.binome_queries.history(binome_id, 0, HISTORY_LIMIT, who.principal)
+    audit = await request.app.state.services.binome_queries.audit(binome_id, who.principal, HISTORY_LIMIT)
     kind = kind if kind in timeline.KINDS else None
-    entries = timeline.entries(facts, {**names, **await _staff_names(request, facts)}, kind)
-    return page(request, "binome.html", binome=binome_out(state, tasks, who.language), state=state, names=names,
-                entries=entries, kinds=tuple(timeline.KINDS), kind=kind, forms=_forms_for(state),
+    state = audit.state
+    return page(request, "binome.html", binome=binome_out(state, audit.tasks, who.language), state=state,
+                names=audit.names, entries=await _entries(request, audit, kind), kinds=tuple(timeline.KINDS), kind=kind, forms=_forms_for(state),
                 new_key=lambda: uuid.uuid4().hex)
 
 
 @router.get("/binomes/{binome_id}/timeline.csv")
 async def timeline_csv(request: Request, binome_id: BinomeId, who: HistoryReader) -> Response:
-    entries = await _timeline(request, binome_id, who)
-    body = timeline.as_csv(entries, lambda entry: i18n.render(f"fact.{entry.type}", None, who.language))
+    audit = await request.app.state.services.binome_queries.audit(binome_id, who.principal, HISTORY_LIMIT)
+    body = timeline.as_csv(await _entries(request, audit), lambda entry: i18n.render(f"fact.{entry.type}", None, who.language))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="binome-{binome_id}.csv"'})
 
 
 @router.get("/binomes/{binome_id}/timeline.pdf")
 async def timeline_pdf_page(request: Request, binome_id: BinomeId, who: HistoryReader) -> Response:
-    services = request.app.state.services
-    state, _, names = await services.binome_queries.get_named(binome_id, who.principal, "web.binome")
-    entries = await _timeline(request, binome_id, who)
+    audit = await request.app.state.services.binome_queries.audit(binome_id, who.principal, HISTORY_LIMIT)
     zone = ZoneInfo(request.app.state.settings.web_timezone)
-    body = timeline_pdf(state, names, entries, who.language, zone, datetime.now(timezone.utc))
+    body = timeline_pdf(audit.state, audit.names, await _entries(request, audit), who.language, zone,
+                        datetime.now(timezone.utc))
     return Response(body, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="binome-{binome_id}.pdf"'})
 
 
-async def _timeline(request: Request, binome_id: UUID, who: Viewer) -> list[timeline.Entry]:
-    queries = request.app.state.services.binome_queries
-    facts = await queries.history(binome_id, 0, HISTORY_LIMIT, who.principal)
-    pair = [facts[0].fact.data.get(side) for side in ("mentor_id", "mentee_id")] if facts else []
-    names = await queries.names(who.principal, [p for p in pair if p], "web.timeline")
-    return timeline.entries(facts, {**names, **await _staff_names(request, facts)})
-
-
-async def _staff_names(request: Request, facts) -> dict[str, str]:
-    staff = {recorded.fact.actor.id for recorded in facts if recorded.fact.actor.kind == "staff"}
-    return await request.app.state.services.accounts.usernames(staff)
+async def _entries(request: Request, audit: Audit, kind: str | None = None) -> list[timeline.Entry]:
+    return await timeline.named_entries(request.app.state.services.accounts, audit.facts, audit.names, kind)
 
 
 def _forms_for(state) -> list[CommandForm]:
@@ -126,11 +113,10 @@ async def record(request: Request, binome_id: BinomeId, slug: Annotated[str, Pat
     inline = request.headers.get("x-requested-with") == "fetch"
     back = safe_next(str(form.get("next") or ""))
     zone = ZoneInfo(request.app.state.settings.web_timezone)
-    key = str(form.get("idempotency_key") or "")
     try:
         payload, occurred_at = parsed(command_form, form, zone, datetime.now(timezone.utc))
         accepted = await request.app.state.services.binomes.send(
-            binome_id, command_form.command, payload, who.principal, key if KEY.fullmatch(key) else None,
+            binome_id, command_form.command, payload, who.principal, idempotency_key(form),
             occurred_at)
     except FormInvalid as invalid:
         questions = None

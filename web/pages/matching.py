@@ -1,7 +1,6 @@
 """Matching: the mentees waiting for a mentor, each one's suggestions with the reasons of their scores, a proposal
 in one click; the cohort draft (every waiting mentee at once), its pairs removed or proposed."""
 
-import re
 import uuid
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.routes.matching import lines_out
 from domain.errors import InvalidInput
 from domain.permissions import Permission, require
+from web.forms import idempotency_key
 from web.guard import Form, Viewer, staff_with
 from web.render import page, see_other
 
@@ -20,7 +20,6 @@ PersonId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 SUGGESTIONS = 10
 # The API's limit on one call's proposals from a draft.
 DRAFT_BATCH = 25
-KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 def programme_of(who: Viewer) -> str | None:
@@ -29,11 +28,6 @@ def programme_of(who: Viewer) -> str | None:
         return who.programme_id
     programmes = sorted(who.principal.programmes)
     return programmes[0] if len(programmes) == 1 else None
-
-
-def _key(form) -> str | None:
-    key = str(form.get("idempotency_key") or "")
-    return key if KEY.fullmatch(key) else None
 
 
 @router.get("")
@@ -61,7 +55,7 @@ async def propose(request: Request, who: User, form: Form) -> Response:
         raise InvalidInput("invalid.missing", field="mentor_id" if not mentor_id else "mentee_id")
     note = str(form.get("note") or "")[:5000]
     accepted = await request.app.state.services.matching.propose(mentor_id, mentee_id, note, who.principal,
-                                                                 _key(form))
+                                                                 idempotency_key(form))
     return see_other(f"/app/binomes/{accepted.binome_id}")
 
 
@@ -70,7 +64,7 @@ async def make_draft(request: Request, who: User, form: Form) -> Response:
     programme_id = programme_of(who)
     if programme_id is None:
         raise InvalidInput("web.programme_to_choose", field="programme_id")
-    view = await request.app.state.services.matching.make_draft(programme_id, who.principal, _key(form))
+    view = await request.app.state.services.matching.make_draft(programme_id, who.principal, idempotency_key(form))
     return see_other(f"/app/matching/drafts/{view.state.draft_id}")
 
 
@@ -90,7 +84,7 @@ async def draft_page(request: Request, draft_id: PersonId, who: User, proposed: 
 @router.post("/drafts/{draft_id}/removals")
 async def remove_pair(request: Request, draft_id: PersonId, who: User, form: Form) -> Response:
     mentee_id = str(form.get("mentee_id") or "")
-    await request.app.state.services.matching.remove_pair(draft_id, mentee_id, who.principal, _key(form))
+    await request.app.state.services.matching.remove_pair(draft_id, mentee_id, who.principal, idempotency_key(form))
     return see_other(f"/app/matching/drafts/{draft_id}")
 
 

@@ -2,7 +2,6 @@
 the list of people, and one person's record with their journey and the form of their next collective step."""
 
 import inspect
-import re
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated
@@ -19,17 +18,16 @@ from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from domain.errors import NotFound
 from domain.permissions import Permission, require
 from web import charts
-from web.forms import CommandForm, Field, FormInvalid, parsed
+from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed
 from web.guard import Form, Viewer, staff_with
 from web.render import page, see_other
-from web.timeline import entries
+from web.timeline import named_entries
 
 router = APIRouter()
 Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
 PersonId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PAGE_SIZE = 50
 PersonCursor = cursors.parameter("persons", ("", ""))
-KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 # The journey's forms, from a person's record: their next step, and a mentor's pause once ready.
 JOURNEY_FORMS = {form.slug: form for form in (
     CommandForm("information-session", "RecordInformationSession", AttendanceIn,
@@ -69,10 +67,9 @@ async def person_page(request: Request, role: str, person_id: PersonId, who: Rea
     persons = request.app.state.services.persons
     person = await persons.get(role, person_id, who.principal)
     journey = await persons.journey(role, person_id, who.principal)
-    staff = {r.fact.actor.id for r in journey if r.fact.actor.kind == "staff"}
-    names = {person_id: person["name"], **await request.app.state.services.accounts.usernames(staff)}
+    named = await named_entries(request.app.state.services.accounts, journey, {person_id: person["name"]})
     programme = await request.app.state.services.programmes.one(person["programme_id"])
-    return page(request, "person.html", role=role, person=person, journey=entries(journey, names),
+    return page(request, "person.html", role=role, person=person, journey=named,
                 step_forms=[JOURNEY_FORMS[slug] for slug in NEXT_FORMS.get((role, person["step"]), ())],
                 key=uuid.uuid4().hex, questions=programme.interview_questions,
                 criteria={**{name: name for name in REQUIRED_CRITERIA}, **programme.selection_criteria})
@@ -85,17 +82,16 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
     if step_form is None:
         raise NotFound("web.form_unknown")
     zone = ZoneInfo(request.app.state.settings.web_timezone)
-    key = str(form.get("idempotency_key") or "")
     try:
         payload, occurred_at = parsed(step_form, form, zone, datetime.now(timezone.utc))
     except FormInvalid as invalid:
         values = {name: value for name, value in form.items() if isinstance(value, str)}
         return page(request, "command_form.html", status=422, form=step_form, errors={e.field: e for e in
                                                                                          invalid.errors},
-                    values=values, back=f"/app/{role}s/{person_id}", key=key or uuid.uuid4().hex,
+                    values=values, back=f"/app/{role}s/{person_id}", key=idempotency_key(form) or uuid.uuid4().hex,
                     action=f"/app/{role}s/{person_id}/steps/{slug}")
     await request.app.state.services.persons.command(role, person_id, step_form.command, payload, who.principal,
-                                                     key if KEY.fullmatch(key) else None, occurred_at)
+                                                     idempotency_key(form), occurred_at)
     return see_other(f"/app/{role}s/{person_id}")
 
 

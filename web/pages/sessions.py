@@ -1,7 +1,6 @@
 """Sessions (information sessions, trainings, presentations, community meetings): the list, one session with its
 registrations, and its attendance recorded from the list of those registered."""
 
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Annotated
 
@@ -10,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api import cursors
 from domain.permissions import Permission, require
+from web.forms import idempotency_key
 from web.guard import Form, Viewer, staff_with
 from web.render import page, see_other
 
@@ -20,7 +20,6 @@ PAGE_SIZE = 50
 SessionCursor = cursors.parameter("sessions", ("", ""))
 # The list starts a little in the past: last week's sessions may still wait for their attendance.
 SHOWN_BEFORE = timedelta(days=14)
-KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
 
 
 @router.get("")
@@ -44,7 +43,6 @@ async def session_page(request: Request, session_id: SessionId, who: Reader) -> 
 async def record_attendance(request: Request, session_id: SessionId, who: Reader, form: Form) -> Response:
     require(who.principal, Permission.JOURNEYS_RECORD)
     attended = sorted({str(person) for person in form.getlist("attended")})
-    key = str(form.get("idempotency_key") or "")
     await request.app.state.services.sessions.record_attendance(session_id, attended, who.principal,
-                                                                key if KEY.fullmatch(key) else None)
+                                                                idempotency_key(form))
     return see_other(f"/app/sessions/{session_id}")
