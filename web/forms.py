@@ -21,13 +21,21 @@ from domain import commands as c
 @dataclass(frozen=True)
 class Field:
     name: str
-    # text, textarea, number, date, select; "lines" (a list, one item per line); "answers" (one text per question of
-    # the programme's evaluation or interview, given to the template as `questions`); "actions" (rows of title,
-    # owner, due day); "criteria" (a box per criterion, given as `criteria`: met or not); "yes_no"; "day_start"
-    # (a day, as the moment it begins in the programme's time zone)
+    # text, email, tel, textarea, number, date, select; "option" (a select whose choices the page gives, as
+    # `options[name]`: value and label pairs); "many" (a box per choice: a list); "words" (a list, comma
+    # separated); "levels" (language=level pairs, comma separated: a mapping); "lines" (a list, one item per
+    # line); "answers" (one text per question of the programme's evaluation or interview, given to the template as
+    # `questions`); "actions" (rows of title, owner, due day); "criteria" (a box per criterion, given as
+    # `criteria`: met or not); "yes_no"; "day_start" (a day, as the moment it begins in the programme's time
+    # zone); "moment" (a day and an hour in the programme's time zone)
     kind: str
     choices: tuple[str, ...] = ()
     required: bool = False
+    # The catalogue codes of the choices' labels start with this.
+    labels: str = "web.choice."
+    # A number's bounds, as the browser is told (the model checks them again).
+    low: int = 1
+    high: int = 480
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,8 @@ class CommandForm:
     extra: tuple[str, ...] = ()
     # A person's journey command takes its body as the API hands it over: the fields given, as Python values.
     journey: bool = False
+    # A fact that happens when it is recorded (a registration, a change): the form asks for no day.
+    dated: bool = True
 
     @property
     def title(self) -> str:
@@ -79,11 +89,13 @@ FORMS = {form.slug: form for form in (
     CommandForm("early-stop", "RecordEarlyStop", s.EarlyStopIn, (
         Field("by", "select", c.EARLY_STOP_BY, True), Field("reason", "textarea", required=True))),
     CommandForm("evaluation", "RecordEvaluation", s.EvaluationIn, (
-        Field("side", "select", ("mentor", "mentee"), True), Field("rating", "number", required=True),
+        Field("side", "select", ("mentor", "mentee"), True), Field("rating", "number", required=True, high=5),
         Field("answers", "answers", required=True))),
 )}
 # An action plan's form has this many rows; more actions are added one by one once the binôme is active.
 ACTION_ROWS = 5
+# The error code of a day or a moment that cannot be read (pydantic's own).
+UNREADABLE = {"day_start": "invalid.date_parsing", "moment": "invalid.datetime_parsing"}
 EXTRA_VALUE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # The key a form is rendered with (a new one each time it is shown): sent twice, it is the same command.
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9-]{8,64}")
@@ -109,14 +121,25 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
+def shown_again(posted: FormData) -> dict[str, str | list[str]]:
+    """What was typed, to show a form again with its faults: a name sent several times (boxes) keeps its list."""
+    values: dict[str, str | list[str]] = {}
+    for name in posted.keys():
+        sent = [value for value in posted.getlist(name) if isinstance(value, str)]
+        values[name] = sent if len(sent) > 1 else (sent[0] if sent else "")
+    return values
+
+
 def idempotency_key(posted: FormData) -> str | None:
     """The form's key, if it is one of ours (else the command gets a key of its own)."""
     key = str(posted.get("idempotency_key") or "")
     return key if IDEMPOTENCY_KEY.fullmatch(key) else None
 
 
-def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -> tuple[dict[str, Any], datetime]:
-    """The command's payload and when it happened, or FormInvalid naming every field at fault."""
+def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo,
+           now: datetime) -> tuple[dict[str, Any], datetime | None]:
+    """The command's payload and when it happened (None for a form that is not dated), or FormInvalid naming every
+    field at fault."""
     errors: list[FieldError] = []
     values: dict[str, Any] = {}
     for field in form.fields:
@@ -129,13 +152,18 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
             if answer in ("true", "false"):
                 values[field.name] = answer == "true"
             continue
-        if field.kind == "day_start":
+        if field.kind in ("day_start", "moment"):
             text = str(posted.get(field.name) or "").strip()
             try:
-                values[field.name] = datetime.combine(date.fromisoformat(text), time(0), zone).isoformat()
+                values[field.name] = (datetime.combine(date.fromisoformat(text), time(0), zone)
+                                      if field.kind == "day_start" else
+                                      datetime.fromisoformat(text).replace(tzinfo=zone)).isoformat()
             except ValueError:
                 if text:
-                    errors.append(FieldError(field.name, "invalid.date_parsing", {}))
+                    errors.append(FieldError(field.name, UNREADABLE[field.kind], {}))
+            continue
+        if field.kind == "many":  # a box per choice; none ticked is an empty list
+            values[field.name] = [str(choice) for choice in posted.getlist(field.name)][:100]
             continue
         if field.kind == "actions":  # actions.<row>.title|owner|due_on; a row without a title is left out
             rows = [{name: str(posted.get(f"actions.{row}.{name}") or "").strip() for name in ("title", "owner",
@@ -153,15 +181,20 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo, now: datetime) -
             continue
         raw = posted.get(field.name)
         text = raw.strip() if isinstance(raw, str) else ""
-        if field.kind == "lines":
-            items = [line.strip() for line in text.splitlines() if line.strip()]
+        if field.kind in ("lines", "words"):
+            items = [item.strip() for item in (text.splitlines() if field.kind == "lines" else text.split(","))
+                     if item.strip()]
             if items:
                 values[field.name] = items
+        elif field.kind == "levels":  # fr=C2, nl=B1
+            pairs = [item.partition("=") for item in text.split(",") if item.strip()]
+            if pairs:
+                values[field.name] = {language.strip(): level.strip() for language, _, level in pairs}
         elif text:
             # A number is typed as text; one that is not a whole number stays text, for the model to name.
             values[field.name] = int(text) if field.kind == "number" and text.isdecimal() and len(text) < 10 \
                 else text
-    occurred_at = _occurred_at(posted, zone, now, errors)
+    occurred_at = _occurred_at(posted, zone, now, errors) if form.dated else None
     try:
         checked = form.model.model_validate(values)
         payload = checked.model_dump(exclude={"occurred_at"}, exclude_unset=True) if form.journey else \

@@ -85,9 +85,13 @@ class Viewer:
 
 async def viewer(request: Request, session: Annotated[WebSession, Depends(web_session)],
                  language: Annotated[str, Depends(page_language)]) -> Viewer:
-    if session.principal.role is Role.ADMINISTRATOR:  # chooses among every programme
+    principal = session.principal
+    if principal.role in (Role.ADMINISTRATOR, Role.COORDINATOR):  # the header's programme choice, by name
         programmes = await request.app.state.services.programmes.all()
-        request.state.programme_choices = sorted(programme.id for programme in programmes)
+        request.state.programme_choices = sorted(
+            ((programme.id, programme.name) for programme in programmes
+             if principal.role is Role.ADMINISTRATOR or programme.id in principal.programmes),
+            key=lambda choice: (choice[1].casefold(), choice[0]))
     return Viewer(session, language)
 
 

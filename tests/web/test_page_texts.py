@@ -52,11 +52,16 @@ FAMILIES = {
     "web.journey_fact.": {spec.type for spec in SPECS.values() if spec.category == PERSON},
     "step.": {step for steps in STEPS.values() for step in steps},
     "web.report.dimension.": set(reports.DIMENSIONS),
+    "web.field.hint.": {"words", "levels"},
 }
 
 
 def codes() -> set[str]:
-    found = {form.title for form in (*FORMS.values(), *JOURNEY_FORMS.values())} | {label for _, label, _ in MENU}
+    forms = (*FORMS.values(), *JOURNEY_FORMS.values())
+    found = {form.title for form in forms} | {label for _, label, _ in MENU}
+    # A choice's label: its field's family of codes, whatever the value.
+    found |= {field.labels + choice for form in forms for field in form.fields for choice in field.choices
+              if field.kind in ("select", "many")}
     for template in TEMPLATES.glob("*.html"):
         text = template.read_text()
         found |= {code for code in LITERAL.findall(text) if not code.endswith(".")}

@@ -20,7 +20,7 @@ from domain.permissions import Permission, require
 from domain.stages import Stage
 from projections.timestamps import from_text
 from web import timeline
-from web.forms import CommandForm, FORMS, FieldError, FormInvalid, idempotency_key, parsed
+from web.forms import CommandForm, FORMS, FieldError, FormInvalid, idempotency_key, parsed, shown_again
 from web.guard import AnyViewer, Form, Viewer, staff_with
 from web.pages.account import safe_next
 from web.pdf import timeline_pdf
@@ -141,7 +141,7 @@ def _with_done(address: str, slug: str) -> str:
 
 def _form_again(request: Request, binome_id: UUID, command_form: CommandForm, errors: list[FieldError], posted,
                 back: str, inline: bool, questions: dict[str, str] | None) -> HTMLResponse:
-    values = {name: value for name, value in posted.items() if isinstance(value, str)}
+    values = shown_again(posted)
     side = values.get("side") if request.state.web_session.principal.role.value == values.get("side") else None
     return page(request, "_command_form.html" if inline else "command_form.html", status=422, form=command_form,
                 binome_id=binome_id, errors={e.field: e for e in errors}, values=values, back=back,

@@ -18,7 +18,7 @@ from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from domain.errors import NotFound
 from domain.permissions import Permission, require
 from web import charts
-from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed
+from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
 from web.guard import Form, Viewer, staff_with
 from web.render import page, see_other
 from web.timeline import named_entries
@@ -85,7 +85,7 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
     try:
         payload, occurred_at = parsed(step_form, form, zone, datetime.now(timezone.utc))
     except FormInvalid as invalid:
-        values = {name: value for name, value in form.items() if isinstance(value, str)}
+        values = shown_again(form)
         return page(request, "command_form.html", status=422, form=step_form, errors={e.field: e for e in
                                                                                          invalid.errors},
                     values=values, back=f"/app/{role}s/{person_id}", key=idempotency_key(form) or uuid.uuid4().hex,
