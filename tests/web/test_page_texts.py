@@ -1,6 +1,8 @@
 """Every text a page shows is in the catalogues, in French, Dutch and English: each code the templates name, and
 each code of a family they build from a value (`"web.choice." ~ value`) for every value it can take."""
 
+import importlib
+import pkgutil
 import re
 from pathlib import Path
 
@@ -15,20 +17,31 @@ from domain.facts import ACTOR_KINDS
 from domain.stages import Stage
 from domain.tasks import TASK_KINDS
 from web import timeline
-from web.forms import FORMS
+import web.forms
+import web.pages
+from web.forms import CommandForm
 from web.pages.admin import NUMBERS
-from web.pages.people import JOURNEY_FORMS
 from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from web.render import MENU
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*)["']""")
 FAMILY = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*\.)["']\s*[~+]""")
+
+
+def every_form() -> list[CommandForm]:
+    """Every form a page can show: those of web.forms and each page module's (in a dict of forms)."""
+    modules = [web.forms, *(importlib.import_module(f"web.pages.{info.name}")
+                            for info in pkgutil.iter_modules(web.pages.__path__))]
+    return [form for module in modules for value in vars(module).values() if isinstance(value, dict)
+            for form in value.values() if isinstance(form, CommandForm)]
+
+
 # What each family built in a template can hold.
 FAMILIES = {
     "web.choice.": {"mentor", "mentee", "programme", "true", "false", *NOT_SELECTED_REASONS, *c.VALIDATION_DECISIONS, *c.POSITIVE_OUTCOMES, *c.EARLY_STOP_BY,
                     *c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
-    "web.field.": {field.name for form in (*FORMS.values(), *JOURNEY_FORMS.values()) for field in form.fields}
+    "web.field.": {field.name for form in every_form() for field in form.fields}
                   | {"title", "owner", "due_on", "one_per_line", "occurred_on", "occurred_time"},
     "web.due.": {"response_due", "first_meeting_due", "cadence_check", "monitoring_contact_due",
                  "monitoring_contact_overdue", "term", "evaluation_due"},
@@ -57,7 +70,7 @@ FAMILIES = {
 
 
 def codes() -> set[str]:
-    forms = (*FORMS.values(), *JOURNEY_FORMS.values())
+    forms = every_form()
     found = {form.title for form in forms} | {label for _, label, _ in MENU}
     # A choice's label: its field's family of codes, whatever the value.
     found |= {field.labels + choice for form in forms for field in form.fields for choice in field.choices
@@ -72,7 +85,7 @@ def codes() -> set[str]:
 
 
 def test_the_templates_codes_are_found():
-    assert {"web.tasks.title", "web.choice.video", "fact.MeetingHeld", "web.actor.staff"} <= codes()
+    assert {"web.tasks.title", "web.choice.video", "fact.MeetingHeld", "web.actor.staff", "web.form.pause"} <= codes()
 
 
 @pytest.mark.parametrize("language", i18n.LANGUAGES)
