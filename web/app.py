@@ -22,8 +22,8 @@ from api.errors import DATABASE_ERRORS, RETRY_AFTER_SECONDS, STATUS_BY_KIND
 from domain.errors import DomainError
 from mentorat.settings import Settings
 from web.guard import LoginRequired, chosen_language, login_address
-from web.pages import (account, admin, binomes, dashboard, home, matching, me, organisations, people, reports,
-                       sessions, tasks)
+from web.pages import (account, admin, binomes, dashboard, home, matching, me, organisations, people,
+                       person_records, reports, sessions, tasks)
 from web.render import page
 from web.session import COOKIE, WebSessions, session_cookie
 
@@ -38,8 +38,9 @@ CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'se
 def install_web(app: FastAPI, settings: Settings) -> None:
     app.state.web_sessions = WebSessions(settings.token_secret.get_secret_value(), settings.web_session_hours,
                                          timedelta(minutes=settings.token_minutes))
+    # person_records before people: its `/mentors/new` is not a person's id.
     for module in (account, home, me, tasks, binomes, matching, dashboard, reports, sessions, organisations, admin,
-                   people):
+                   person_records, people):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static")
 

@@ -194,6 +194,9 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo,
             # A number is typed as text; one that is not a whole number stays text, for the model to name.
             values[field.name] = int(text) if field.kind == "number" and text.isdecimal() and len(text) < 10 \
                 else text
+    # A field the form requires, left empty (a change's model takes every field as optional).
+    errors += [FieldError(field.name, "invalid.missing", {}) for field in form.fields
+               if field.required and values.get(field.name) in (None, [], {})]
     occurred_at = _occurred_at(posted, zone, now, errors) if form.dated else None
     try:
         checked = form.model.model_validate(values)

@@ -62,6 +62,7 @@ FAMILIES = {
     "web.sessions.status.": {"seat", "waiting", "cancelled"},
     "session.": set(sessions.KINDS),
     "web.people.list.": {"mentor", "mentee"},
+    "web.people.register.": {"mentor", "mentee"},
     "web.journey_fact.": {spec.type for spec in SPECS.values() if spec.category == PERSON},
     "step.": {step for steps in STEPS.values() for step in steps},
     "web.report.dimension.": set(reports.DIMENSIONS),

@@ -1,7 +1,6 @@
 """Mentors and mentees before their binôme: each journey's pipeline (how many stand at each step, who is stuck),
 the list of people, and one person's record with their journey and the form of their next collective step."""
 
-import inspect
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated
@@ -12,20 +11,21 @@ from fastapi.responses import HTMLResponse, Response
 
 import i18n
 from api import cursors
-from api.journey_schemas import (AttendanceIn, PauseIn, PreparationInterviewIn, SelectionDecisionIn,
-                                 SelectionInterviewIn)
-from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
+from api.journey_schemas import (AttendanceIn, DepartureIn, PauseIn, PreparationInterviewIn, ResumeIn,
+                                 SelectionDecisionIn, SelectionInterviewIn)
+from domain.journeys import DEPARTURE_REASONS, NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from domain.errors import NotFound
-from domain.permissions import Permission, require
+from domain.permissions import Permission, may, require
 from web import charts
 from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
 from web.guard import Form, Viewer, staff_with
+from web.pages.by_role import PersonId, for_role
+from web.pages.person_records import profile_rows
 from web.render import page, see_other
 from web.timeline import named_entries
 
 router = APIRouter()
 Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
-PersonId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 PAGE_SIZE = 50
 PersonCursor = cursors.parameter("persons", ("", ""))
 # The journey's forms, from a person's record: their next step, and a mentor's pause once ready.
@@ -38,6 +38,10 @@ JOURNEY_FORMS = {form.slug: form for form in (
     CommandForm("training", "RecordTraining", AttendanceIn, (Field("duration_minutes", "number"),), journey=True),
     CommandForm("pause", "PauseMentor", PauseIn, (Field("until", "day_start", required=True),
                                                    Field("reason", "textarea")), journey=True),
+    CommandForm("resume", "ResumeMentor", ResumeIn, (), journey=True),
+    CommandForm("departure", "RecordMentorDeparture", DepartureIn, (
+        Field("reason", "select", DEPARTURE_REASONS, True, labels="web.departure."), Field("note", "textarea")),
+        journey=True),
     CommandForm("presentation", "RecordPresentation", AttendanceIn, (Field("duration_minutes", "number"),), journey=True),
     CommandForm("selection-interview", "RecordSelectionInterview", SelectionInterviewIn, (
         Field("answers", "answers", required=True), Field("duration_minutes", "number")), journey=True),
@@ -50,6 +54,16 @@ NEXT_FORMS = {("mentor", "candidate"): ("information-session",), ("mentor", "inf
               ("mentee", "applied"): ("presentation",), ("mentee", "presented"): ("selection-interview",),
               ("mentee", "interviewed"): ("selection-decision",)}
 
+
+def step_forms(role: str, person: dict, now: datetime) -> list[CommandForm]:
+    """The forms of the person's next step; a mentor may also end a pause early, or leave the programme."""
+    slugs = list(NEXT_FORMS.get((role, person["step"]), ()))
+    if role == "mentor" and person["paused_until"] is not None and person["paused_until"] > now:
+        slugs = [slug for slug in slugs if slug != "pause"] + ["resume"]
+    if role == "mentor" and person["step"] != "departed":
+        slugs.append("departure")
+    return [JOURNEY_FORMS[slug] for slug in slugs]
+
 async def pipeline_page(request: Request, role: str, who: Reader,
                         after: PersonCursor = None) -> HTMLResponse:
     persons = request.app.state.services.persons
@@ -59,7 +73,7 @@ async def pipeline_page(request: Request, role: str, who: Reader,
                          [i18n.render(f"step.{step}", None, who.language) for step in p.steps],
                          list(p.steps.values())) for p in pipelines]
     next_cursor = cursors.encode("persons", listed.next_after) if listed.next_after else None
-    return page(request, "pipeline.html", role=role, pipelines=list(zip(pipelines, drawn)), people=listed.items,
+    return page(request, "pipeline.html", role=role, may_register=may(who.principal, Permission.PERSONS_REGISTER), pipelines=list(zip(pipelines, drawn)), people=listed.items,
                 total=listed.total, next_cursor=next_cursor)
 
 
@@ -70,7 +84,10 @@ async def person_page(request: Request, role: str, person_id: PersonId, who: Rea
     named = await named_entries(request.app.state.services.accounts, journey, {person_id: person["name"]})
     programme = await request.app.state.services.programmes.one(person["programme_id"])
     return page(request, "person.html", role=role, person=person, journey=named,
-                step_forms=[JOURNEY_FORMS[slug] for slug in NEXT_FORMS.get((role, person["step"]), ())],
+                step_forms=step_forms(role, person, datetime.now(timezone.utc)),
+                profile_rows=profile_rows(role, person["profile"], who.language),
+                may_change=may(who.principal, Permission.PERSONS_CHANGE),
+                may_record=may(who.principal, Permission.JOURNEYS_RECORD),
                 key=uuid.uuid4().hex, questions=programme.interview_questions,
                 criteria={**{name: name for name in REQUIRED_CRITERIA}, **programme.selection_criteria})
 
@@ -95,17 +112,7 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
     return see_other(f"/app/{role}s/{person_id}")
 
 
-def _for(role: str, page_function):
-    """`page_function` with its role fixed, for the routes of that role (no route takes a role from the path)."""
-    async def for_role(**kwargs):
-        return await page_function(role=role, **kwargs)
-
-    parameters = [p for name, p in inspect.signature(page_function).parameters.items() if name != "role"]
-    for_role.__signature__ = inspect.Signature(parameters)
-    return for_role
-
-
 for _role in ("mentor", "mentee"):
-    router.get(f"/pipelines/{_role}s")(_for(_role, pipeline_page))
-    router.get(f"/{_role}s/{{person_id}}")(_for(_role, person_page))
-    router.post(f"/{_role}s/{{person_id}}/steps/{{slug}}")(_for(_role, record_step))
+    router.get(f"/pipelines/{_role}s")(for_role(_role, pipeline_page))
+    router.get(f"/{_role}s/{{person_id}}")(for_role(_role, person_page))
+    router.post(f"/{_role}s/{{person_id}}/steps/{{slug}}")(for_role(_role, record_step))

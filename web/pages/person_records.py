@@ -1,0 +1,219 @@
+"""A mentor's or mentee's record from the pages: registering them, changing their contact record, and their
+matching profile. Each goes through the API's own model and the same service, so a change is one fact on the
+person's stream, and only the fields that changed are sent (an emptied field is removed)."""
+
+import uuid
+from datetime import datetime, timezone
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import HTMLResponse, Response
+
+import i18n
+from api import schemas as s
+from api.journey_schemas import PROFILE_IN
+from domain import persons, places, profiles
+from domain.errors import NotFound
+from domain.organisations import KIND_FOR_ROLE
+from domain.permissions import Permission, require
+from domain.sectors import NACE_SECTIONS
+from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
+from web.guard import Form, Viewer, staff_with
+from web.pages.by_role import PersonId, for_role
+from web.render import page, see_other
+
+router = APIRouter()
+Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
+ORGANISATIONS_LISTED = 500
+_CONTACT = (Field("name", "text", required=True), Field("email", "email"), Field("phone", "tel"),
+            Field("languages", "words"))
+REGISTRATION_FORMS = {
+    "mentor": CommandForm("register-mentor", "RegisterMentor", s.MentorIn, (
+        *_CONTACT, Field("programme_id", "option", required=True), Field("organisation_id", "option"),
+        Field("background", "select", persons.BACKGROUNDS, labels="web.background."),
+        Field("capacity", "number", high=10), Field("step", "select", persons.REGISTRATION_STEPS["mentor"],
+                                                     labels="step.")), dated=False),
+    "mentee": CommandForm("register-mentee", "RegisterMentee", s.MenteeIn, (
+        *_CONTACT, Field("programme_id", "option", required=True), Field("organisation_id", "option"),
+        Field("adviser", "text"), Field("step", "select", persons.REGISTRATION_STEPS["mentee"], labels="step.")),
+        dated=False),
+}
+RECORD_FORMS = {
+    "mentor": CommandForm("change-mentor", "ChangeMentor", s.MentorChangeIn, (
+        *_CONTACT, Field("organisation_id", "option"), Field("capacity", "number", high=10)), dated=False),
+    "mentee": CommandForm("change-mentee", "ChangeMentee", s.MenteeChangeIn, (
+        *_CONTACT, Field("organisation_id", "option")), dated=False),
+}
+_PROFILE = (
+    Field("sectors", "many", NACE_SECTIONS, labels="web.sector."), Field("function", "text"),
+    Field("language_levels", "levels"), Field("interests", "words"), Field("hobbies", "words"),
+    Field("birth_date", "date"), Field("gender", "select", profiles.GENDERS, labels="web.gender."),
+    Field("education_level", "number", low=0, high=8), Field("municipality", "option"),
+    Field("postal_code", "text"), Field("mobility", "many", profiles.MOBILITY, labels="web.mobility."),
+    Field("meeting_mode", "select", profiles.MEETING_PREFERENCES, labels="web.meeting_mode."),
+    Field("availability", "many", profiles.AVAILABILITY_SLOTS, labels="web.slot."),
+    Field("expectations", "textarea"))
+PROFILE_FORMS = {
+    "mentor": CommandForm("profile-mentor", "ChangeMatchingProfile", PROFILE_IN["mentor"], (
+        *_PROFILE, Field("experience_sectors", "many", NACE_SECTIONS, labels="web.sector.")),
+        journey=True, dated=False),
+    "mentee": CommandForm("profile-mentee", "ChangeMatchingProfile", PROFILE_IN["mentee"], (
+        *_PROFILE, Field("months_out_of_work", "number", low=0, high=600)), journey=True, dated=False),
+}
+
+
+async def registration_page(request: Request, role: str, who: Reader) -> HTMLResponse:
+    require(who.principal, Permission.PERSONS_REGISTER)
+    return await _form_page(request, who, role, REGISTRATION_FORMS[role], f"/app/{role}s", f"/app/pipelines/{role}s",
+                            {"programme_id": who.programme_id or ""})
+
+
+async def register(request: Request, role: str, who: Reader, form: Form) -> Response:
+    require(who.principal, Permission.PERSONS_REGISTER)
+    registration = REGISTRATION_FORMS[role]
+    try:
+        body, _ = parsed(registration, form, _zone(request), datetime.now(timezone.utc))
+    except FormInvalid as invalid:
+        return await _form_page(request, who, role, registration, f"/app/{role}s", f"/app/pipelines/{role}s",
+                                shown_again(form), invalid)
+    registered = await request.app.state.services.persons.register(
+        role, body["name"], body.get("email"), body.get("phone"), body.get("languages") or [], who.principal,
+        idempotency_key(form), body["programme_id"], body.get("capacity"), body.get("organisation_id"),
+        body.get("step"), body.get("background"), body.get("adviser"))
+    return see_other(f"/app/{role}s/{registered.person['person_id']}")
+
+
+async def record_page(request: Request, role: str, person_id: PersonId, who: Reader) -> HTMLResponse:
+    require(who.principal, Permission.PERSONS_CHANGE)
+    person = await request.app.state.services.persons.get(role, person_id, who.principal)
+    return await _form_page(request, who, role, RECORD_FORMS[role], f"/app/{role}s/{person_id}/record",
+                            f"/app/{role}s/{person_id}", shown_values(RECORD_FORMS[role], person))
+
+
+async def change_record(request: Request, role: str, person_id: PersonId, who: Reader, form: Form) -> Response:
+    require(who.principal, Permission.PERSONS_CHANGE)
+    service = request.app.state.services.persons
+    person = await service.get(role, person_id, who.principal)
+    try:
+        changes = _changes(RECORD_FORMS[role], form, person, request)
+    except FormInvalid as invalid:
+        return await _form_page(request, who, role, RECORD_FORMS[role], f"/app/{role}s/{person_id}/record",
+                                f"/app/{role}s/{person_id}", shown_again(form), invalid)
+    if changes:
+        await service.change(role, person_id, changes, who.principal, idempotency_key(form))
+    return see_other(f"/app/{role}s/{person_id}")
+
+
+async def profile_page(request: Request, role: str, person_id: PersonId, who: Reader) -> HTMLResponse:
+    require(who.principal, Permission.JOURNEYS_RECORD)
+    person = await request.app.state.services.persons.get(role, person_id, who.principal)
+    return await _form_page(request, who, role, PROFILE_FORMS[role], f"/app/{role}s/{person_id}/profile",
+                            f"/app/{role}s/{person_id}", shown_values(PROFILE_FORMS[role], person["profile"]))
+
+
+async def change_profile(request: Request, role: str, person_id: PersonId, who: Reader, form: Form) -> Response:
+    require(who.principal, Permission.JOURNEYS_RECORD)
+    service = request.app.state.services.persons
+    person = await service.get(role, person_id, who.principal)
+    try:
+        changes = _changes(PROFILE_FORMS[role], form, person["profile"], request)
+    except FormInvalid as invalid:
+        return await _form_page(request, who, role, PROFILE_FORMS[role], f"/app/{role}s/{person_id}/profile",
+                                f"/app/{role}s/{person_id}", shown_again(form), invalid)
+    if changes:
+        await service.command(role, person_id, "ChangeMatchingProfile", changes, who.principal,
+                              idempotency_key(form))
+    return see_other(f"/app/{role}s/{person_id}")
+
+
+def profile_rows(role: str, profile: dict[str, Any], language: str) -> list[tuple[str, str]]:
+    """The matching profile as a reader reads it: each field given, its codes named in `language`."""
+    rows = []
+    for field in PROFILE_FORMS[role].fields:
+        value = profile.get(field.name)
+        if value in (None, [], {}, ""):
+            continue
+        if field.kind == "many":
+            shown = ", ".join(i18n.render(field.labels + code, None, language) for code in value)
+        elif field.kind == "select":
+            shown = i18n.render(field.labels + value, None, language)
+        elif field.name == "municipality":
+            shown = places.municipality_name(value, language) or value
+        else:
+            shown = shown_values(PROFILE_FORMS[role], profile)[field.name]
+        rows.append((field.name, shown))
+    return rows
+
+
+def shown_values(form: CommandForm, current: dict[str, Any]) -> dict[str, Any]:
+    """The form's fields as the record holds them, written as the form's inputs take them."""
+    values: dict[str, Any] = {}
+    for field in form.fields:
+        value = current.get(field.name)
+        if value is None:
+            continue
+        if field.kind == "words":
+            values[field.name] = ", ".join(value)
+        elif field.kind == "levels":
+            values[field.name] = ", ".join(f"{language}={level}" for language, level in value.items())
+        elif field.kind == "many":
+            values[field.name] = list(value)
+        else:
+            values[field.name] = str(value)
+    return values
+
+
+def _changes(form: CommandForm, posted, current: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Only what differs from `current`; a field emptied in the form is removed (None, or no languages). Raises
+    FormInvalid as `parsed` does."""
+    given, _ = parsed(form, posted, _zone(request), datetime.now(timezone.utc))
+    changes: dict[str, Any] = {}
+    for field in form.fields:
+        before, after = current.get(field.name), given.get(field.name)
+        if after in (None, [], {}):
+            if before not in (None, [], {}, ""):
+                changes[field.name] = [] if field.name == "languages" else None
+        elif after != before and str(after) != str(before):  # a day the record keeps as text compares as text
+            changes[field.name] = after
+    return changes
+
+
+async def _form_page(request: Request, who: Viewer, role: str, form: CommandForm, action: str, back: str,
+                     values: dict[str, Any], invalid: FormInvalid | None = None) -> HTMLResponse:
+    return page(request, "command_form.html", status=422 if invalid else 200, form=form, action=action, back=back,
+                values=values, errors={e.field: e for e in invalid.errors} if invalid else {},
+                key=str(values.get("idempotency_key") or uuid.uuid4().hex),
+                options=await _options(request, who, role, form))
+
+
+async def _options(request: Request, who: Viewer, role: str, form: CommandForm) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the form's "option" fields: the viewer's programmes, the role's partner organisations,
+    the municipalities by name in the reader's language."""
+    names = {field.name for field in form.fields if field.kind == "option"}
+    options: dict[str, list[tuple[str, str]]] = {}
+    services = request.app.state.services
+    if "programme_id" in names:
+        programmes = await services.programmes.all()
+        options["programme_id"] = sorted(((p.id, p.name) for p in programmes if who.principal.sees_programme(p.id)
+                                          and who.programme_id in (None, p.id)), key=lambda pair: pair[1].casefold())
+    if "organisation_id" in names:
+        listed = await services.organisations.page(KIND_FOR_ROLE[role], ORGANISATIONS_LISTED)
+        options["organisation_id"] = [(o["organisation_id"], o["name"]) for o in listed.items]
+    if "municipality" in names:
+        options["municipality"] = sorted(((code, places.municipality_name(code, who.language) or code)
+                                          for code in places.municipality_codes()), key=lambda pair: pair[1])
+    return options
+
+
+def _zone(request: Request) -> ZoneInfo:
+    return ZoneInfo(request.app.state.settings.web_timezone)
+
+
+for _role in persons.ROLES:
+    router.get(f"/{_role}s/new")(for_role(_role, registration_page))
+    router.post(f"/{_role}s")(for_role(_role, register))
+    router.get(f"/{_role}s/{{person_id}}/record")(for_role(_role, record_page))
+    router.post(f"/{_role}s/{{person_id}}/record")(for_role(_role, change_record))
+    router.get(f"/{_role}s/{{person_id}}/profile")(for_role(_role, profile_page))
+    router.post(f"/{_role}s/{{person_id}}/profile")(for_role(_role, change_profile))
