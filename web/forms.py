@@ -84,6 +84,8 @@ FORMS = {form.slug: form for form in (
         Field("due_on", "date"))),
     CommandForm("action-status", "UpdateAction", s.ActionChangeIn, (
         Field("status", "select", c.ACTION_STATUSES, True),), extra=("action_id",)),
+    CommandForm("action-due", "UpdateAction", s.ActionChangeIn, (Field("due_on", "date", required=True),),
+                extra=("action_id",)),
     CommandForm("positive-exit", "RecordPositiveExit", s.PositiveExitIn, (
         Field("outcome", "select", c.POSITIVE_OUTCOMES, True), Field("details", "textarea"))),
     CommandForm("early-stop", "RecordEarlyStop", s.EarlyStopIn, (

@@ -46,10 +46,13 @@ async def test_a_binome_is_carried_from_proposal_to_evaluation_from_the_pages(ap
                                                              "action_id": "A1", "status": "finished"}, inline=True)
     assert bad.status_code == 422 and 'name="action_id" value="A1"' in bad.text  # asked again, for the same action
     await record("action-status", action_id="A1", status="done")
-    plan = {a["action_id"]: (a["title"], a["owner"], a["status"]) for a in
+    await record("action-due", action_id="A3", due_on="2030-03-15")
+    plan = {a["action_id"]: (a["title"], a["owner"], a["status"], a["due_on"]) for a in
             (await api.get(f"/binomes/{binome}"))["action_plan"]}
-    assert plan == {"A1": ("Refaire le CV", "mentee", "done"), "A2": ("Deux contacts", "mentor", "todo"),
-                    "A3": ("Préparer l'entretien", "both", "todo")}
+    assert plan == {"A1": ("Refaire le CV", "mentee", "done", "2030-01-31"),
+                    "A2": ("Deux contacts", "mentor", "todo", None),
+                    "A3": ("Préparer l'entretien", "both", "todo", "2030-03-15")}
+    assert 'name="due_on" value="2030-03-15"' in (await pages.get(here)).text
     await record("positive-exit", outcome="job", details="CDI")
     await record("closure-meeting", notes="Bilan")
     await record("evaluation", side="mentor", rating="5", **{"answers.recommend": "Oui"})
