@@ -23,7 +23,7 @@ from domain.errors import DomainError
 from mentorat.settings import Settings
 from web.guard import LoginRequired, chosen_language, login_address
 from web.pages import (account, admin, binomes, dashboard, home, matching, me, organisations, people,
-                       person_records, reports, sessions, tasks)
+                       person_records, programme_lists, reports, sessions, tasks)
 from web.render import page
 from web.session import COOKIE, WebSessions, session_cookie
 
@@ -40,7 +40,7 @@ def install_web(app: FastAPI, settings: Settings) -> None:
                                          timedelta(minutes=settings.token_minutes))
     # person_records before people: its `/mentors/new` is not a person's id.
     for module in (account, home, me, tasks, binomes, matching, dashboard, reports, sessions, organisations, admin,
-                   person_records, people):
+                   programme_lists, person_records, people):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static")
 

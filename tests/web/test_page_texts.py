@@ -23,6 +23,8 @@ from web.forms import CommandForm
 from web.pages.admin import NUMBERS
 from domain.journeys import NOT_SELECTED_REASONS, REQUIRED_CRITERIA
 from web.render import MENU
+from web.programme_form import LABEL_LISTS
+from domain.matching import CRITERIA
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "web" / "templates"
 LITERAL = re.compile(r"""\bt\(\s*["']([a-z][a-z0-9_.-]*)["']""")
@@ -67,6 +69,9 @@ FAMILIES = {
     "step.": {step for steps in STEPS.values() for step in steps},
     "web.report.dimension.": set(reports.DIMENSIONS),
     "web.field.hint.": {"words", "levels"},
+    "web.admin.list.": {*LABEL_LISTS, "matching_criteria"},
+    "web.admin.new.": {"programme_id", "name"},
+    "criterion.": set(CRITERIA),
 }
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import TypeAdapter, ValidationError
+from starlette.datastructures import FormData
 
 from api import access_schemas as a
 from api import schemas as s
@@ -16,6 +17,7 @@ from domain.errors import DomainError
 from domain.permissions import Permission
 from web.forms import idempotency_key
 from web.guard import Form, Viewer, staff_with
+from web.programme_form import LABEL_LISTS, NEW_ROWS, labels_of, matching_rules_of
 from web.render import page, see_other
 
 router = APIRouter(prefix="/admin")
@@ -25,7 +27,7 @@ AccountId = Annotated[uuid.UUID, Path()]
 ProgrammeId = Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
 LISTED = 500
 NEW_ACCOUNT = TypeAdapter(a.AccountIn)
-# The settings a page edits as numbers (the others, lists of questions and criteria, through the API for now).
+# The settings a page edits as numbers (the lists of questions and criteria: web.pages.programme_lists).
 NUMBERS = ("proposal_response_days", "first_meeting_days", "first_meeting_minutes", "meeting_minutes",
            "period_months", "min_meetings_per_month", "cadence_grace_days", "monitoring_interval_weeks",
            "monitoring_grace_days", "evaluation_days", "journey_step_days")
@@ -89,21 +91,32 @@ async def reset_password(request: Request, account_id: AccountId, who: AccountsA
 
 @router.get("/programmes")
 async def programmes_page(request: Request, who: ProgrammesAdmin) -> HTMLResponse:
+    return await programmes_list_page(request)
+
+
+async def programmes_list_page(request: Request, status: int = 200, errors: dict | None = None,
+                               values: dict | None = None) -> HTMLResponse:
+    """The programmes, and the form of a new one (as typed, with what is wrong)."""
     programmes = await request.app.state.services.programmes.all()
-    return page(request, "programmes.html", programmes=programmes)
+    return page(request, "programmes.html", status=status, programmes=programmes, errors=errors or {},
+                values=values or {}, key=uuid.uuid4().hex)
 
 
 @router.get("/programmes/{programme_id}")
 async def programme_page(request: Request, programme_id: ProgrammeId, who: ProgrammesAdmin,
                          saved: bool = False) -> HTMLResponse:
-    return await _programme(request, programme_id, saved=saved)
+    return await programme_form_page(request, programme_id, saved=saved)
 
 
-async def _programme(request: Request, programme_id: str, status: int = 200, errors: dict | None = None,
-                     saved: bool = False) -> HTMLResponse:
+async def programme_form_page(request: Request, programme_id: str, status: int = 200, errors: dict | None = None,
+                              saved: bool = False, posted: FormData | None = None) -> HTMLResponse:
+    """The programme's settings; its lists as they stand, or as `posted` when they are shown again."""
     programme = await request.app.state.services.programmes.one(programme_id)
+    lists = {name: list((labels_of(posted, name) if posted else getattr(programme, name)).items())
+             + [("", "")] * NEW_ROWS for name in LABEL_LISTS}
+    rules = matching_rules_of(posted) if posted else programme.matching_criteria
     return page(request, "programme.html", status=status, programme=programme, numbers=NUMBERS,
-                errors=errors or {}, key=uuid.uuid4().hex, saved=saved)
+                errors=errors or {}, key=uuid.uuid4().hex, saved=saved, lists=lists, rules=rules)
 
 
 @router.post("/programmes/{programme_id}")
@@ -126,10 +139,10 @@ async def change_programme(request: Request, programme_id: ProgrammeId, who: Pro
         errors = {str(item["loc"][0]): (f"invalid.{item['type']}", {k: v for k, v in (item.get("ctx") or {}).items()
                                                                      if isinstance(v, (int, str))})
                   for item in invalid.errors()}
-        return await _programme(request, programme_id, 422, errors)
+        return await programme_form_page(request, programme_id, 422, errors)
     except DomainError as refused:
         if refused.kind not in ("invalid", "conflict"):
             raise
-        return await _programme(request, programme_id, 409, {refused.field or "form": (refused.code,
-                                                                                        refused.params)})
+        return await programme_form_page(request, programme_id, 409, {refused.field or "form": (refused.code,
+                                                                                                 refused.params)})
     return see_other(f"/app/admin/programmes/{programme_id}?saved=true")
