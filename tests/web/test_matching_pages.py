@@ -79,3 +79,42 @@ async def test_matching_is_for_staff_of_the_programme(api, pages):
     await pages.login("piet", PASSWORD)
     assert (await pages.get(f"/app/matching/mentees/{mentee}")).status_code == 404
     assert "Chloé" not in (await pages.get("/app/matching")).text
+
+
+async def test_a_mentor_is_proposed_a_mentee_from_the_mentors_side(api, pages):
+    mentor = await matchable(api, "mentor", "Anne")
+    mentees = [await matchable(api, "mentee", name) for name in ("Chloé", "David")]
+    await _claire(api, pages)
+    record = (await pages.get(f"/app/mentors/{mentor}")).text
+    assert f'href="/app/matching/mentors/{mentor}"' in record
+    suggestions = await pages.get(f"/app/matching/mentors/{mentor}")
+    assert suggestions.status_code == 200 and all(f'data-mentee="{m}"' in suggestions.text for m in mentees)
+    form = re.search(rf'<form[^>]*action="/app/matching/proposals".*?value="{mentees[1]}".*?</form>',
+                     suggestions.text, re.S).group(0)
+    hidden = dict(re.findall(r'name="(idempotency_key|mentor_id|mentee_id)" value="([^"]+)"', form))
+    assert hidden["mentor_id"] == mentor and hidden["mentee_id"] == mentees[1]
+    proposed = await pages.post("/app/matching/proposals", hidden)
+    assert proposed.status_code == 303
+    binome = await api.get(f"/binomes/{proposed.headers['location'].rsplit('/', 1)[1]}")
+    assert (binome["mentor_id"], binome["mentee_id"]) == (mentor, mentees[1])
+
+
+async def test_two_pairs_of_a_draft_swap_their_mentors(api, pages):
+    mentors = [await matchable(api, "mentor", name) for name in ("Anne", "Bruno")]
+    mentees = [await matchable(api, "mentee", name) for name in ("Chloé", "David")]
+    await _claire(api, pages)
+    await pages.get("/app/matching")
+    draft_path = (await pages.post("/app/matching/drafts", {"idempotency_key": "draft-key-0002"})).headers["location"]
+    before = (await api.get(f"/matching/drafts/{draft_path.rsplit('/', 1)[1]}"))
+    paired = {pair["mentee_id"]: pair["mentor_id"] for pair in before["pairs"]}
+    assert set(paired) == set(mentees) and set(paired.values()) == set(mentors)
+    page = (await pages.get(draft_path)).text
+    assert 'action="' + draft_path + '/swaps"' in page
+    same = await pages.post(f"{draft_path}/swaps", {"first": mentees[0], "second": mentees[0]})
+    assert same.status_code == 422
+    swapped = await pages.post(f"{draft_path}/swaps", {"first": mentees[0], "second": mentees[1],
+                                                       "idempotency_key": "swap-key-0001"})
+    assert swapped.status_code == 303
+    after = (await api.get(f"/matching/drafts/{draft_path.rsplit('/', 1)[1]}"))
+    assert {pair["mentee_id"]: pair["mentor_id"] for pair in after["pairs"]} == {
+        mentees[0]: paired[mentees[1]], mentees[1]: paired[mentees[0]]}

@@ -71,6 +71,7 @@ FAMILIES = {
     "web.field.hint.": {"words", "levels"},
     "web.admin.list.": {*LABEL_LISTS, "matching_criteria"},
     "web.admin.new.": {"programme_id", "name"},
+    "web.matching.swap.": {"first", "second"},
     "criterion.": set(CRITERIA),
 }
 
