@@ -54,7 +54,8 @@ async def web_session(request: Request, language: Annotated[str, Depends(page_la
     if sessions.stale(session):
         accounts = request.app.state.services.accounts
         account = await asyncio.to_thread(accounts.state_by_id, session.principal.id)
-        if not account.exists or account.disabled or account.must_change_password:
+        if not account.exists or account.disabled or account.must_change_password \
+                or sessions.password_stamp(account.password_hash) != session.password_stamp:
             raise LoginRequired(_here(request))
         session = sessions.refreshed(session, account.principal())
         # web.app.PageHeaders sets the cookie on whatever the page answers, for the rest of the session's life.

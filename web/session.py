@@ -36,6 +36,8 @@ class WebSession:
     started_at: datetime
     # When the principal was last read from the account.
     checked_at: datetime
+    # The account's password when the session began, as a keyed digest: a new password ends the other sessions.
+    password_stamp: str = ""
 
 
 class WebSessions:
@@ -45,11 +47,18 @@ class WebSessions:
         self.lifetime = timedelta(hours=hours)
         self.refresh_after = refresh_after
 
-    def start(self, principal: Principal, username: str, now: datetime | None = None) -> WebSession:
+    def start(self, principal: Principal, username: str, password_hash: str = "",
+              now: datetime | None = None) -> WebSession:
         now = now or datetime.now(timezone.utc)
         programmes = sorted(principal.programmes)
         chosen = programmes[0] if len(programmes) == 1 else None
-        return WebSession(principal, username, secrets.token_urlsafe(24), chosen, now, now)
+        return WebSession(principal, username, secrets.token_urlsafe(24), chosen, now, now,
+                          self.password_stamp(password_hash))
+
+    def password_stamp(self, password_hash: str) -> str:
+        """A digest of the password's hash under this service's key: it says whether the password changed, and
+        reveals nothing of it to whoever reads the cookie."""
+        return hmac.new(self._key.encode(), password_hash.encode(), hashlib.sha256).hexdigest()[:16]
 
     def encode(self, session: WebSession) -> str:
         p = session.principal
@@ -57,7 +66,7 @@ class WebSessions:
                   "person_id": p.person_id, "organisation_id": p.organisation_id, "username": session.username,
                   "csrf": session.csrf, "programme_id": session.programme_id,
                   "iat": session.started_at, "exp": session.started_at + self.lifetime,
-                  "checked_at": int(session.checked_at.timestamp())}
+                  "checked_at": int(session.checked_at.timestamp()), "pw": session.password_stamp}
         return jwt.encode(claims, self._key, algorithm=ALGORITHM)
 
     def decode(self, cookie: str) -> WebSession | None:
@@ -69,7 +78,8 @@ class WebSessions:
                                   claims.get("person_id"), claims.get("organisation_id"))
             return WebSession(principal, str(claims.get("username") or ""), str(claims["csrf"]),
                               claims.get("programme_id"), datetime.fromtimestamp(claims["iat"], timezone.utc),
-                              datetime.fromtimestamp(int(claims.get("checked_at") or 0), timezone.utc))
+                              datetime.fromtimestamp(int(claims.get("checked_at") or 0), timezone.utc),
+                              str(claims.get("pw") or ""))
         except (jwt.PyJWTError, ValueError, TypeError, KeyError):
             return None
 

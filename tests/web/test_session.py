@@ -23,6 +23,13 @@ def test_a_session_reads_back_as_it_was_written():
     assert only_one.programme_id == "bxl"  # one programme: chosen already
 
 
+def test_a_session_keeps_a_stamp_of_the_password_that_reveals_nothing_of_it():
+    stamped = sessions().decode(sessions().encode(sessions().start(CLAIRE, "claire", "$argon2id$hash-one")))
+    assert stamped.password_stamp == sessions().password_stamp("$argon2id$hash-one")
+    assert stamped.password_stamp != sessions().password_stamp("$argon2id$hash-two")
+    assert "hash-one" not in stamped.password_stamp
+
+
 def test_a_forged_tampered_expired_or_api_token_is_no_session():
     cookie = sessions().encode(sessions().start(CLAIRE, "claire"))
     assert WebSessions("t" * 40, 10, timedelta(minutes=15)).decode(cookie) is None

@@ -176,6 +176,24 @@ async def test_a_stale_session_is_renewed_and_still_logs_out(api, pages):
     assert (await pages.get("/app/tasks")).headers["location"].startswith("/app/login")  # disabled: out
 
 
+async def test_a_new_password_ends_the_accounts_other_sessions_at_their_next_check(api, pages, new_pages):
+    password = await _account(api, "claire")
+    await pages.login("claire", password)
+    elsewhere = new_pages()
+    await elsewhere.login("claire", password)
+    api.app.state.web_sessions.refresh_after = timedelta(0)  # every page reads the account again
+    assert (await pages.get("/app/tasks")).status_code == 200  # the same password: still in
+    token = (await api.http.post("/auth/token", data={"username": "claire", "password": password})).json()
+    changed = await api.http.post("/auth/password", json={"current_password": password,
+                                                          "new_password": "une toute nouvelle phrase"},
+                                  headers={"Authorization": f"Bearer {token['access_token']}"})
+    assert changed.status_code == 204
+    for browser in (pages, elsewhere):
+        assert (await browser.get("/app/tasks")).headers["location"].startswith("/app/login")
+    await pages.login("claire", "une toute nouvelle phrase")
+    assert (await pages.get("/app/tasks")).status_code == 200  # a session begun with the new password holds
+
+
 async def test_a_long_note_still_exports_as_pdf(api, pages):
     password = await _account(api, "claire")
     binome = await api.through_intake()

@@ -4,6 +4,7 @@ The login form carries a token of its own (a cookie and the same value in the fo
 cookie to copy it), so no other site can log a browser into an account of its choosing.
 """
 
+import asyncio
 import secrets
 from dataclasses import replace
 
@@ -67,7 +68,8 @@ async def login(request: Request, language: Language) -> Response:
         return _login_page(request, next_path, status, error, username,
                            change_password=bool(form.get("new_password")))
     sessions = web_sessions(request)
-    session = sessions.start(login.principal, username)
+    account = await asyncio.to_thread(accounts.state_by_id, login.principal.id)
+    session = sessions.start(login.principal, username, account.password_hash)
     answer = see_other(next_path)
     set_session(answer, sessions, session, secure=request.url.scheme == "https")
     answer.delete_cookie(LOGIN_CSRF_COOKIE, path="/app")
