@@ -2,6 +2,7 @@
 goes with the table of its figures, for those who read rather than look (and for screen readers)."""
 
 import math
+import re
 
 import pygal
 from markupsafe import Markup
@@ -11,6 +12,11 @@ from pygal.style import Style
 STYLE = Style(background="transparent", plot_background="transparent", foreground="#1d2733",
               foreground_strong="#1d2733", foreground_subtle="#5b6775", font_family="system-ui, sans-serif",
               colors=("#1f5fa8", "#b4541a", "#2d7a3e", "#7a3e8c", "#8a6d00", "#a3324a"))
+# A bar's or a dot's own figures, as pygal writes them for its script: its value, then its label.
+FIGURES = re.compile(r'(<desc class="value">([^<]*)</desc>(?:<desc class="[^"]*">[^<]*</desc>)*?'
+                     r'<desc class="x_label">([^<]*)</desc>)')
+# pygal's inline configuration for its script: the policy would block it anyway (script-src 'self').
+INLINE_SCRIPT = re.compile(r"<script[^>]*>.*?</script>", re.S)
 SETTINGS = dict(style=STYLE, js=[], disable_xml_declaration=True, height=320, width=720, show_legend=False,
                 print_values=True, explicit_size=False, margin=16)
 
@@ -39,6 +45,7 @@ def whole_ticks(largest: float) -> list[int]:
 
 
 def _svg(chart) -> Markup:
-    # pygal escapes the labels and titles it is given.
-    svg = chart.render(is_unicode=True)
+    # pygal escapes the labels and titles it is given. Its tooltips need its script (from a CDN, so off): each
+    # bar or dot gets an SVG title instead, which the browser shows on hover.
+    svg = FIGURES.sub(r"\1<title>\3 : \2</title>", INLINE_SCRIPT.sub("", chart.render(is_unicode=True)))
     return Markup(svg.replace("<svg ", '<svg role="img" focusable="false" ', 1))
