@@ -19,7 +19,7 @@ import structlog
 from application import clock
 from application.binome_scope import BinomeScope
 from application.data_reads import PersonalDataReads
-from application.errors import CommandPending
+from application.errors import CommandPending, Unavailable
 from application.idempotency import SharedDeliveries, fingerprint
 from application.programmes import ProgrammeService
 from application.temporal_gateway import BinomeWorkflows, WorkflowGone
@@ -136,13 +136,14 @@ class BinomeCommands:
         return await self._send(binome_id, envelope,
                                 start=BinomeInput(str(binome_id), programme.to_dict(), self._workflow_options()))
 
-    async def _send(self, binome_id: UUID, envelope: CommandEnvelope, start: BinomeInput | None = None) -> Accepted:
+    async def _send(self, binome_id: UUID, envelope: CommandEnvelope, start: BinomeInput | None = None,
+                    resumed: bool = False) -> Accepted:
         """Sends `envelope` (with `start`, starting the binôme's workflow if it does not run yet)."""
         try:
             outcome = await self._workflows.execute(binome_id, envelope, self._settings.command_timeout_seconds,
                                                     start)
         except WorkflowGone:
-            return await self._answer_from_store(binome_id, envelope)
+            return await self._answer_from_store(binome_id, envelope, resumed)
         except DomainError as refused:
             # Refused by the update's validator, which judges on the workflow's state: after a crash between the
             # store and Temporal, the store may already hold this very command (a deadline passed since).
@@ -168,18 +169,28 @@ class BinomeCommands:
         """This command's facts in the binôme's stream, if they are there with this body, sent by the same one."""
         return _sent_as(envelope, [f for f in self._store.read(binome_id) if f.fact.command_id == envelope.command_id])
 
-    async def _answer_from_store(self, binome_id: UUID, envelope: CommandEnvelope) -> Accepted:
-        """The workflow is closed (or absent): answer a repeat of an earlier command from the store, else refuse."""
+    async def _answer_from_store(self, binome_id: UUID, envelope: CommandEnvelope, resumed: bool) -> Accepted:
+        """The workflow is closed (or absent): answer a repeat of an earlier command from the store; a binôme the
+        store holds open gets its workflow back (application.resumption) and the command again; else refuse."""
         facts = await asyncio.to_thread(self._store.read, binome_id)
         if not facts:
             raise NotFound("binome_not_found", binome_id=str(binome_id))
+        state = fold(str(binome_id), [f.fact for f in facts])
         # As the workflow's validator does, who asks first: a stranger learns nothing of a closed binôme either.
-        check_may_send(fold(str(binome_id), [f.fact for f in facts]), envelope.command(), envelope.actor)
+        check_may_send(state, envelope.command(), envelope.actor)
         mine = [f for f in facts if f.fact.command_id == envelope.command_id]
         if _sent_as(envelope, mine):
             return Accepted(str(binome_id), mine, True)
         if mine:
             raise IdempotencyConflict()
+        if state.stage is not None and not state.finished:
+            start = BinomeInput(str(binome_id), state.programme.to_dict(), self._workflow_options(), state.to_dict())
+            if not resumed and await self._workflows.resume(start):
+                log.info("binome_resumed_for_command", binome_id=str(binome_id), command=envelope.name)
+                return await self._send(binome_id, envelope, resumed=True)
+            # Open in the store, but its workflow was stopped by hand (terminated): an operator must look.
+            log.error("open_binome_without_workflow", binome_id=str(binome_id), command=envelope.name)
+            raise Unavailable("binome_workflow_stopped", binome_id=str(binome_id))
         raise NotAllowed("binome_closed")
 
     def _recorded_and_visible(self, binome_id: UUID, outcome: CommandOutcome) -> list[RecordedFact]:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from domain.calendar import add_months
 from mentorat.bootstrap import with_payload_codec
+from workflows.types import workflow_id
 
 
 async def test_a_binome_from_proposal_to_completion(api, container):
@@ -162,3 +163,13 @@ async def test_a_command_nobody_answers_in_time_gets_a_503_that_says_to_resend(a
     answer = await api.post("/binomes", {"mentor_id": mentor, "mentee_id": mentee}, **{"Idempotency-Key": "p-1"})
     assert answer.status_code == 503 and answer.headers["Retry-After"] == "5"
     assert answer.json()["code"] == "command_pending" and "Idempotency-Key" in answer.json()["message"]
+
+
+async def test_a_command_to_an_open_binome_whose_workflow_was_terminated_is_a_503_not_closed(api, container):
+    binome = await api.through_intake()
+    await container.temporal.get_workflow_handle(workflow_id(binome)).terminate("by hand")
+    answer = await api.post(f"/binomes/{binome}/meetings", {"mode": "video"}, **{"Idempotency-Key": "m-1"})
+    assert answer.status_code == 503 and int(answer.headers["Retry-After"]) > 0
+    assert answer.json()["code"] == "binome_workflow_stopped"
+    history = await api.get(f"/binomes/{binome}/history")
+    assert "MeetingHeld" not in [f["type"] for f in history["facts"]]  # nothing recorded
