@@ -176,3 +176,48 @@ async def test_a_mentor_logs_a_meeting_from_a_phone(api):
     history = await api.get(f"/binomes/{binome}/history")
     [meeting] = [f for f in history["facts"] if f["type"] == "MeetingHeld"]
     assert meeting["actor"] == f"mentor:{mentor}" and meeting["data"]["mode"] == "in_person"
+
+
+async def test_staff_register_a_mentee_fill_their_profile_and_an_administrator_edits_the_lists(api):
+    await api.ok("/organisations", {"organisation_id": "actiris", "kind": "isp", "name": "Actiris"})
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    await api.ok("/accounts", {"username": "root", "role": "administrator", "password": PASSWORD})
+    async with http_server(api.app) as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            page = await browser.new_page(locale="fr-BE", viewport={"width": 1280, "height": 900})
+            await log_in(page, base, "claire")
+            await page.goto(f"{base}/app/pipelines/mentees")
+            await page.get_by_role("link", name="Inscrire un mentee").click()
+            await page.get_by_label("Nom").fill("Bilal Amrani")
+            await page.get_by_label("Langues (codes : fr, nl, en…)").fill("fr, ar")
+            await page.get_by_label("Organisation partenaire").select_option("actiris")
+            await accessible(page, "register-mentee")
+            await page.get_by_role("button", name="Enregistrer").click()
+            await expect(page.get_by_role("heading", name="Bilal Amrani")).to_be_visible()
+            await expect(page.locator("tr[data-fact=MenteeRegistered]")).to_be_visible()
+
+            await page.get_by_role("link", name="Modifier le profil de matching").click()
+            await page.get_by_label("H – Transport et entreposage").first.check()
+            await page.get_by_label("Commune").select_option(label="Anderlecht")
+            await page.get_by_label("Mois sans emploi").fill("14")
+            await accessible(page, "profile-form")
+            await page.get_by_role("button", name="Enregistrer").click()
+            profile = page.get_by_role("region", name="Profil de matching")
+            await expect(profile).to_contain_text("H – Transport et entreposage")
+            await expect(profile).to_contain_text("Anderlecht")
+            await page.get_by_role("button", name="Se déconnecter").click()
+
+            await log_in(page, base, "root")
+            await page.goto(f"{base}/app/admin/programmes/default")
+            await page.get_by_label("Poids : Secteur").fill("40")
+            await accessible(page, "programme-settings")
+            await page.locator("form[action$='/lists']").get_by_role("button", name="Enregistrer").click()
+            await expect(page.get_by_role("status")).to_be_visible()
+        finally:
+            await browser.close()
+    [mentee] = (await api.get("/mentees"))["items"]
+    assert mentee["organisation_id"] == "actiris" and mentee["profile"]["sectors"] == ["H"]
+    assert mentee["profile"]["months_out_of_work"] == 14
+    assert (await api.get("/programmes/default"))["settings"]["matching_criteria"]["sector"]["weight"] == 40
