@@ -17,7 +17,8 @@ async def test_the_years_participants_are_analysed_and_listed_for_funders(api, p
     changed = await api.http.patch(f"/mentees/{mentee}", json={"organisation_id": "forem"})
     assert changed.status_code == 200, changed.text
     changed = await api.http.patch(f"/mentees/{mentee}/profile", json={
-        "gender": "female", "birth_date": "1990-05-01", "education_level": 3, "months_out_of_work": 18})
+        "gender": "female", "birth_date": "1990-05-01", "education_level": 3, "months_out_of_work": 18,
+        "sectors": ["Q"]})
     assert changed.status_code == 200, changed.text
     await api.ok(f"/binomes/{binome}/exit/positive", {"outcome": "training"})
     await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
@@ -28,6 +29,8 @@ async def test_the_years_participants_are_analysed_and_listed_for_funders(api, p
     analysis = (await pages.get("/app/reports", year=str(year))).text
     assert re.search(r'data-table="mentee-gender">.*?data-key="female".*?<td>1</td>', analysis, re.S)
     assert re.search(r'data-table="mentee-referral">.*?Le Forem.*?<td>1</td>', analysis, re.S)
+    assert re.search(r'data-table="mentee-sectors">.*?data-key="Q"><th scope="row">Q – Santé humaine', analysis,
+                     re.S)  # a sector named, not its letter
     assert re.search(r'data-table="mentor-gender">.*?data-key="unknown".*?<td>1</td>', analysis, re.S)
     assert "Mentees (1)" in analysis and "Mentors (1)" in analysis
 

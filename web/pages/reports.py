@@ -35,6 +35,8 @@ async def profile_analysis(request: Request, who: Staff, year: Year = None) -> H
             return i18n.render(f"web.report.{value}", None, who.language)
         if dimension == "languages":
             return i18n.language_name(value)
+        if dimension == "sectors":  # a NACE section, named
+            return i18n.render(f"web.sector.{value}", None, who.language)
         return names.get(value, value) if dimension == "referral" else value
 
     shown = {role: {dimension: sorted(((value, label(dimension, value), count) for value, count in counts.items()),
