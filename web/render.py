@@ -71,13 +71,15 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     session = getattr(request.state, "web_session", None)
     zone = ZoneInfo(request.app.state.settings.web_timezone)
     now = datetime.now(timezone.utc)
+    choices = getattr(request.state, "programme_choices", None)  # the viewer's programmes, with their names
     menu = [(href, label) for href, label, permission in MENU
             if session is not None and session.principal.role not in PAIR and may(session.principal, permission)]
     return TEMPLATES.TemplateResponse(request, template, status_code=status, context={
         "t": translator(language), "language": language, "languages": i18n.LANGUAGES, "session": session,
         "csrf": session.csrf if session else "", "menu": menu, "path": request.url.path,
         "today": now.astimezone(zone).date().isoformat(), "opened_at": now.isoformat(),
-        "programme_choices": getattr(request.state, "programme_choices", None), "action_rows": ACTION_ROWS,
+        "programme_choices": choices, "programme_name": lambda programme_id: dict(choices or ()).get(
+            programme_id, programme_id), "action_rows": ACTION_ROWS,
         "when": partial(moment, language=language, zone=zone), "on_day": partial(day, language=language, zone=zone),
         "number": partial(number, language=language), "percent": partial(percent, language=language),
         **context})
