@@ -36,6 +36,12 @@ class Field:
     # A number's bounds, as the browser is told (the model checks them again).
     low: int = 1
     high: int = 480
+    # Its label's catalogue code, when `web.field.<name>` already says something else (an action's title).
+    label: str = ""
+
+    @property
+    def label_code(self) -> str:
+        return self.label or f"web.field.{self.name}"
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def every_form() -> list[CommandForm]:
 FAMILIES = {
     "web.choice.": {"mentor", "mentee", "programme", "true", "false", *NOT_SELECTED_REASONS, *c.VALIDATION_DECISIONS, *c.POSITIVE_OUTCOMES, *c.EARLY_STOP_BY,
                     *c.MEETING_MODES, *c.CONTACT_CHANNELS, "in_person", "video", *c.ACTION_OWNERS, *c.ACTION_STATUSES},
-    "web.field.": {field.name for form in every_form() for field in form.fields}
+    "web.field.": {field.name for form in every_form() for field in form.fields if not field.label}
                   | {"title", "owner", "due_on", "one_per_line", "occurred_on", "occurred_time"},
     "web.due.": {"response_due", "first_meeting_due", "cadence_check", "monitoring_contact_due",
                  "monitoring_contact_overdue", "term", "evaluation_due"},
@@ -79,6 +79,7 @@ FAMILIES = {
 def codes() -> set[str]:
     forms = every_form()
     found = {form.title for form in forms} | {label for _, label, _ in MENU}
+    found |= {field.label_code for form in forms for field in form.fields}
     # A choice's label: its field's family of codes, whatever the value.
     found |= {field.labels + choice for form in forms for field in form.fields for choice in field.choices
               if field.kind in ("select", "many")}

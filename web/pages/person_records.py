@@ -7,14 +7,13 @@ from datetime import datetime, timezone
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 import i18n
 from api import schemas as s
 from api.journey_schemas import PROFILE_IN
 from domain import persons, places, profiles
-from domain.errors import NotFound
 from domain.organisations import KIND_FOR_ROLE
 from domain.permissions import Permission, require
 from domain.sectors import NACE_SECTIONS

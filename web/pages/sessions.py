@@ -1,15 +1,24 @@
-"""Sessions (information sessions, trainings, presentations, community meetings): the list, one session with its
-registrations, and its attendance recorded from the list of those registered."""
+"""Sessions (information sessions, trainings, presentations, community meetings): the list and the form that plans
+one, one session with its registrations (a person registered, a registration taken back), and its attendance
+recorded from the list of those registered. The forms call the API's service with the API's own input models."""
 
+import uuid
 from datetime import datetime, timedelta, timezone
-from typing import Annotated
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 from api import cursors
-from domain.permissions import Permission, require
-from web.forms import idempotency_key
+from api import session_schemas as ss
+from api.errors import STATUS_BY_KIND
+from domain import sessions
+from domain.errors import InvalidInput, NotAllowed
+from domain.permissions import Permission, may, require
+from domain.sessions import Schedule
+from web.forms import CommandForm, Field, FieldError, FormInvalid, idempotency_key, parsed, shown_again
 from web.guard import Form, Viewer, staff_with
 from web.render import page, see_other
 
@@ -20,6 +29,24 @@ PAGE_SIZE = 50
 SessionCursor = cursors.parameter("sessions", ("", ""))
 # The list starts a little in the past: last week's sessions may still wait for their attendance.
 SHOWN_BEFORE = timedelta(days=14)
+# The persons offered for a registration: the first ones by name (a select longer than this helps nobody).
+CANDIDATES = 500
+SESSION_FORMS = {form.slug: form for form in (
+    CommandForm("plan-session", "ScheduleSession", ss.SessionIn, (
+        Field("kind", "select", tuple(sessions.KINDS), True, labels="session."),
+        Field("programme_id", "option", required=True), Field("starts_at", "moment", required=True),
+        Field("capacity", "number", required=True, low=sessions.CAPACITY[0], high=sessions.CAPACITY[1],
+              label="web.field.seats"),
+        Field("duration_minutes", "number", high=600), Field("title", "text", label="web.field.session_title"),
+        Field("place", "text"),
+        Field("video_link", "text")), dated=False),
+    CommandForm("session-registration", "RegisterForSession", ss.RegistrationIn,
+                (Field("person_id", "option", required=True),), dated=False),
+    CommandForm("session-cancellation", "CancelSessionRegistration", ss.RegistrationIn,
+                (Field("person_id", "option", required=True),), dated=False),
+)}
+PLAN, REGISTRATION, CANCELLATION = (SESSION_FORMS[slug] for slug in ("plan-session", "session-registration",
+                                                                     "session-cancellation"))
 
 
 @router.get("")
@@ -28,15 +55,42 @@ async def sessions_page(request: Request, who: Reader,
     listed = await request.app.state.services.sessions.page(
         who.principal, PAGE_SIZE, after, who.programme_id, starting_from=datetime.now(timezone.utc) - SHOWN_BEFORE)
     next_cursor = cursors.encode("sessions", listed.next_after) if listed.next_after else None
-    return page(request, "sessions.html", sessions=listed.items, next_cursor=next_cursor)
+    programmes = await _programmes(request, who) if may(who.principal, Permission.JOURNEYS_RECORD) else []
+    return page(request, "sessions.html", sessions=listed.items, next_cursor=next_cursor, plan_form=PLAN,
+                options={"programme_id": programmes}, key=uuid.uuid4().hex)
+
+
+@router.post("")
+async def plan_session(request: Request, who: Reader, form: Form) -> Response:
+    require(who.principal, Permission.JOURNEYS_RECORD)
+    status = 422
+    try:
+        payload, _ = parsed(PLAN, form, ZoneInfo(request.app.state.settings.web_timezone), datetime.now(timezone.utc))
+        recorded = await request.app.state.services.sessions.schedule(_schedule(payload), who.principal,
+                                                                      idempotency_key(form))
+    except FormInvalid as invalid:
+        errors = invalid.errors
+    except (InvalidInput, NotAllowed) as refused:
+        # A rule about one of the form's fields (a place or a link, a date too far): the form again, beside it.
+        if refused.field not in {f.name for f in PLAN.fields}:
+            raise
+        errors, status = [FieldError(refused.field, refused.code, refused.params)], STATUS_BY_KIND[refused.kind]
+    else:
+        return see_other(f"/app/sessions/{recorded.session['session_id']}")
+    return _form_again(request, PLAN, errors, form, "/app/sessions", "/app/sessions",
+                       {"programme_id": await _programmes(request, who)}, status)
 
 
 @router.get("/{session_id}")
 async def session_page(request: Request, session_id: SessionId, who: Reader) -> HTMLResponse:
     found = await request.app.state.services.sessions.get(session_id, who.principal)
     begun = found["starts_at"] <= datetime.now(timezone.utc)
-    return page(request, "one_session.html", planned=found, begun=begun,
-                key=f"attendance-{session_id}"[:64])
+    # Registrations change until the attendance is recorded (the service refuses them after).
+    may_change = may(who.principal, Permission.JOURNEYS_RECORD) and found["attended"] is None
+    candidates = await _candidates(request, who, found) if may_change else []
+    return page(request, "one_session.html", planned=found, begun=begun, key=f"attendance-{session_id}"[:64],
+                may_change=may_change, register_form=REGISTRATION, cancel_form=CANCELLATION,
+                options={"person_id": candidates}, fresh=uuid.uuid4().hex)
 
 
 @router.post("/{session_id}/attendance")
@@ -46,3 +100,69 @@ async def record_attendance(request: Request, session_id: SessionId, who: Reader
     await request.app.state.services.sessions.record_attendance(session_id, attended, who.principal,
                                                                 idempotency_key(form))
     return see_other(f"/app/sessions/{session_id}")
+
+
+@router.post("/{session_id}/registrations")
+async def register(request: Request, session_id: SessionId, who: Reader, form: Form) -> Response:
+    """A seat, or the waiting list when the session is full; the service's refusals are the error pages."""
+    require(who.principal, Permission.JOURNEYS_RECORD)
+    service = request.app.state.services.sessions
+    try:
+        payload, _ = parsed(REGISTRATION, form, ZoneInfo(request.app.state.settings.web_timezone),
+                            datetime.now(timezone.utc))
+    except FormInvalid as invalid:
+        found = await service.get(session_id, who.principal)
+        return _form_again(request, REGISTRATION, invalid.errors, form, f"/app/sessions/{session_id}/registrations",
+                           f"/app/sessions/{session_id}", {"person_id": await _candidates(request, who, found)})
+    await service.register(session_id, payload["person_id"], who.principal, idempotency_key(form))
+    return see_other(f"/app/sessions/{session_id}")
+
+
+@router.post("/{session_id}/cancellations")
+async def cancel(request: Request, session_id: SessionId, who: Reader, form: Form) -> Response:
+    """A registration taken back: its seat goes to the first on the waiting list."""
+    require(who.principal, Permission.JOURNEYS_RECORD)
+    service = request.app.state.services.sessions
+    try:
+        payload, _ = parsed(CANCELLATION, form, ZoneInfo(request.app.state.settings.web_timezone),
+                            datetime.now(timezone.utc))
+    except FormInvalid as invalid:
+        found = await service.get(session_id, who.principal)
+        registered = [(r["person_id"], r["name"] or r["person_id"]) for r in found["registrations"]
+                      if r["status"] != sessions.CANCELLED]
+        return _form_again(request, CANCELLATION, invalid.errors, form, f"/app/sessions/{session_id}/cancellations",
+                           f"/app/sessions/{session_id}", {"person_id": registered})
+    await service.cancel(session_id, payload["person_id"], who.principal, idempotency_key(form))
+    return see_other(f"/app/sessions/{session_id}")
+
+
+async def _programmes(request: Request, who: Viewer) -> list[tuple[str, str]]:
+    """Where a session may be planned: the programme chosen in the header, else every one the viewer sees."""
+    programmes = await request.app.state.services.programmes.all()
+    return sorted(((p.id, p.name) for p in programmes
+                   if (p.id == who.programme_id if who.programme_id else who.principal.sees_programme(p.id))),
+                  key=lambda choice: (choice[1].casefold(), choice[0]))
+
+
+async def _candidates(request: Request, who: Viewer, found: dict[str, Any]) -> list[tuple[str, str]]:
+    """Who may still register: the programme's persons of the session's role, not registered now, still there."""
+    registered = {r["person_id"] for r in found["registrations"] if r["status"] != sessions.CANCELLED}
+    listed = await request.app.state.services.persons.page(sessions.KINDS[found["kind"]], who.principal, CANDIDATES,
+                                                           None, found["programme_id"])
+    return [(person["person_id"], person["name"]) for person in listed.items
+            if person["person_id"] not in registered and person["step"] != "departed"]
+
+
+def _schedule(payload: dict[str, Any]) -> Schedule:
+    """The service's Schedule from the checked payload, as the API builds it from SessionIn."""
+    return Schedule(payload["programme_id"], payload["kind"], datetime.fromisoformat(payload["starts_at"]),
+                    payload["capacity"], payload["duration_minutes"], payload["title"], payload["place"] or "",
+                    payload["video_link"] or "")
+
+
+def _form_again(request: Request, form: CommandForm, errors: list[FieldError], posted: FormData, action: str,
+                back: str, options: dict[str, list[tuple[str, str]]], status: int = 422) -> HTMLResponse:
+    """The form as it was typed, with what is wrong beside each field, under the same key."""
+    return page(request, "command_form.html", status=status, form=form, errors={e.field: e for e in errors},
+                values=shown_again(posted), back=back, key=idempotency_key(posted) or uuid.uuid4().hex,
+                action=action, options=options)
