@@ -8,7 +8,7 @@ critical accessibility violation.
 import asyncio
 import contextlib
 import os
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -207,6 +207,22 @@ async def test_staff_register_a_mentee_fill_their_profile_and_an_administrator_e
             profile = page.get_by_role("region", name="Profil de matching")
             await expect(profile).to_contain_text("H – Transport et entreposage")
             await expect(profile).to_contain_text("Anderlecht")
+
+            # The mentee's collective presentation: a session planned, and Bilal registered on it.
+            await page.goto(f"{base}/app/sessions")
+            plan = page.locator("form[action='/app/sessions']")
+            await plan.get_by_label("Type de séance").select_option("presentation")
+            next_month = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%dT09:30")
+            await plan.get_by_label("Début (date et heure)").fill(next_month)
+            await plan.get_by_label("Places").fill("12")
+            await plan.get_by_label("Lieu").fill("Rue Royale 2, Bruxelles")
+            await plan.get_by_role("button", name="Enregistrer").click()
+            await expect(page.get_by_role("heading", name="Présentation collective", level=1)).to_be_visible()
+            register = page.locator("form[action$='/registrations']")
+            await register.get_by_label("Personne").select_option(label="Bilal Amrani")
+            await register.get_by_role("button", name="Enregistrer").click()
+            await expect(page.locator("body")).to_contain_text("Bilal Amrani")
+            await accessible(page, "session")
             await page.get_by_role("button", name="Se déconnecter").click()
 
             await log_in(page, base, "root")
