@@ -202,3 +202,20 @@ async def test_a_long_note_still_exports_as_pdf(api, pages):
     await pages.login("claire", password)
     pdf = await pages.get(f"/app/binomes/{binome}/timeline.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+async def test_a_persons_and_a_sessions_tasks_lead_to_where_they_are_done(api, pages):
+    late = (await api.ok("/mentors", {"name": "Yves"}))["person_id"]
+    await api.ok(f"/mentors/{late}/information-session", {"occurred_at": "2026-01-05T09:00:00+01:00"})
+    begun = await api.ok("/sessions", {"kind": "presentation", "capacity": 5, "place": "Rue Royale 1, Bruxelles",
+                                       "starts_at": (datetime.now(timezone.utc) - timedelta(days=2)).isoformat()})
+    password = await _account(api, "claire")
+    await pages.login("claire", password)
+    tasks = (await pages.get("/app/tasks")).text
+    stuck = re.search(r'data-task-kind="journey_stuck">.*?</li>', tasks, re.S).group(0)
+    assert f'href="/app/people/{late}">Yves</a>' in stuck
+    attendance = re.search(r'data-task-kind="session_attendance">.*?</li>', tasks, re.S).group(0)
+    assert f'href="/app/sessions/{begun["session_id"]}"' in attendance
+    record = await pages.get(f"/app/people/{late}")
+    assert record.status_code == 303 and record.headers["location"] == f"/app/mentors/{late}"
+    assert (await pages.get("/app/people/nobody")).status_code == 404

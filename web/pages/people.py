@@ -14,6 +14,7 @@ from api import cursors
 from api.journey_schemas import (AttendanceIn, DepartureIn, PauseIn, PreparationInterviewIn, ResumeIn,
                                  SelectionDecisionIn, SelectionInterviewIn)
 from domain.journeys import DEPARTURE_REASONS, NOT_SELECTED_REASONS, REQUIRED_CRITERIA
+from domain import persons
 from domain.errors import NotFound
 from domain.permissions import Permission, may, require
 from web import charts
@@ -110,6 +111,18 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
     await request.app.state.services.persons.command(role, person_id, step_form.command, payload, who.principal,
                                                      idempotency_key(form), occurred_at)
     return see_other(f"/app/{role}s/{person_id}")
+
+
+@router.get("/people/{person_id}")
+async def any_person(request: Request, person_id: PersonId, who: Reader) -> Response:
+    """A person named without their role (a task names only the person): their record, if the viewer may see it."""
+    for role in persons.ROLES:
+        try:
+            await request.app.state.services.persons.get(role, person_id, who.principal)
+        except NotFound:
+            continue
+        return see_other(f"/app/{role}s/{person_id}")
+    raise NotFound("web.person_not_found")
 
 
 for _role in ("mentor", "mentee"):
