@@ -128,7 +128,7 @@ async def change_profile(request: Request, role: str, person_id: PersonId, who: 
 
 def profile_rows(role: str, profile: dict[str, Any], language: str) -> list[tuple[str, str]]:
     """The matching profile as a reader reads it: each field given, its codes named in `language`."""
-    rows = []
+    rows, written = [], shown_values(PROFILE_FORMS[role], profile)
     for field in PROFILE_FORMS[role].fields:
         value = profile.get(field.name)
         if value in (None, [], {}, ""):
@@ -140,7 +140,7 @@ def profile_rows(role: str, profile: dict[str, Any], language: str) -> list[tupl
         elif field.name == "municipality":
             shown = places.municipality_name(value, language) or value
         else:
-            shown = shown_values(PROFILE_FORMS[role], profile)[field.name]
+            shown = written[field.name]
         rows.append((field.name, shown))
     return rows
 
