@@ -22,7 +22,7 @@ from api.errors import DATABASE_ERRORS, RETRY_AFTER_SECONDS, STATUS_BY_KIND
 from domain.errors import DomainError
 from mentorat.settings import Settings
 from web.guard import LoginRequired, chosen_language, login_address
-from web.pages import (account, admin, binomes, dashboard, home, matching, me, organisations, people,
+from web.pages import (account, admin, binomes, dashboard, home, matching, me, organisations, partners, people,
                        person_records, programme_lists, reports, sessions, tasks)
 from web.render import page
 from web.session import COOKIE, WebSessions, session_cookie
@@ -39,8 +39,8 @@ def install_web(app: FastAPI, settings: Settings) -> None:
     app.state.web_sessions = WebSessions(settings.token_secret.get_secret_value(), settings.web_session_hours,
                                          timedelta(minutes=settings.token_minutes))
     # person_records before people: its `/mentors/new` is not a person's id.
-    for module in (account, home, me, tasks, binomes, matching, dashboard, reports, sessions, organisations, admin,
-                   programme_lists, person_records, people):
+    for module in (account, home, me, tasks, binomes, matching, dashboard, reports, sessions, organisations, partners,
+                   admin, programme_lists, person_records, people):
         app.include_router(module.router, prefix=PREFIX, include_in_schema=False)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="static")
 

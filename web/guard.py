@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 import i18n
 from domain.errors import Forbidden
 from domain.permissions import Permission, require
-from domain.principals import PAIR, STAFF, Principal, Role
+from domain.principals import PAIR, PARTNERS, STAFF, Principal, Role
 from web.session import COOKIE, LANGUAGE_COOKIE, WebSession, WebSessions, same_token
 
 
@@ -105,6 +105,27 @@ def staff_with(permission: Permission):
         return who
 
     return Depends(staff)
+
+
+def partner_with(permission: Permission):
+    """A partner's own page: the viewer, if an ISP's or a company's user whose role has `permission`."""
+    async def partner(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
+        if who.principal.role not in PARTNERS:
+            raise Forbidden("web.partner_only")
+        require(who.principal, permission)
+        return who
+
+    return Depends(partner)
+
+
+def reader_with(permission: Permission):
+    """A page for staff and partners alike: the viewer, if their role has `permission`; which organisation they
+    may read is the service's scope (another partner's is not found)."""
+    async def reader(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
+        require(who.principal, permission)
+        return who
+
+    return Depends(reader)
 
 
 async def pair_viewer(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:

@@ -15,12 +15,13 @@ from fastapi.templating import Jinja2Templates
 
 import i18n
 from domain.permissions import Permission, may
-from domain.principals import PAIR
+from domain.principals import Principal, Role
 from web.forms import ACTION_ROWS
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
-# The staff's menu: (address, label, the permission it needs).
+# The menu: (address, label, what it needs): a staff page the permission it needs, a partner's own page the role
+# whose organisation's page it is (an ISP's, a company's).
 MENU = (
     ("/app/tasks", "web.nav.tasks", Permission.TASKS_READ),
     ("/app/binomes", "web.nav.binomes", Permission.BINOMES_LIST),
@@ -33,6 +34,10 @@ MENU = (
     ("/app/reports", "web.nav.reports", Permission.REPORTS_READ),
     ("/app/admin/accounts", "web.nav.accounts", Permission.ACCOUNTS_MANAGE),
     ("/app/admin/programmes", "web.nav.programmes", Permission.PROGRAMMES_MANAGE),
+    ("/app/partner/feed", "web.nav.partner_feed", Role.ISP),
+    ("/app/partner/mentees", "web.nav.partner_mentees", Role.ISP),
+    ("/app/partner/report", "web.nav.partner_report", Role.COMPANY),
+    ("/app/partner/mentors", "web.nav.partner_mentors", Role.COMPANY),
 )
 
 
@@ -66,14 +71,21 @@ def percent(value: float | None, language: str) -> str:
     return "–" if value is None else format_percent(value, locale=LOCALES[language])
 
 
+def in_menu(principal: Principal, needs: Permission | Role) -> bool:
+    """Staff see the staff pages their role may open; a partner its own organisation's; a mentor or a mentee none
+    (their one page is the home page)."""
+    if isinstance(needs, Role):
+        return principal.role is needs
+    return principal.is_staff and may(principal, needs)
+
+
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     language = getattr(request.state, "language", i18n.DEFAULT_LANGUAGE)
     session = getattr(request.state, "web_session", None)
     zone = ZoneInfo(request.app.state.settings.web_timezone)
     now = datetime.now(timezone.utc)
     choices = getattr(request.state, "programme_choices", None)  # the viewer's programmes, with their names
-    menu = [(href, label) for href, label, permission in MENU
-            if session is not None and session.principal.role not in PAIR and may(session.principal, permission)]
+    menu = [(href, label) for href, label, needs in MENU if session is not None and in_menu(session.principal, needs)]
     return TEMPLATES.TemplateResponse(request, template, status_code=status, context={
         "t": translator(language), "language": language, "languages": i18n.LANGUAGES, "session": session,
         "csrf": session.csrf if session else "", "menu": menu, "path": request.url.path,

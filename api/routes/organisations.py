@@ -1,8 +1,6 @@
 """Partner organisations: companies (their agreement, their skills-sponsorship report) and ISPs. Parse, call the
 service, present."""
 
-import csv
-import io
 from datetime import datetime, timezone
 from typing import Annotated, Literal
 
@@ -10,10 +8,11 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api import cursors
 from api import organisation_schemas as o
+from api import sponsorship_csv
 from api.deps import IdempotencyKeyDep, LanguageDep, OrganisationsDep
 from api.fields import Day
 from api.principal import allowed
-from domain import organisations, sponsorship
+from domain import organisations
 from domain.organisations import Agreement
 from domain.permissions import Permission
 from domain.principals import Principal
@@ -84,12 +83,11 @@ async def sponsorship_report(organisation_id: OrganisationId, service: Organisat
                                  alias="to", description="Dernier jour, compris (par défaut : aujourd'hui).")] = None,
                              format: Annotated[Literal["json", "csv"], Query(
                                  description="`csv` : une ligne par salarié, puis le total.")] = "json"):
-    period_to = period_to or datetime.now(timezone.utc).date()
-    period_from = period_from or period_to.replace(month=1, day=1)
+    period_from, period_to = sponsorship_csv.period(period_from, period_to, datetime.now(timezone.utc).date())
     report = await service.sponsorship_report(organisation_id, period_from, period_to, principal)
     if format == "csv":
-        return Response(_csv(report, language), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="mecenat-{organisation_id}-{period_from}-{period_to}.csv"'})
+        return Response(sponsorship_csv.report_csv(report, language), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{sponsorship_csv.filename(report)}"'})
     return o.report_out(report)
 
 
@@ -132,32 +130,3 @@ async def remove_webhook(organisation_id: OrganisationId, service: Organisations
     await service.remove_webhook(organisation_id, principal)
     return Response(status_code=204)
 
-
-def _csv(report: sponsorship.Report, language: str) -> str:
-    """Hours with two decimals, euros with two: what a CSR report quotes. Headers in the reader's language."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    activities = [i18n.render(f"activity.{activity}", None, language) for activity in sponsorship.ACTIVITIES]
-    writer.writerow([i18n.render("report.person_id", None, language), i18n.render("report.name", None, language),
-                     *activities, i18n.render("report.total_hours", None, language),
-                     i18n.render("report.value_eur", None, language),
-                     i18n.render("report.unvalued_hours", None, language)])
-    for line in report.lines:
-        writer.writerow([line.person_id, _cell(line.name), *(_hours(line.minutes[a]) for a in sponsorship.ACTIVITIES),
-                         _hours(line.total_minutes), _euros(line.value_cents), _hours(line.unvalued_minutes)])
-    writer.writerow(["", i18n.render("report.total", None, language), *([""] * len(sponsorship.ACTIVITIES)),
-                     _hours(report.total_minutes), _euros(report.total_value_cents), _hours(report.unvalued_minutes)])
-    return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula is quoted (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _hours(minutes: int) -> str:
-    return f"{minutes / 60:.2f}"
-
-
-def _euros(cents: int) -> str:
-    return f"{cents // 100}.{cents % 100:02d}"

@@ -11,6 +11,7 @@ import pytest
 import i18n
 from domain import commands as c
 from domain import reports, sessions
+from domain import partner_feed, sponsorship
 from domain.catalogue import BINOME, PERSON, SPECS
 from domain.persons import STEPS
 from domain.facts import ACTOR_KINDS
@@ -73,6 +74,10 @@ FAMILIES = {
     "web.admin.new.": {"programme_id", "name"},
     "web.matching.swap.": {"first", "second"},
     "criterion.": set(CRITERIA),
+    "feed.": set(partner_feed.KINDS),
+    "activity.": set(sponsorship.ACTIVITIES),
+    "web.outcome.": set(c.POSITIVE_OUTCOMES),
+    "web.partner.people.": {"mentor", "mentee"},
 }
 
 
