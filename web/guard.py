@@ -96,6 +96,13 @@ async def viewer(request: Request, session: Annotated[WebSession, Depends(web_se
     return Viewer(session, language)
 
 
+def programmes_to_work_in(request: Request, who: Viewer) -> list[tuple[str, str]]:
+    """Where a staff member files something new (a person, a session): the programme chosen in the header, else
+    every one they see; as (id, name), by name."""
+    return [(programme_id, name) for programme_id, name in getattr(request.state, "programme_choices", None) or ()
+            if who.programme_id in (None, programme_id)]
+
+
 def staff_with(permission: Permission):
     """A staff page's dependency: the viewer, if their role has `permission` (the API's own rule)."""
     async def staff(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:

@@ -18,7 +18,7 @@ from domain.organisations import KIND_FOR_ROLE
 from domain.permissions import Permission, require
 from domain.sectors import NACE_SECTIONS
 from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
-from web.guard import Form, Viewer, staff_with
+from web.guard import Form, Viewer, programmes_to_work_in, staff_with
 from web.pages.by_role import PersonId, for_role
 from web.render import page, see_other
 
@@ -193,9 +193,7 @@ async def _options(request: Request, who: Viewer, role: str, form: CommandForm) 
     options: dict[str, list[tuple[str, str]]] = {}
     services = request.app.state.services
     if "programme_id" in names:
-        programmes = await services.programmes.all()
-        options["programme_id"] = sorted(((p.id, p.name) for p in programmes if who.principal.sees_programme(p.id)
-                                          and who.programme_id in (None, p.id)), key=lambda pair: pair[1].casefold())
+        options["programme_id"] = programmes_to_work_in(request, who)
     if "organisation_id" in names:
         listed = await services.organisations.page(KIND_FOR_ROLE[role], ORGANISATIONS_LISTED)
         options["organisation_id"] = [(o["organisation_id"], o["name"]) for o in listed.items]

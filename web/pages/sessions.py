@@ -19,7 +19,7 @@ from domain.errors import InvalidInput, NotAllowed
 from domain.permissions import Permission, may, require
 from domain.sessions import Schedule
 from web.forms import CommandForm, Field, FieldError, FormInvalid, idempotency_key, parsed, shown_again
-from web.guard import Form, Viewer, staff_with
+from web.guard import Form, Viewer, programmes_to_work_in, staff_with
 from web.render import page, see_other
 
 router = APIRouter(prefix="/sessions")
@@ -55,7 +55,7 @@ async def sessions_page(request: Request, who: Reader,
     listed = await request.app.state.services.sessions.page(
         who.principal, PAGE_SIZE, after, who.programme_id, starting_from=datetime.now(timezone.utc) - SHOWN_BEFORE)
     next_cursor = cursors.encode("sessions", listed.next_after) if listed.next_after else None
-    programmes = await _programmes(request, who) if may(who.principal, Permission.JOURNEYS_RECORD) else []
+    programmes = programmes_to_work_in(request, who) if may(who.principal, Permission.JOURNEYS_RECORD) else []
     return page(request, "sessions.html", sessions=listed.items, next_cursor=next_cursor, plan_form=PLAN,
                 options={"programme_id": programmes}, key=uuid.uuid4().hex)
 
@@ -78,7 +78,7 @@ async def plan_session(request: Request, who: Reader, form: Form) -> Response:
     else:
         return see_other(f"/app/sessions/{recorded.session['session_id']}")
     return _form_again(request, PLAN, errors, form, "/app/sessions", "/app/sessions",
-                       {"programme_id": await _programmes(request, who)}, status)
+                       {"programme_id": programmes_to_work_in(request, who)}, status)
 
 
 @router.get("/{session_id}")
@@ -134,14 +134,6 @@ async def cancel(request: Request, session_id: SessionId, who: Reader, form: For
                            f"/app/sessions/{session_id}", {"person_id": registered})
     await service.cancel(session_id, payload["person_id"], who.principal, idempotency_key(form))
     return see_other(f"/app/sessions/{session_id}")
-
-
-async def _programmes(request: Request, who: Viewer) -> list[tuple[str, str]]:
-    """Where a session may be planned: the programme chosen in the header, else every one the viewer sees."""
-    programmes = await request.app.state.services.programmes.all()
-    return sorted(((p.id, p.name) for p in programmes
-                   if (p.id == who.programme_id if who.programme_id else who.principal.sees_programme(p.id))),
-                  key=lambda choice: (choice[1].casefold(), choice[0]))
 
 
 async def _candidates(request: Request, who: Viewer, found: dict[str, Any]) -> list[tuple[str, str]]:
