@@ -105,34 +105,28 @@ def programmes_to_work_in(request: Request, who: Viewer) -> list[tuple[str, str]
 
 def staff_with(permission: Permission):
     """A staff page's dependency: the viewer, if their role has `permission` (the API's own rule)."""
-    async def staff(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
-        if who.principal.role not in STAFF:
-            raise Forbidden("web.staff_only")
-        require(who.principal, permission)
-        return who
-
-    return Depends(staff)
+    return _viewer_with(permission, STAFF, "web.staff_only")
 
 
 def partner_with(permission: Permission):
     """A partner's own page: the viewer, if an ISP's or a company's user whose role has `permission`."""
-    async def partner(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
-        if who.principal.role not in PARTNERS:
-            raise Forbidden("web.partner_only")
-        require(who.principal, permission)
-        return who
-
-    return Depends(partner)
+    return _viewer_with(permission, PARTNERS, "web.partner_only")
 
 
 def reader_with(permission: Permission):
     """A page for staff and partners alike: the viewer, if their role has `permission`; which organisation they
     may read is the service's scope (another partner's is not found)."""
-    async def reader(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
+    return _viewer_with(permission)
+
+
+def _viewer_with(permission: Permission, roles: frozenset[Role] | None = None, refusal: str = ""):
+    async def allowed(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:
+        if roles is not None and who.principal.role not in roles:
+            raise Forbidden(refusal)
         require(who.principal, permission)
         return who
 
-    return Depends(reader)
+    return Depends(allowed)
 
 
 async def pair_viewer(who: Annotated[Viewer, Depends(viewer)]) -> Viewer:

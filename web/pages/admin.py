@@ -121,28 +121,44 @@ async def programme_form_page(request: Request, programme_id: str, status: int =
 
 @router.post("/programmes/{programme_id}")
 async def change_programme(request: Request, programme_id: ProgrammeId, who: ProgrammesAdmin, form: Form) -> Response:
-    programmes = request.app.state.services.programmes
-    current = await programmes.one(programme_id)
+    current = await request.app.state.services.programmes.one(programme_id)
     typed = {name: str(form.get(name) or "").strip() for name in ("name", *NUMBERS)}
     changes: dict[str, Any] = {}
     for name, text in typed.items():
         value: Any = int(text) if name in NUMBERS and text.isdecimal() and len(text) < 10 else text
         if text and value != getattr(current, name):
             changes[name] = value
+    return await save_settings(request, programme_id, who, form, changes)
+
+
+async def save_settings(request: Request, programme_id: str, who: Viewer, form: FormData, changes: dict[str, Any],
+                        shown_again: bool = False) -> Response:
+    """`changes` checked by the API's model and recorded; else the programme's page again, each fault beside its
+    field (the lists as typed, when `shown_again`)."""
     if not changes:
         return see_other(f"/app/admin/programmes/{programme_id}")
+    posted = form if shown_again else None
     try:
         checked = s.ProgrammeSettingsIn.model_validate(changes).model_dump(exclude_unset=True)
-        await programmes.change_async(programme_id, checked, who.principal.actor, idempotency_key(form),
-                                      fingerprint("ChangeProgrammeSettings", checked))
+        await request.app.state.services.programmes.change_async(
+            programme_id, checked, who.principal.actor, idempotency_key(form),
+            fingerprint("ChangeProgrammeSettings", checked))
     except ValidationError as invalid:
-        errors = {str(item["loc"][0]): (f"invalid.{item['type']}", {k: v for k, v in (item.get("ctx") or {}).items()
-                                                                     if isinstance(v, (int, str))})
-                  for item in invalid.errors()}
-        return await programme_form_page(request, programme_id, 422, errors)
+        return await programme_form_page(request, programme_id, 422, faults_by_field(invalid), posted=posted)
     except DomainError as refused:
         if refused.kind not in ("invalid", "conflict"):
             raise
-        return await programme_form_page(request, programme_id, 409, {refused.field or "form": (refused.code,
-                                                                                                 refused.params)})
+        field = (refused.field or "form").split(".")[0]  # a list's item: the list's fault
+        return await programme_form_page(request, programme_id, 409, {field: (refused.code, refused.params)},
+                                         posted=posted)
     return see_other(f"/app/admin/programmes/{programme_id}?saved=true")
+
+
+def faults_by_field(invalid: ValidationError) -> dict[str, tuple[str, dict]]:
+    """Each fault under the field (or list) it belongs to, first fault first."""
+    errors: dict[str, tuple[str, dict]] = {}
+    for item in invalid.errors():
+        name = str(item["loc"][0]) if item["loc"] else "form"
+        params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (int, str))}
+        errors.setdefault(name, (f"invalid.{item['type']}", params))
+    return errors

@@ -14,7 +14,7 @@ from application.idempotency import fingerprint
 from domain.errors import DomainError
 from web.forms import idempotency_key
 from web.guard import Form
-from web.pages.admin import ProgrammeId, ProgrammesAdmin, programme_form_page, programmes_list_page
+from web.pages.admin import ProgrammeId, ProgrammesAdmin, faults_by_field, programmes_list_page, save_settings
 from web.programme_form import LABEL_LISTS, labels_of, matching_rules_of
 from web.render import see_other
 
@@ -31,7 +31,7 @@ async def create_programme(request: Request, who: ProgrammesAdmin, form: Form) -
             idempotency_key(form) or f"programme/{body.programme_id}",
             fingerprint("CreateProgramme", body.model_dump(mode="json")))
     except ValidationError as invalid:
-        return await programmes_list_page(request, 422, _errors(invalid), typed)
+        return await programmes_list_page(request, 422, faults_by_field(invalid), typed)
     except DomainError as refused:
         if refused.kind not in ("invalid", "conflict"):
             raise
@@ -42,35 +42,10 @@ async def create_programme(request: Request, who: ProgrammesAdmin, form: Form) -
 
 @router.post("/programmes/{programme_id}/lists")
 async def change_lists(request: Request, programme_id: ProgrammeId, who: ProgrammesAdmin, form: Form) -> Response:
-    programmes = request.app.state.services.programmes
-    current = await programmes.one(programme_id)
+    current = await request.app.state.services.programmes.one(programme_id)
     changes: dict[str, Any] = {name: labels for name in LABEL_LISTS
                                if (labels := labels_of(form, name)) != getattr(current, name)}
     rules = matching_rules_of(form)
     if rules != current.matching_criteria:
         changes["matching_criteria"] = rules
-    if not changes:
-        return see_other(f"/app/admin/programmes/{programme_id}")
-    try:
-        checked = s.ProgrammeSettingsIn.model_validate(changes).model_dump(exclude_unset=True)
-        await programmes.change_async(programme_id, checked, who.principal.actor, idempotency_key(form),
-                                      fingerprint("ChangeProgrammeSettings", checked))
-    except ValidationError as invalid:
-        return await programme_form_page(request, programme_id, 422, _errors(invalid), posted=form)
-    except DomainError as refused:
-        if refused.kind not in ("invalid", "conflict"):
-            raise
-        field = (refused.field or "form").split(".")[0]
-        return await programme_form_page(request, programme_id, 409, {field: (refused.code, refused.params)},
-                                         posted=form)
-    return see_other(f"/app/admin/programmes/{programme_id}?saved=true")
-
-
-def _errors(invalid: ValidationError) -> dict[str, tuple[str, dict]]:
-    """Each fault under the field (or list) it belongs to, first fault first."""
-    errors: dict[str, tuple[str, dict]] = {}
-    for item in invalid.errors():
-        name = str(item["loc"][0]) if item["loc"] else "form"
-        params = {k: v for k, v in (item.get("ctx") or {}).items() if isinstance(v, (int, str))}
-        errors.setdefault(name, (f"invalid.{item['type']}", params))
-    return errors
+    return await save_settings(request, programme_id, who, form, changes, shown_again=True)

@@ -105,34 +105,29 @@ async def record_attendance(request: Request, session_id: SessionId, who: Reader
 @router.post("/{session_id}/registrations")
 async def register(request: Request, session_id: SessionId, who: Reader, form: Form) -> Response:
     """A seat, or the waiting list when the session is full; the service's refusals are the error pages."""
-    require(who.principal, Permission.JOURNEYS_RECORD)
-    service = request.app.state.services.sessions
-    try:
-        payload, _ = parsed(REGISTRATION, form, ZoneInfo(request.app.state.settings.web_timezone),
-                            datetime.now(timezone.utc))
-    except FormInvalid as invalid:
-        found = await service.get(session_id, who.principal)
-        return _form_again(request, REGISTRATION, invalid.errors, form, f"/app/sessions/{session_id}/registrations",
-                           f"/app/sessions/{session_id}", {"person_id": await _candidates(request, who, found)})
-    await service.register(session_id, payload["person_id"], who.principal, idempotency_key(form))
-    return see_other(f"/app/sessions/{session_id}")
+    return await _change_registration(request, session_id, who, form, REGISTRATION, "registrations", _candidates)
 
 
 @router.post("/{session_id}/cancellations")
 async def cancel(request: Request, session_id: SessionId, who: Reader, form: Form) -> Response:
     """A registration taken back: its seat goes to the first on the waiting list."""
+    return await _change_registration(request, session_id, who, form, CANCELLATION, "cancellations", _registered)
+
+
+async def _change_registration(request: Request, session_id: str, who: Viewer, form: FormData,
+                               change: CommandForm, path: str, choices) -> Response:
+    """One person registered or taken off (`change`); a form at fault is shown again with `choices`."""
     require(who.principal, Permission.JOURNEYS_RECORD)
     service = request.app.state.services.sessions
     try:
-        payload, _ = parsed(CANCELLATION, form, ZoneInfo(request.app.state.settings.web_timezone),
+        payload, _ = parsed(change, form, ZoneInfo(request.app.state.settings.web_timezone),
                             datetime.now(timezone.utc))
     except FormInvalid as invalid:
         found = await service.get(session_id, who.principal)
-        registered = [(r["person_id"], r["name"] or r["person_id"]) for r in found["registrations"]
-                      if r["status"] != sessions.CANCELLED]
-        return _form_again(request, CANCELLATION, invalid.errors, form, f"/app/sessions/{session_id}/cancellations",
-                           f"/app/sessions/{session_id}", {"person_id": registered})
-    await service.cancel(session_id, payload["person_id"], who.principal, idempotency_key(form))
+        return _form_again(request, change, invalid.errors, form, f"/app/sessions/{session_id}/{path}",
+                           f"/app/sessions/{session_id}", {"person_id": await choices(request, who, found)})
+    act = service.register if change is REGISTRATION else service.cancel
+    await act(session_id, payload["person_id"], who.principal, idempotency_key(form))
     return see_other(f"/app/sessions/{session_id}")
 
 
@@ -143,6 +138,12 @@ async def _candidates(request: Request, who: Viewer, found: dict[str, Any]) -> l
                                                            None, found["programme_id"])
     return [(person["person_id"], person["name"]) for person in listed.items
             if person["person_id"] not in registered and person["step"] != "departed"]
+
+
+async def _registered(request: Request, who: Viewer, found: dict[str, Any]) -> list[tuple[str, str]]:
+    """Who may be taken off: those registered now (a seat or the waiting list)."""
+    return [(r["person_id"], r["name"] or r["person_id"]) for r in found["registrations"]
+            if r["status"] != sessions.CANCELLED]
 
 
 def _schedule(payload: dict[str, Any]) -> Schedule:
