@@ -237,3 +237,39 @@ async def test_staff_register_a_mentee_fill_their_profile_and_an_administrator_e
     assert mentee["organisation_id"] == "actiris" and mentee["profile"]["sectors"] == ["H"]
     assert mentee["profile"]["months_out_of_work"] == 14
     assert (await api.get("/programmes/default"))["settings"]["matching_criteria"]["sector"]["weight"] == 40
+
+
+async def test_an_isp_and_a_company_read_their_own_pages(api):
+    today = datetime.now(timezone.utc).date()
+    await api.organisation("actiris", "isp")
+    await api.organisation("acme", "company")
+    await api.ok("/organisations/acme/agreements", {"signed_on": (today - timedelta(days=30)).isoformat(),
+                                                    "signatory": "DRH", "working_time": True,
+                                                    "hourly_cost_cents": 4500})
+    mentee = (await api.ok("/mentees", {"name": "Bilal", "organisation_id": "actiris"}))["person_id"]
+    await api.ok(f"/mentees/{mentee}/presentation", {})
+    anne = (await api.ok("/mentors", {"name": "Anne", "background": "employee", "organisation_id": "acme"}))[
+        "person_id"]
+    await api.ok(f"/mentors/{anne}/information-session", {})
+    for username, role, organisation in (("actiris.user", "isp", "actiris"), ("acme.user", "company", "acme")):
+        await api.ok("/accounts", {"username": username, "role": role, "organisation_id": organisation,
+                                   "password": PASSWORD})
+    async with http_server(api.app) as base, async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM)
+        try:
+            isp = await browser.new_page(locale="fr-BE", viewport={"width": 1280, "height": 900})
+            await log_in(isp, base, "actiris.user")
+            for _ in range(100):  # the feed's view catches up with the presentation
+                if await isp.locator(f"[data-mentee='{mentee}']").count():
+                    break
+                await isp.wait_for_timeout(100)
+                await isp.reload()
+            await expect(isp.locator(f"[data-mentee='{mentee}']").first).to_be_visible()
+            await accessible(isp, "partner-feed")
+
+            company = await browser.new_page(locale="fr-BE", viewport={"width": 1280, "height": 900})
+            await log_in(company, base, "acme.user")
+            await expect(company.locator(f"tr[data-person='{anne}']")).to_contain_text("Anne")
+            await accessible(company, "partner-report")
+        finally:
+            await browser.close()
