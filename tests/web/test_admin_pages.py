@@ -56,3 +56,21 @@ async def test_administration_is_for_administrators(api, pages):
     assert (await pages.get("/app/admin/accounts")).status_code == 403
     assert (await pages.get("/app/admin/programmes/default")).status_code == 403
     assert "/app/admin/accounts" not in (await pages.get("/app/tasks")).text  # not in the menu either
+
+
+async def test_a_coordinators_programmes_are_ticked_among_those_that_exist(api, pages):
+    await api.ok("/programmes", {"programme_id": "bxl", "name": "Bruxelles"})
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    await _admin(api, pages)
+    claire = next(a for a in (await api.get("/accounts"))["items"] if a["username"] == "claire")
+    listed = (await pages.get("/app/admin/accounts")).text
+    assert f'action="/app/admin/accounts/{claire["account_id"]}/programmes"' in listed
+    changed = await pages.post(f"/app/admin/accounts/{claire['account_id']}/programmes",
+                               {"programmes": ["default", "bxl", "nowhere"], "idempotency_key": "scope-claire-1"})
+    assert changed.status_code == 303
+    assert (await api.get(f"/accounts/{claire['account_id']}"))["programmes"] == ["bxl", "default"]
+    await pages.get("/app/admin/accounts")
+    none = await pages.post(f"/app/admin/accounts/{claire['account_id']}/programmes", {"programmes": ["nowhere"]})
+    assert none.status_code == 422 and 'role="alert"' in none.text  # a coordinator needs a programme
+    assert (await api.get(f"/accounts/{claire['account_id']}"))["programmes"] == ["bxl", "default"]

@@ -81,6 +81,24 @@ async def set_disabled(request: Request, account_id: AccountId, who: AccountsAdm
     return see_other("/app/admin/accounts")
 
 
+@router.post("/accounts/{account_id}/programmes")
+async def change_programmes(request: Request, account_id: AccountId, who: AccountsAdmin, form: Form) -> Response:
+    """A coordinator's programmes, ticked among those that exist (a coordinator needs at least one)."""
+    known = {programme.id for programme in await request.app.state.services.programmes.all()}
+    programmes = sorted({str(p) for p in form.getlist("programmes")} & known)
+    try:
+        scope = check_scope("coordinator", programmes, None, None)
+        await request.app.state.services.accounts.change(
+            str(account_id), scope, None, who.principal.actor, idempotency_key(form),
+            fingerprint("ChangeAccount", {"programmes": programmes}))
+    except DomainError as refused:
+        if refused.kind not in ("invalid", "conflict"):
+            raise
+        return await _accounts(request, 422 if refused.kind == "invalid" else 409,
+                               {"form": (refused.code, refused.params)})
+    return see_other("/app/admin/accounts")
+
+
 @router.post("/accounts/{account_id}/password-reset")
 async def reset_password(request: Request, account_id: AccountId, who: AccountsAdmin, form: Form) -> Response:
     accounts = request.app.state.services.accounts
