@@ -7,15 +7,17 @@ moment, whatever day it is typed in.
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fastapi import Request
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from api import schemas as s
 from domain import commands as c
+from domain.errors import InvalidInput, NotAllowed
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,19 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo,
     if errors:
         raise FormInvalid(errors)
     return payload, occurred_at
+
+
+def parsed_now(request: Request, form: CommandForm, posted: FormData) -> tuple[dict[str, Any], datetime | None]:
+    """`parsed` in the programme's time zone, as of now."""
+    return parsed(form, posted, ZoneInfo(request.app.state.settings.web_timezone), datetime.now(timezone.utc))
+
+
+def beside(form: CommandForm, refused: InvalidInput | NotAllowed) -> list[FieldError]:
+    """A rule about one of the form's fields (an id taken, a day to come), to say beside it; any other refusal is
+    the error page."""
+    if refused.field not in {field.name for field in form.fields}:
+        raise refused
+    return [FieldError(refused.field, refused.code, refused.params)]
 
 
 def _occurred_at(posted: FormData, zone: ZoneInfo, now: datetime, errors: list[FieldError]) -> datetime:

@@ -1,6 +1,7 @@
 """Pages rendered from the Jinja2 templates in the reader's language: the same catalogues as the API (`t`), dates
 in the programme's time zone and the reader's locale."""
 
+import uuid
 from datetime import date, datetime, timezone
 from functools import partial
 from pathlib import Path
@@ -16,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 import i18n
 from domain.permissions import Permission, may
 from domain.principals import Principal, Role
-from web.forms import ACTION_ROWS
+from web.forms import ACTION_ROWS, IDEMPOTENCY_KEY, CommandForm, FieldError
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 LOCALES = {"fr": "fr_BE", "nl": "nl_BE", "en": "en_GB"}
@@ -95,6 +96,17 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
         "when": partial(moment, language=language, zone=zone), "on_day": partial(day, language=language, zone=zone),
         "number": partial(number, language=language), "percent": partial(percent, language=language),
         **context})
+
+
+def form_page(request: Request, form: CommandForm, action: str, back: str, values: dict[str, Any],
+              errors: list[FieldError] = (), options: dict[str, list[tuple[str, str]]] | None = None,
+              status: int | None = None, **context: Any) -> HTMLResponse:
+    """A form on a page of its own: as the record holds it (`values`), or as it was typed with what is wrong
+    beside each field (422 unless `status` says), under the key it was sent with."""
+    key = values.get("idempotency_key")
+    return page(request, "command_form.html", status=status or (422 if errors else 200), form=form, action=action,
+                back=back, values=values, errors={e.field: e for e in errors}, options=options or {},
+                key=key if isinstance(key, str) and IDEMPOTENCY_KEY.fullmatch(key) else uuid.uuid4().hex, **context)
 
 
 def see_other(address: str) -> RedirectResponse:

@@ -133,3 +133,42 @@ async def test_a_mentee_account_cannot_open_the_registration_form(api, pages):
     await pages.login("karim", PASSWORD)
     assert (await pages.get("/app/mentees/new")).status_code == 403
     assert (await pages.get(f"/app/mentees/{mentee}/profile")).status_code == 403
+
+
+def _shown(page: str) -> dict[str, list[str]]:
+    """What a change's form showed, as it sends it back (`was.*`)."""
+    shown: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="(was\.[^"]+)" value="([^"]*)">', page):
+        shown.setdefault(name, []).append(value)
+    return shown
+
+
+async def test_a_change_sends_only_what_the_reader_changed_not_what_someone_else_changed_meanwhile(api, pages):
+    mentor = (await api.ok("/mentors", {"name": "Greet Claes", "phone": "+32 470 12 34 56",
+                                        "email": "greet@example.org", "capacity": 2}))["person_id"]
+    await _coordinator(api, pages)
+    form = (await pages.get(f"/app/mentors/{mentor}/record")).text
+    shown = _shown(form)
+    assert shown["was.phone"] == ["+32 470 12 34 56"]
+    # Meanwhile, someone else changes the phone.
+    changed = await api.http.patch(f"/mentors/{mentor}", json={"phone": "+32 470 99 99 99"})
+    assert changed.status_code == 200, changed.text
+    # The reader changes the e-mail only; the form still holds the old phone.
+    posted = {"name": "Greet Claes", "phone": "+32 470 12 34 56", "email": "greet.claes@example.org",
+              "capacity": "2", "idempotency_key": _key(form)}
+    answer = await pages.post(f"/app/mentors/{mentor}/record", {**posted, **shown})
+    assert answer.status_code == 303
+    person = await api.get(f"/mentors/{mentor}")
+    assert person["email"] == "greet.claes@example.org" and person["phone"] == "+32 470 99 99 99"
+
+
+async def test_an_emptied_capacity_is_said_beside_it(api, pages):
+    mentor = (await api.ok("/mentors", {"name": "Greet", "capacity": 2}))["person_id"]
+    await _coordinator(api, pages)
+    form = (await pages.get(f"/app/mentors/{mentor}/record")).text
+    answer = await pages.post(f"/app/mentors/{mentor}/record", {
+        "name": "Greet", "capacity": "", "idempotency_key": _key(form), **_shown(form)})
+    assert answer.status_code == 422
+    assert re.search(r'id="change-mentor-[^"]+-capacity"[^>]*aria-invalid="true"', answer.text)
+    assert _shown(answer.text)["was.capacity"] == ["2"]  # what the form first showed, still carried
+    assert (await api.get(f"/mentors/{mentor}"))["capacity"] == 2

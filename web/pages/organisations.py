@@ -4,15 +4,13 @@ company's skills-sponsorship report and an ISP's feed are read here too (partner
 
 import re
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BeforeValidator, Field as ModelField
 from pydantic_core import PydanticCustomError
-from starlette.datastructures import FormData
 
 from api.errors import STATUS_BY_KIND
 from api.organisation_schemas import AgreementIn, OrganisationIn
@@ -20,11 +18,11 @@ from domain import organisations
 from domain.errors import InvalidInput, NotAllowed
 from domain.organisations import Agreement
 from domain.permissions import Permission, may, require
-from web.forms import CommandForm, Field, FieldError, FormInvalid, idempotency_key, parsed, shown_again
+from web.forms import CommandForm, Field, FormInvalid, beside, idempotency_key, parsed_now, shown_again
 from web.guard import Form, Viewer, reader_with, staff_with
 from web.pages import partner_reads
 from web.pages.partner_reads import FeedAfter, PeriodFrom, PeriodTo
-from web.render import page, see_other
+from web.render import form_page, page, see_other
 
 router = APIRouter(prefix="/organisations")
 Reader = Annotated[Viewer, staff_with(Permission.ORGANISATIONS_READ)]
@@ -80,14 +78,15 @@ async def register(request: Request, who: Reader, form: Form) -> Response:
     """A company or an ISP; an id already taken is said beside the id (409), and nothing is recorded."""
     require(who.principal, Permission.ORGANISATIONS_MANAGE)
     try:
-        body, _ = parsed(REGISTRATION, form, _zone(request), datetime.now(timezone.utc))
+        body, _ = parsed_now(request, REGISTRATION, form)
         await request.app.state.services.organisations.register(
             body["organisation_id"], body["kind"], body["name"], who.principal, idempotency_key(form))
     except FormInvalid as invalid:
-        return _form_again(request, REGISTRATION, invalid.errors, form, "/app/organisations", "/app/organisations")
+        return form_page(request, REGISTRATION, "/app/organisations", "/app/organisations", shown_again(form),
+                         invalid.errors)
     except (InvalidInput, NotAllowed) as refused:
-        return _form_again(request, REGISTRATION, _beside(REGISTRATION, refused), form, "/app/organisations",
-                           "/app/organisations", STATUS_BY_KIND[refused.kind])
+        return form_page(request, REGISTRATION, "/app/organisations", "/app/organisations", shown_again(form),
+                         beside(REGISTRATION, refused), status=STATUS_BY_KIND[refused.kind])
     return see_other(f"/app/organisations/{body['organisation_id']}")
 
 
@@ -110,16 +109,16 @@ async def sign_agreement(request: Request, organisation_id: OrganisationId, who:
     require(who.principal, Permission.ORGANISATIONS_MANAGE)
     address = f"/app/organisations/{organisation_id}"
     try:
-        body, _ = parsed(AGREEMENT, form, _zone(request), datetime.now(timezone.utc))
+        body, _ = parsed_now(request, AGREEMENT, form)
         agreement = Agreement(date.fromisoformat(body["signed_on"]), body["signatory"], body["working_time"],
                               body["hourly_cost_cents"])
         await request.app.state.services.organisations.sign_agreement(organisation_id, agreement, who.principal,
                                                                       idempotency_key(form))
     except FormInvalid as invalid:
-        return _form_again(request, AGREEMENT, invalid.errors, form, f"{address}/agreements", address)
+        return form_page(request, AGREEMENT, f"{address}/agreements", address, shown_again(form), invalid.errors)
     except (InvalidInput, NotAllowed) as refused:
-        return _form_again(request, AGREEMENT, _beside(AGREEMENT, refused), form, f"{address}/agreements", address,
-                           STATUS_BY_KIND[refused.kind])
+        return form_page(request, AGREEMENT, f"{address}/agreements", address, shown_again(form),
+                         beside(AGREEMENT, refused), status=STATUS_BY_KIND[refused.kind])
     return see_other(address)
 
 
@@ -140,23 +139,3 @@ async def sponsorship_report_csv(request: Request, organisation_id: Organisation
 async def feed(request: Request, organisation_id: OrganisationId, who: FeedReader, after: FeedAfter = 0
                ) -> HTMLResponse:
     return await partner_reads.feed_page(request, who, organisation_id, after, "/app/mentees/")
-
-
-def _zone(request: Request) -> ZoneInfo:
-    return ZoneInfo(request.app.state.settings.web_timezone)
-
-
-def _beside(form: CommandForm, refused: InvalidInput | NotAllowed) -> list[FieldError]:
-    """A rule about one of the form's fields (an id taken, a day to come), to say beside it; any other refusal is
-    the error page."""
-    if refused.field not in {field.name for field in form.fields}:
-        raise refused
-    return [FieldError(refused.field, refused.code, refused.params)]
-
-
-def _form_again(request: Request, form: CommandForm, errors: list[FieldError], posted: FormData, action: str,
-                back: str, status: int = 422) -> HTMLResponse:
-    """The form as it was typed, with what is wrong beside each field, under the same key."""
-    return page(request, "command_form.html", status=status, form=form, errors={e.field: e for e in errors},
-                values=shown_again(posted), back=back, key=idempotency_key(posted) or uuid.uuid4().hex,
-                action=action)

@@ -2,27 +2,31 @@
 matching profile. Each goes through the API's own model and the same service, so a change is one fact on the
 person's stream, and only the fields that changed are sent (an emptied field is removed)."""
 
-import uuid
-from datetime import datetime, timezone
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.datastructures import FormData
 
 import i18n
 from api import schemas as s
+from api.errors import STATUS_BY_KIND
 from api.journey_schemas import PROFILE_IN
 from domain import persons, places, profiles
+from domain.errors import InvalidInput, NotAllowed
 from domain.organisations import KIND_FOR_ROLE
 from domain.permissions import Permission, require
 from domain.sectors import NACE_SECTIONS
-from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
+from web.forms import (CommandForm, Field, FieldError, FormInvalid, beside, idempotency_key, parsed_now,
+                       shown_again)
 from web.guard import Form, Viewer, programmes_to_work_in, staff_with
 from web.pages.by_role import PersonId, for_role
-from web.render import page, see_other
+from web.render import form_page, see_other
 
 router = APIRouter()
+# A change's form carries what it showed under these names (see _change_page).
+WAS, WAS_MARK = "was.", "was.__shown"
 Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
 ORGANISATIONS_LISTED = 500
 _CONTACT = (Field("name", "text", required=True), Field("email", "email"), Field("phone", "tel"),
@@ -40,7 +44,8 @@ REGISTRATION_FORMS = {
 }
 RECORD_FORMS = {
     "mentor": CommandForm("change-mentor", "ChangeMentor", s.MentorChangeIn, (
-        *_CONTACT, Field("organisation_id", "option"), Field("capacity", "number", high=10)), dated=False),
+        *_CONTACT, Field("organisation_id", "option"), Field("capacity", "number", required=True, high=10)),
+        dated=False),
     "mentee": CommandForm("change-mentee", "ChangeMentee", s.MenteeChangeIn, (
         *_CONTACT, Field("organisation_id", "option")), dated=False),
 }
@@ -72,10 +77,10 @@ async def register(request: Request, role: str, who: Reader, form: Form) -> Resp
     require(who.principal, Permission.PERSONS_REGISTER)
     registration = REGISTRATION_FORMS[role]
     try:
-        body, _ = parsed(registration, form, _zone(request), datetime.now(timezone.utc))
+        body, _ = parsed_now(request, registration, form)
     except FormInvalid as invalid:
         return await _form_page(request, who, role, registration, f"/app/{role}s", f"/app/pipelines/{role}s",
-                                shown_again(form), invalid)
+                                shown_again(form), invalid.errors)
     registered = await request.app.state.services.persons.register(
         role, body["name"], body.get("email"), body.get("phone"), body.get("languages") or [], who.principal,
         idempotency_key(form), body["programme_id"], body.get("capacity"), body.get("organisation_id"),
@@ -86,44 +91,65 @@ async def register(request: Request, role: str, who: Reader, form: Form) -> Resp
 async def record_page(request: Request, role: str, person_id: PersonId, who: Reader) -> HTMLResponse:
     require(who.principal, Permission.PERSONS_CHANGE)
     person = await request.app.state.services.persons.get(role, person_id, who.principal)
-    return await _form_page(request, who, role, RECORD_FORMS[role], f"/app/{role}s/{person_id}/record",
-                            f"/app/{role}s/{person_id}", shown_values(RECORD_FORMS[role], person))
+    return await _change_page(request, who, role, RECORD_FORMS[role], f"/app/{role}s/{person_id}/record", person)
 
 
 async def change_record(request: Request, role: str, person_id: PersonId, who: Reader, form: Form) -> Response:
     require(who.principal, Permission.PERSONS_CHANGE)
     service = request.app.state.services.persons
     person = await service.get(role, person_id, who.principal)
-    try:
-        changes = _changes(RECORD_FORMS[role], form, person, request)
-    except FormInvalid as invalid:
-        return await _form_page(request, who, role, RECORD_FORMS[role], f"/app/{role}s/{person_id}/record",
-                                f"/app/{role}s/{person_id}", shown_again(form), invalid)
-    if changes:
+
+    async def send(changes: dict[str, Any]) -> None:
         await service.change(role, person_id, changes, who.principal, idempotency_key(form))
-    return see_other(f"/app/{role}s/{person_id}")
+
+    return await _change(request, who, role, RECORD_FORMS[role], f"/app/{role}s/{person_id}/record", form, person,
+                         send)
 
 
 async def profile_page(request: Request, role: str, person_id: PersonId, who: Reader) -> HTMLResponse:
     require(who.principal, Permission.JOURNEYS_RECORD)
     person = await request.app.state.services.persons.get(role, person_id, who.principal)
-    return await _form_page(request, who, role, PROFILE_FORMS[role], f"/app/{role}s/{person_id}/profile",
-                            f"/app/{role}s/{person_id}", shown_values(PROFILE_FORMS[role], person["profile"]))
+    return await _change_page(request, who, role, PROFILE_FORMS[role], f"/app/{role}s/{person_id}/profile",
+                              person["profile"])
 
 
 async def change_profile(request: Request, role: str, person_id: PersonId, who: Reader, form: Form) -> Response:
     require(who.principal, Permission.JOURNEYS_RECORD)
     service = request.app.state.services.persons
     person = await service.get(role, person_id, who.principal)
-    try:
-        changes = _changes(PROFILE_FORMS[role], form, person["profile"], request)
-    except FormInvalid as invalid:
-        return await _form_page(request, who, role, PROFILE_FORMS[role], f"/app/{role}s/{person_id}/profile",
-                                f"/app/{role}s/{person_id}", shown_again(form), invalid)
-    if changes:
+
+    async def send(changes: dict[str, Any]) -> None:
         await service.command(role, person_id, "ChangeMatchingProfile", changes, who.principal,
                               idempotency_key(form))
-    return see_other(f"/app/{role}s/{person_id}")
+
+    return await _change(request, who, role, PROFILE_FORMS[role], f"/app/{role}s/{person_id}/profile", form,
+                         person["profile"], send)
+
+
+async def _change_page(request: Request, who: Viewer, role: str, form: CommandForm, action: str,
+                       current: dict[str, Any]) -> HTMLResponse:
+    """A change's form, filled as the record stands; what it showed goes with it (`was`), so that only what the
+    reader changed is sent, whatever changed meanwhile in the fields they left alone."""
+    shown = shown_values(form, current)
+    return await _form_page(request, who, role, form, action, action.rsplit("/", 1)[0], shown, was=shown)
+
+
+async def _change(request: Request, who: Viewer, role: str, form: CommandForm, action: str, posted: FormData,
+                  current: dict[str, Any], send: Callable[[dict[str, Any]], Awaitable[None]]) -> Response:
+    """The fields the reader changed, sent; a fault said beside its field, the form as typed."""
+    back = action.rsplit("/", 1)[0]
+    try:
+        changes = _changes(request, form, posted, current)
+        if changes:
+            await send(changes)
+    except FormInvalid as invalid:
+        errors, status = invalid.errors, 422
+    except (InvalidInput, NotAllowed) as refused:  # a postal code not of its municipality, a capacity too small
+        errors, status = beside(form, refused), STATUS_BY_KIND[refused.kind]
+    else:
+        return see_other(back)
+    return await _form_page(request, who, role, form, action, back, shown_again(posted), errors, status,
+                            was=_was_posted(posted))
 
 
 def profile_rows(role: str, profile: dict[str, Any], language: str) -> list[tuple[str, str]]:
@@ -163,27 +189,38 @@ def shown_values(form: CommandForm, current: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _changes(form: CommandForm, posted, current: dict[str, Any], request: Request) -> dict[str, Any]:
-    """Only what differs from `current`; a field emptied in the form is removed (None, or no languages). Raises
-    FormInvalid as `parsed` does."""
-    given, _ = parsed(form, posted, _zone(request), datetime.now(timezone.utc))
+def _changes(request: Request, form: CommandForm, posted: FormData, current: dict[str, Any]) -> dict[str, Any]:
+    """What differs from what the form showed (else from `current`); a field emptied is removed (None, or no
+    languages). Raises FormInvalid as `parsed` does."""
+    given, _ = parsed_now(request, form, posted)
+    before = current
+    if posted.get(WAS_MARK):
+        try:
+            before, _ = parsed_now(request, form, FormData(
+                [(name.removeprefix(WAS), value) for name, value in posted.multi_items() if name.startswith(WAS)]))
+        except FormInvalid:  # not what the page wrote: judged against the record
+            before = current
     changes: dict[str, Any] = {}
     for field in form.fields:
-        before, after = current.get(field.name), given.get(field.name)
-        if after in (None, [], {}):
-            if before not in (None, [], {}, ""):
+        was, now = before.get(field.name), given.get(field.name)
+        if now in (None, [], {}):
+            if was not in (None, [], {}, ""):
                 changes[field.name] = [] if field.name == "languages" else None
-        elif after != before and str(after) != str(before):  # a day the record keeps as text compares as text
-            changes[field.name] = after
+        elif now != was and str(now) != str(was):  # a day the record keeps as text compares as text
+            changes[field.name] = now
     return changes
 
 
+def _was_posted(posted: FormData) -> dict[str, Any]:
+    return {name.removeprefix(WAS): value for name, value in shown_again(posted).items()
+            if name.startswith(WAS) and name != WAS_MARK}
+
+
 async def _form_page(request: Request, who: Viewer, role: str, form: CommandForm, action: str, back: str,
-                     values: dict[str, Any], invalid: FormInvalid | None = None) -> HTMLResponse:
-    return page(request, "command_form.html", status=422 if invalid else 200, form=form, action=action, back=back,
-                values=values, errors={e.field: e for e in invalid.errors} if invalid else {},
-                key=str(values.get("idempotency_key") or uuid.uuid4().hex),
-                options=await _options(request, who, role, form))
+                     values: dict[str, Any], errors: list[FieldError] = (), status: int | None = None,
+                     was: dict[str, Any] | None = None) -> HTMLResponse:
+    return form_page(request, form, action, back, values, errors, await _options(request, who, role, form), status,
+                     was=was)
 
 
 async def _options(request: Request, who: Viewer, role: str, form: CommandForm) -> dict[str, list[tuple[str, str]]]:
@@ -201,10 +238,6 @@ async def _options(request: Request, who: Viewer, role: str, form: CommandForm) 
         options["municipality"] = sorted(((code, places.municipality_name(code, who.language) or code)
                                           for code in places.municipality_codes()), key=lambda pair: pair[1])
     return options
-
-
-def _zone(request: Request) -> ZoneInfo:
-    return ZoneInfo(request.app.state.settings.web_timezone)
 
 
 for _role in persons.ROLES:

@@ -5,7 +5,6 @@ recorded from the list of those registered. The forms call the API's service wit
 import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,9 +17,9 @@ from domain import sessions
 from domain.errors import InvalidInput, NotAllowed
 from domain.permissions import Permission, may, require
 from domain.sessions import Schedule
-from web.forms import CommandForm, Field, FieldError, FormInvalid, idempotency_key, parsed, shown_again
+from web.forms import CommandForm, Field, FormInvalid, beside, idempotency_key, parsed_now, shown_again
 from web.guard import Form, Viewer, programmes_to_work_in, staff_with
-from web.render import page, see_other
+from web.render import form_page, page, see_other
 
 router = APIRouter(prefix="/sessions")
 Reader = Annotated[Viewer, staff_with(Permission.JOURNEYS_READ)]
@@ -65,20 +64,17 @@ async def plan_session(request: Request, who: Reader, form: Form) -> Response:
     require(who.principal, Permission.JOURNEYS_RECORD)
     status = 422
     try:
-        payload, _ = parsed(PLAN, form, ZoneInfo(request.app.state.settings.web_timezone), datetime.now(timezone.utc))
+        payload, _ = parsed_now(request, PLAN, form)
         recorded = await request.app.state.services.sessions.schedule(_schedule(payload), who.principal,
                                                                       idempotency_key(form))
     except FormInvalid as invalid:
         errors = invalid.errors
-    except (InvalidInput, NotAllowed) as refused:
-        # A rule about one of the form's fields (a place or a link, a date too far): the form again, beside it.
-        if refused.field not in {f.name for f in PLAN.fields}:
-            raise
-        errors, status = [FieldError(refused.field, refused.code, refused.params)], STATUS_BY_KIND[refused.kind]
+    except (InvalidInput, NotAllowed) as refused:  # a place or a link missing, a date too far: beside it
+        errors, status = beside(PLAN, refused), STATUS_BY_KIND[refused.kind]
     else:
         return see_other(f"/app/sessions/{recorded.session['session_id']}")
-    return _form_again(request, PLAN, errors, form, "/app/sessions", "/app/sessions",
-                       {"programme_id": programmes_to_work_in(request, who)}, status)
+    return form_page(request, PLAN, "/app/sessions", "/app/sessions", shown_again(form), errors,
+                     {"programme_id": programmes_to_work_in(request, who)}, status)
 
 
 @router.get("/{session_id}")
@@ -120,12 +116,11 @@ async def _change_registration(request: Request, session_id: str, who: Viewer, f
     require(who.principal, Permission.JOURNEYS_RECORD)
     service = request.app.state.services.sessions
     try:
-        payload, _ = parsed(change, form, ZoneInfo(request.app.state.settings.web_timezone),
-                            datetime.now(timezone.utc))
+        payload, _ = parsed_now(request, change, form)
     except FormInvalid as invalid:
         found = await service.get(session_id, who.principal)
-        return _form_again(request, change, invalid.errors, form, f"/app/sessions/{session_id}/{path}",
-                           f"/app/sessions/{session_id}", {"person_id": await choices(request, who, found)})
+        return form_page(request, change, f"/app/sessions/{session_id}/{path}", f"/app/sessions/{session_id}",
+                         shown_again(form), invalid.errors, {"person_id": await choices(request, who, found)})
     act = service.register if change is REGISTRATION else service.cancel
     await act(session_id, payload["person_id"], who.principal, idempotency_key(form))
     return see_other(f"/app/sessions/{session_id}")
@@ -151,11 +146,3 @@ def _schedule(payload: dict[str, Any]) -> Schedule:
     return Schedule(payload["programme_id"], payload["kind"], datetime.fromisoformat(payload["starts_at"]),
                     payload["capacity"], payload["duration_minutes"], payload["title"], payload["place"] or "",
                     payload["video_link"] or "")
-
-
-def _form_again(request: Request, form: CommandForm, errors: list[FieldError], posted: FormData, action: str,
-                back: str, options: dict[str, list[tuple[str, str]]], status: int = 422) -> HTMLResponse:
-    """The form as it was typed, with what is wrong beside each field, under the same key."""
-    return page(request, "command_form.html", status=status, form=form, errors={e.field: e for e in errors},
-                values=shown_again(posted), back=back, key=idempotency_key(posted) or uuid.uuid4().hex,
-                action=action, options=options)
