@@ -28,14 +28,21 @@ def labels_of(posted, name: str) -> dict[str, str]:
 
 
 def matching_rules_of(posted) -> dict[str, dict]:
-    """Each matching criterion: mandatory (a box) and its weight (a number; an unreadable one stays as typed for
-    the model to name)."""
+    """The matching criteria that count: each one mandatory (a box) or weighing something (a number; an unreadable
+    one stays as typed for the model to name). One neither mandatory nor weighed is left out, as it does nothing."""
     rules = {}
     for criterion in CRITERIA:
         weight = str(posted.get(f"matching.{criterion}.weight") or "0").strip()
-        rules[criterion] = {"mandatory": posted.get(f"matching.{criterion}.mandatory") == "on",
-                            "weight": int(weight) if weight.isdecimal() and len(weight) < 6 else weight}
+        rule = {"mandatory": posted.get(f"matching.{criterion}.mandatory") == "on",
+                "weight": int(weight) if weight.isdecimal() and len(weight) < 6 else weight}
+        if rule["mandatory"] or rule["weight"] != 0:
+            rules[criterion] = rule
     return rules
+
+
+def counting(rules: dict[str, dict]) -> dict[str, dict]:
+    """A programme's matching criteria that count (as `matching_rules_of` reads them from the page)."""
+    return {name: rule for name, rule in rules.items() if rule["mandatory"] or rule["weight"]}
 
 
 def key_from(label: str) -> str:

@@ -74,3 +74,7 @@ async def test_a_coordinators_programmes_are_ticked_among_those_that_exist(api, 
     none = await pages.post(f"/app/admin/accounts/{claire['account_id']}/programmes", {"programmes": ["nowhere"]})
     assert none.status_code == 422 and 'role="alert"' in none.text  # a coordinator needs a programme
     assert (await api.get(f"/accounts/{claire['account_id']}"))["programmes"] == ["bxl", "default"]
+    root = next(a for a in (await api.get("/accounts"))["items"] if a["username"] == "root")
+    demoted = await pages.post(f"/app/admin/accounts/{root['account_id']}/programmes", {"programmes": ["default"]})
+    assert demoted.status_code == 409  # an administrator is not made a coordinator by this form
+    assert (await api.get(f"/accounts/{root['account_id']}"))["role"] == "administrator"

@@ -89,6 +89,7 @@ async def test_a_mentor_is_proposed_a_mentee_from_the_mentors_side(api, pages):
     assert f'href="/app/matching/mentors/{mentor}"' in record
     suggestions = await pages.get(f"/app/matching/mentors/{mentor}")
     assert suggestions.status_code == 200 and all(f'data-mentee="{m}"' in suggestions.text for m in mentees)
+    assert "Mentees suggérés pour Anne" in suggestions.text
     form = re.search(rf'<form[^>]*action="/app/matching/proposals".*?value="{mentees[1]}".*?</form>',
                      suggestions.text, re.S).group(0)
     hidden = dict(re.findall(r'name="(idempotency_key|mentor_id|mentee_id)" value="([^"]+)"', form))

@@ -101,3 +101,19 @@ def test_a_key_is_made_from_a_label():
     assert key_from("Été 2026 : bilan") == "ete_2026_bilan"
     assert key_from("2 objectifs") == "item_2_objectifs"
     assert key_from("???") == "item"
+
+
+async def test_saving_the_lists_keeps_a_programmes_own_matching_criteria(api, pages):
+    await api.ok("/programmes", {"programme_id": "bxl", "name": "Bruxelles", "matching_criteria": {
+        "sector": {"mandatory": False, "weight": 60}, "languages": {"mandatory": True, "weight": 40}}})
+    await _admin(api, pages)
+    page = (await pages.get("/app/admin/programmes/bxl")).text
+    assert 'name="matching.age.weight" type="number" min="0" inputmode="numeric" value="0"' in page
+    form = {**_rows(page, "evaluation_questions"), **_rows(page, "first_meeting_checklist"),
+            **_rows(page, "selection_criteria"), **_rows(page, "interview_questions"), **_matching(page)}
+    form["evaluation_questions.0.label"] = "Les objectifs sont-ils atteints ?"
+    assert (await pages.post("/app/admin/programmes/bxl/lists", form)).status_code == 303
+    settings = (await api.get("/programmes/bxl"))["settings"]
+    assert settings["evaluation_questions"]["objectives_reached"] == "Les objectifs sont-ils atteints ?"
+    assert settings["matching_criteria"] == {"sector": {"mandatory": False, "weight": 60},
+                                             "languages": {"mandatory": True, "weight": 40}}

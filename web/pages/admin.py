@@ -13,8 +13,10 @@ from api import access_schemas as a
 from api import schemas as s
 from application.idempotency import fingerprint
 from domain.accounts import check_scope
-from domain.errors import DomainError
+from domain.errors import DomainError, NotAllowed
+from domain.matching import CRITERIA
 from domain.permissions import Permission
+from domain.principals import Role
 from web.forms import idempotency_key
 from web.guard import Form, Viewer, staff_with
 from web.programme_form import LABEL_LISTS, NEW_ROWS, labels_of, matching_rules_of
@@ -84,13 +86,15 @@ async def set_disabled(request: Request, account_id: AccountId, who: AccountsAdm
 @router.post("/accounts/{account_id}/programmes")
 async def change_programmes(request: Request, account_id: AccountId, who: AccountsAdmin, form: Form) -> Response:
     """A coordinator's programmes, ticked among those that exist (a coordinator needs at least one)."""
+    accounts = request.app.state.services.accounts
+    if (await accounts.get(str(account_id)))["role"] != Role.COORDINATOR:  # only a coordinator has programmes
+        raise NotAllowed("web.admin.not_a_coordinator")
     known = {programme.id for programme in await request.app.state.services.programmes.all()}
     programmes = sorted({str(p) for p in form.getlist("programmes")} & known)
     try:
-        scope = check_scope("coordinator", programmes, None, None)
-        await request.app.state.services.accounts.change(
-            str(account_id), scope, None, who.principal.actor, idempotency_key(form),
-            fingerprint("ChangeAccount", {"programmes": programmes}))
+        scope = check_scope(Role.COORDINATOR, programmes, None, None)
+        await accounts.change(str(account_id), scope, None, who.principal.actor, idempotency_key(form),
+                              fingerprint("ChangeAccount", {"account_id": str(account_id), "programmes": programmes}))
     except DomainError as refused:
         if refused.kind not in ("invalid", "conflict"):
             raise
@@ -132,7 +136,8 @@ async def programme_form_page(request: Request, programme_id: str, status: int =
     programme = await request.app.state.services.programmes.one(programme_id)
     lists = {name: list((labels_of(posted, name) if posted else getattr(programme, name)).items())
              + [("", "")] * NEW_ROWS for name in LABEL_LISTS}
-    rules = matching_rules_of(posted) if posted else programme.matching_criteria
+    shown = matching_rules_of(posted) if posted else programme.matching_criteria
+    rules = {criterion: shown.get(criterion, {"mandatory": False, "weight": 0}) for criterion in CRITERIA}
     return page(request, "programme.html", status=status, programme=programme, numbers=NUMBERS,
                 errors=errors or {}, key=uuid.uuid4().hex, saved=saved, lists=lists, rules=rules)
 

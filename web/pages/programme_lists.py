@@ -15,7 +15,7 @@ from domain.errors import DomainError
 from web.forms import idempotency_key
 from web.guard import Form
 from web.pages.admin import ProgrammeId, ProgrammesAdmin, faults_by_field, programmes_list_page, save_settings
-from web.programme_form import LABEL_LISTS, labels_of, matching_rules_of
+from web.programme_form import LABEL_LISTS, counting, labels_of, matching_rules_of
 from web.render import see_other
 
 router = APIRouter(prefix="/admin")
@@ -46,6 +46,6 @@ async def change_lists(request: Request, programme_id: ProgrammeId, who: Program
     changes: dict[str, Any] = {name: labels for name in LABEL_LISTS
                                if (labels := labels_of(form, name)) != getattr(current, name)}
     rules = matching_rules_of(form)
-    if rules != current.matching_criteria:
+    if rules != counting(current.matching_criteria):
         changes["matching_criteria"] = rules
     return await save_settings(request, programme_id, who, form, changes, shown_again=True)
