@@ -184,9 +184,12 @@ class BinomeCommands:
         if mine:
             raise IdempotencyConflict()
         if state.stage is not None and not state.finished:
-            start = BinomeInput(str(binome_id), state.programme.to_dict(), self._workflow_options(), state.to_dict())
-            if not resumed and await self._workflows.resume(start):
-                log.info("binome_resumed_for_command", binome_id=str(binome_id), command=envelope.name)
+            if not resumed:
+                # Started here, or by a command sent at the same moment: either way, the command goes to it.
+                start = BinomeInput(str(binome_id), state.programme.to_dict(), self._workflow_options(),
+                                    state.to_dict())
+                if await self._workflows.resume(start):
+                    log.info("binome_resumed_for_command", binome_id=str(binome_id), command=envelope.name)
                 return await self._send(binome_id, envelope, resumed=True)
             # Open in the store, but its workflow was stopped by hand (terminated): an operator must look.
             log.error("open_binome_without_workflow", binome_id=str(binome_id), command=envelope.name)

@@ -70,7 +70,10 @@ def _answer_pages_with_pages(app: FastAPI) -> None:
     async def refused(request: Request, error: DomainError):
         if error.kind == "unauthenticated":
             return RedirectResponse(login_address(request.url.path), status_code=303)
-        return error_page(request, STATUS_BY_KIND.get(error.kind, 409), error.code, error.params)
+        # The service cannot answer now (pending, saturated, a dependency down): say when to try again.
+        retry = getattr(error, "retry_after", None)
+        return error_page(request, STATUS_BY_KIND.get(error.kind, 409), error.code, error.params,
+                          {"Retry-After": str(retry)} if retry else None)
 
     async def invalid(request: Request, error: RequestValidationError):
         return error_page(request, 422, "web.address_invalid", {})

@@ -165,9 +165,13 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo,
         if field.kind in ("day_start", "moment"):
             text = str(posted.get(field.name) or "").strip()
             try:
-                values[field.name] = (datetime.combine(date.fromisoformat(text), time(0), zone)
-                                      if field.kind == "day_start" else
-                                      datetime.fromisoformat(text).replace(tzinfo=zone)).isoformat()
+                if field.kind == "day_start":
+                    values[field.name] = datetime.combine(date.fromisoformat(text), time(0), zone).isoformat()
+                else:  # as a browser's datetime-local sends it: no offset (one given is not ours to guess)
+                    typed = datetime.fromisoformat(text)
+                    if typed.tzinfo is not None:
+                        raise ValueError(text)
+                    values[field.name] = typed.replace(tzinfo=zone).isoformat()
             except ValueError:
                 if text:
                     errors.append(FieldError(field.name, UNREADABLE[field.kind], {}))
@@ -225,7 +229,11 @@ def parsed(form: CommandForm, posted: FormData, zone: ZoneInfo,
             errors.append(FieldError(name, "invalid.missing" if not value else "invalid.value", {}))
         payload[name] = value
     if errors:
-        raise FormInvalid(errors)
+        # The first fault of each field says what is wrong (an unreadable day, rather than that it is missing).
+        first: dict[str, FieldError] = {}
+        for error in errors:
+            first.setdefault(error.field, error)
+        raise FormInvalid(list(first.values()))
     return payload, occurred_at
 
 

@@ -52,3 +52,23 @@ def test_lines_become_a_list_and_answers_a_mapping():
                                                        "answers.recommend": "Oui", "answers.other": " "}),
                         BRUSSELS, NOW)
     assert payload["answers"] == {"recommend": "Oui"} and payload["rating"] == 4
+
+
+def test_boxes_words_levels_and_a_moment_read_in_the_programmes_time_zone():
+    from web.pages.person_records import PROFILE_FORMS
+    from web.pages.sessions import SESSION_FORMS
+
+    payload, moment = parsed(PROFILE_FORMS["mentee"], FormData([
+        ("sectors", "H"), ("sectors", "N"), ("hobbies", "football, , échecs "), ("language_levels", "fr=native, nl=B1"),
+    ]), BRUSSELS, NOW)
+    assert moment is None  # a change has no day of its own
+    assert payload["sectors"] == ["H", "N"] and payload["hobbies"] == ["football", "échecs"]
+    assert payload["language_levels"] == {"fr": "native", "nl": "B1"} and payload["availability"] == []
+    plan = {"kind": "training", "programme_id": "default", "capacity": "12", "place": "Rue Royale 2"}
+    payload, _ = parsed(SESSION_FORMS["plan-session"], FormData({**plan, "starts_at": "2026-12-10T09:30"}),
+                        BRUSSELS, NOW)
+    assert datetime.fromisoformat(payload["starts_at"]) == datetime(2026, 12, 10, 8, 30, tzinfo=timezone.utc)
+    for typed in ("2026-12-10T09:30+05:00", "10/12/2026 9h30"):  # an offset of its own, or not a moment
+        with pytest.raises(FormInvalid) as invalid:
+            parsed(SESSION_FORMS["plan-session"], FormData({**plan, "starts_at": typed}), BRUSSELS, NOW)
+        assert [(e.field, e.code) for e in invalid.value.errors] == [("starts_at", "invalid.datetime_parsing")]

@@ -219,3 +219,18 @@ async def test_a_persons_and_a_sessions_tasks_lead_to_where_they_are_done(api, p
     record = await pages.get(f"/app/people/{late}")
     assert record.status_code == 303 and record.headers["location"] == f"/app/mentors/{late}"
     assert (await pages.get("/app/people/nobody")).status_code == 404
+
+
+async def test_a_binome_whose_workflow_was_stopped_by_hand_says_when_to_try_again(api, pages, container):
+    from workflows.types import workflow_id
+
+    binome = await api.through_intake()
+    await container.temporal.get_workflow_handle(workflow_id(binome)).terminate("by hand")
+    password = await _account(api, "claire")
+    await pages.login("claire", password)
+    page = (await pages.get(f"/app/binomes/{binome}")).text
+    day = re.search(r'name="occurred_on" required value="([^"]*)"', page).group(1)
+    form = {"occurred_on": day, "occurred_time": "00:01", "mode": "video", "next": f"/app/binomes/{binome}"}
+    for inline in (False, True):
+        answer = await pages.post(f"/app/binomes/{binome}/record/meeting", form, inline=inline)
+        assert answer.status_code == 503 and int(answer.headers["retry-after"]) > 0

@@ -127,8 +127,11 @@ async def record(request: Request, binome_id: BinomeId, slug: Annotated[str, Pat
     except DomainError as refused:
         if not inline or refused.kind in ("unauthenticated", "not_found", "forbidden"):
             raise
-        return page(request, "_refused.html", status=STATUS_BY_KIND.get(refused.kind, 409), code=refused.code,
-                    params=refused.params)
+        answer = page(request, "_refused.html", status=STATUS_BY_KIND.get(refused.kind, 409), code=refused.code,
+                      params=refused.params)
+        if getattr(refused, "retry_after", None):  # the service cannot answer now: when to send it again
+            answer.headers["Retry-After"] = str(refused.retry_after)
+        return answer
     if inline:
         return page(request, "_recorded.html", status=201, facts=accepted.facts, form=command_form,
                     binome_id=binome_id)
