@@ -5,7 +5,7 @@ removed, swapped or proposed."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.routes.matching import lines_out
@@ -17,6 +17,7 @@ from web.pages.by_role import PersonId, for_role
 from web.render import page, see_other
 
 router = APIRouter(prefix="/matching")
+DraftId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 User = Annotated[Viewer, staff_with(Permission.MATCHING_USE)]
 SUGGESTIONS = 10
 # The API's limit on one call's proposals from a draft.
@@ -76,7 +77,7 @@ async def make_draft(request: Request, who: User, form: Form) -> Response:
 
 
 @router.get("/drafts/{draft_id}")
-async def draft_page(request: Request, draft_id: PersonId, who: User, proposed: int | None = None,
+async def draft_page(request: Request, draft_id: DraftId, who: User, proposed: int | None = None,
                      refused: int | None = None) -> HTMLResponse:
     view = await request.app.state.services.matching.draft(draft_id, who.principal)
     state = view.state
@@ -90,14 +91,14 @@ async def draft_page(request: Request, draft_id: PersonId, who: User, proposed: 
 
 
 @router.post("/drafts/{draft_id}/removals")
-async def remove_pair(request: Request, draft_id: PersonId, who: User, form: Form) -> Response:
+async def remove_pair(request: Request, draft_id: DraftId, who: User, form: Form) -> Response:
     mentee_id = str(form.get("mentee_id") or "")
     await request.app.state.services.matching.remove_pair(draft_id, mentee_id, who.principal, idempotency_key(form))
     return see_other(f"/app/matching/drafts/{draft_id}")
 
 
 @router.post("/drafts/{draft_id}/swaps")
-async def swap_pairs(request: Request, draft_id: PersonId, who: User, form: Form) -> Response:
+async def swap_pairs(request: Request, draft_id: DraftId, who: User, form: Form) -> Response:
     """Two mentees of the draft exchange their mentors."""
     mentee_ids = [str(form.get(name) or "") for name in ("first", "second")]
     for name, mentee_id in zip(("first", "second"), mentee_ids):
@@ -110,7 +111,7 @@ async def swap_pairs(request: Request, draft_id: PersonId, who: User, form: Form
 
 
 @router.post("/drafts/{draft_id}/proposals")
-async def propose_draft(request: Request, draft_id: PersonId, who: User, form: Form) -> Response:
+async def propose_draft(request: Request, draft_id: DraftId, who: User, form: Form) -> Response:
     """Proposes the pairs the page listed as the next batch (the same ones when the form is sent again)."""
     require(who.principal, Permission.BINOMES_PROPOSE)
     mentee_ids = [str(m) for m in form.getlist("mentee_ids")][:DRAFT_BATCH]

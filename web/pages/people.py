@@ -13,9 +13,9 @@ import i18n
 from api import cursors
 from api.journey_schemas import (AttendanceIn, DepartureIn, PauseIn, PreparationInterviewIn, ResumeIn,
                                  SelectionDecisionIn, SelectionInterviewIn)
-from domain.journeys import DEPARTURE_REASONS, NOT_SELECTED_REASONS, REQUIRED_CRITERIA
-from domain import persons
 from domain.errors import NotFound
+from domain.journeys import DEPARTURE_REASONS, NOT_SELECTED_REASONS, REQUIRED_CRITERIA
+from domain.persons import ROLES
 from domain.permissions import Permission, may, require
 from web import charts
 from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
@@ -64,6 +64,7 @@ def step_forms(role: str, person: dict, now: datetime) -> list[CommandForm]:
     if role == "mentor" and person["step"] != "departed":
         slugs.append("departure")
     return [JOURNEY_FORMS[slug] for slug in slugs]
+
 
 async def pipeline_page(request: Request, role: str, who: Reader,
                         after: PersonCursor = None) -> HTMLResponse:
@@ -116,7 +117,7 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
 @router.get("/people/{person_id}")
 async def any_person(request: Request, person_id: PersonId, who: Reader) -> Response:
     """A person named without their role (a task names only the person): their record, if the viewer may see it."""
-    for role in persons.ROLES:
+    for role in ROLES:
         try:
             await request.app.state.services.persons.get(role, person_id, who.principal)
         except NotFound:
