@@ -172,3 +172,15 @@ async def test_an_emptied_capacity_is_said_beside_it(api, pages):
     assert re.search(r'id="change-mentor-[^"]+-capacity"[^>]*aria-invalid="true"', answer.text)
     assert _shown(answer.text)["was.capacity"] == ["2"]  # what the form first showed, still carried
     assert (await api.get(f"/mentors/{mentor}"))["capacity"] == 2
+
+
+async def test_a_persons_organisation_beyond_the_listed_ones_is_still_offered(api, pages, monkeypatch):
+    from web.pages import person_records
+
+    for isp in ("actiris", "forem"):
+        await api.ok("/organisations", {"organisation_id": isp, "kind": "isp", "name": isp.title()})
+    mentee = (await api.ok("/mentees", {"name": "Karim", "organisation_id": "forem"}))["person_id"]
+    monkeypatch.setattr(person_records, "ORGANISATIONS_LISTED", 1)  # only Actiris is listed
+    await _coordinator(api, pages)
+    form = (await pages.get(f"/app/mentees/{mentee}/record")).text
+    assert re.search(r'<option value="forem" selected>', form)
