@@ -289,11 +289,9 @@ class BinomeQueries:
     async def audit(self, binome_id: UUID, principal: Principal, limit: int) -> "Audit":
         """A binôme as its staff audit it: its state (the view), its pair's names and its facts (the store, up to
         `limit`), read once and logged as one read."""
-        state, tasks = await self._visible(binome_id, principal)
+        state, tasks, names = await self.get_named(binome_id, principal, "binomes.history")
         facts = await asyncio.to_thread(self._store.read, binome_id, 0, limit, BINOME)
-        people = await asyncio.to_thread(self._views.names, {p for p in (state.mentor_id, state.mentee_id) if p})
-        await self._reads.record(principal, sorted(people), "binomes.history")
-        return Audit(state, tasks, {person: name for person, (name, _) in people.items()}, facts)
+        return Audit(state, tasks, names, facts)
 
     async def pairs(self, binome_ids: Collection[str]) -> dict[str, tuple[str | None, str | None]]:
         return await asyncio.to_thread(self._views.pairs, set(binome_ids))
