@@ -20,8 +20,7 @@ class ResultsService:
 
     async def results(self, principal: Principal, programme_id: str | None = None,
                       organisation_id: str | None = None) -> results.Results:
-        if programme_id is not None and not principal.sees_programme(programme_id):
-            raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
+        _check_sees(principal, programme_id)
         rows = await asyncio.to_thread(self._reads.rows, programme_id, listed_programmes(principal), organisation_id)
         return results.summarise(rows)
 
@@ -37,6 +36,11 @@ class ResultsService:
         return lines
 
     async def _of_year(self, principal: Principal, year: int, programme_id: str | None) -> list[dict]:
-        if programme_id is not None and not principal.sees_programme(programme_id):
-            raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)
+        _check_sees(principal, programme_id)
         return await asyncio.to_thread(self._reads.of_year, year, programme_id, listed_programmes(principal))
+
+
+def _check_sees(principal: Principal, programme_id: str | None) -> None:
+    """A programme outside the reader's scope is, to them, one that does not exist."""
+    if programme_id is not None and not principal.sees_programme(programme_id):
+        raise NotFound("programme_not_found", field="programme_id", programme_id=programme_id)

@@ -1,10 +1,9 @@
 """Reads of the results view: the rows of the binômes of some programmes, those of one partner organisation's
 people (an ISP's mentees, a company's mentors) if asked."""
 
+import json
 from collections.abc import Collection
 from typing import Any
-
-import json
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased

@@ -53,7 +53,11 @@ def install_web(app: FastAPI, settings: Settings) -> None:
 
 
 def is_page(request: Request) -> bool:
-    return request.url.path == PREFIX or request.url.path.startswith(f"{PREFIX}/")
+    return is_page_path(request.url.path)
+
+
+def is_page_path(path: str) -> bool:
+    return path == PREFIX or path.startswith(f"{PREFIX}/")
 
 
 def _answer_pages_with_pages(app: FastAPI) -> None:
@@ -114,7 +118,7 @@ class PageHeaders:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not (scope["path"] == PREFIX or scope["path"].startswith(f"{PREFIX}/")):
+        if scope["type"] != "http" or not is_page_path(scope["path"]):
             return await self.app(scope, receive, send)
 
         async def with_headers(message: Message) -> None:

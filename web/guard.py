@@ -90,8 +90,7 @@ async def viewer(request: Request, session: Annotated[WebSession, Depends(web_se
     if principal.role in (Role.ADMINISTRATOR, Role.COORDINATOR):  # the header's programme choice, by name
         programmes = await request.app.state.services.programmes.all()
         request.state.programme_choices = sorted(
-            ((programme.id, programme.name) for programme in programmes
-             if principal.role is Role.ADMINISTRATOR or programme.id in principal.programmes),
+            ((programme.id, programme.name) for programme in programmes if principal.sees_programme(programme.id)),
             key=lambda choice: (choice[1].casefold(), choice[0]))
     return Viewer(session, language)
 
