@@ -6,6 +6,7 @@ import io
 from datetime import date
 
 import i18n
+from api.csv_cells import safe_cell
 from domain import sponsorship
 
 
@@ -29,16 +30,12 @@ def report_csv(report: sponsorship.Report, language: str) -> str:
                      i18n.render("report.value_eur", None, language),
                      i18n.render("report.unvalued_hours", None, language)])
     for line in report.lines:
-        writer.writerow([line.person_id, _cell(line.name), *(hours(line.minutes[a]) for a in sponsorship.ACTIVITIES),
+        writer.writerow([line.person_id, safe_cell(line.name),
+                         *(hours(line.minutes[a]) for a in sponsorship.ACTIVITIES),
                          hours(line.total_minutes), euros(line.value_cents), hours(line.unvalued_minutes)])
     writer.writerow(["", i18n.render("report.total", None, language), *([""] * len(sponsorship.ACTIVITIES)),
                      hours(report.total_minutes), euros(report.total_value_cents), hours(report.unvalued_minutes)])
     return out.getvalue()
-
-
-def _cell(text: str) -> str:
-    """Text a spreadsheet would read as a formula is quoted (CSV injection)."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def hours(minutes: int) -> str:

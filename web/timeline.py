@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from api.csv_cells import safe_cell
 from eventstore import RecordedFact
 
 # The filter's kinds: every binôme fact belongs to one.
@@ -78,6 +79,6 @@ def as_csv(rows: list[Entry], label) -> str:
     writer.writerow(["position", "occurred_at", "recorded_at", "actor_kind", "actor", "type", "what", "details"])
     for entry in rows:
         writer.writerow([entry.position, entry.occurred_at.isoformat(), entry.recorded_at.isoformat(),
-                         entry.actor_kind, entry.actor, entry.type, label(entry),
-                         json.dumps(dict(entry.details), ensure_ascii=False)])
+                         entry.actor_kind, safe_cell(entry.actor), entry.type, safe_cell(label(entry)),
+                         safe_cell(json.dumps(dict(entry.details), ensure_ascii=False))])
     return out.getvalue()
