@@ -219,15 +219,13 @@ def _was_posted(posted: FormData) -> dict[str, Any]:
 async def _form_page(request: Request, who: Viewer, role: str, form: CommandForm, action: str, back: str,
                      values: dict[str, Any], errors: list[FieldError] = (), status: int | None = None,
                      was: dict[str, Any] | None = None) -> HTMLResponse:
-    options = await _options(request, who, role, form, values)
+    options = await _options(request, who, role, form)
     return form_page(request, form, action, back, values, errors, options, status, was=was)
 
 
-async def _options(request: Request, who: Viewer, role: str, form: CommandForm,
-                   values: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
-    """The choices of the form's "option" fields: the viewer's programmes, the role's partner organisations (the
-    person's own always among them, so a save never drops it), the municipalities by name in the reader's
-    language."""
+async def _options(request: Request, who: Viewer, role: str, form: CommandForm) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the form's "option" fields: the viewer's programmes, the role's partner organisations,
+    the municipalities by name in the reader's language."""
     names = {field.name for field in form.fields if field.kind == "option"}
     options: dict[str, list[tuple[str, str]]] = {}
     services = request.app.state.services
@@ -236,9 +234,6 @@ async def _options(request: Request, who: Viewer, role: str, form: CommandForm,
     if "organisation_id" in names:
         listed = await services.organisations.page(KIND_FOR_ROLE[role], ORGANISATIONS_LISTED)
         options["organisation_id"] = [(o["organisation_id"], o["name"]) for o in listed.items]
-        own = values.get("organisation_id")
-        if isinstance(own, str) and own and own not in {choice for choice, _ in options["organisation_id"]}:
-            options["organisation_id"].append((own, own))
     if "municipality" in names:
         options["municipality"] = sorted(((code, places.municipality_name(code, who.language) or code)
                                           for code in places.municipality_codes()), key=lambda pair: pair[1])
