@@ -83,3 +83,14 @@ async def test_a_mentee_is_interviewed_and_selected_and_a_mentor_paused_from_the
                                                                       "until": "2030-09-01", "reason": "Congé"})
     assert paused.status_code == 303
     assert (await api.get(f"/mentors/{mentor}"))["paused_until"].startswith("2030-08-31T22:00")
+
+
+async def test_a_selection_interview_asked_again_still_shows_the_programmes_questions(api, pages):
+    mentee = (await api.ok("/mentees", {"name": "Karim", "step": "presented"}))["person_id"]
+    await api.ok("/accounts", {"username": "claire", "role": "coordinator", "programmes": ["default"],
+                               "password": PASSWORD})
+    await pages.login("claire", PASSWORD)
+    record = (await pages.get(f"/app/mentees/{mentee}")).text
+    again = await pages.post(f"/app/mentees/{mentee}/steps/selection-interview",
+                             {**_form_of(record, "selection-interview"), "occurred_on": "demain"})
+    assert again.status_code == 422 and 'name="answers.situation"' in again.text

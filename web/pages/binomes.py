@@ -20,7 +20,7 @@ from domain.permissions import Permission, require
 from domain.stages import Stage
 from projections.timestamps import from_text
 from web import timeline
-from web.forms import CommandForm, FORMS, FieldError, FormInvalid, idempotency_key, parsed, shown_again
+from web.forms import CommandForm, FORMS, FieldError, FormInvalid, idempotency_key, parsed_now, shown_again
 from web.guard import AnyViewer, Form, Viewer, staff_with
 from web.pages.account import safe_next
 from web.pdf import timeline_pdf
@@ -70,14 +70,15 @@ async def binome_page(request: Request, binome_id: BinomeId, who: HistoryReader,
     kind = kind if kind in timeline.KINDS else None
     state = audit.state
     return page(request, "binome.html", binome=binome_out(state, audit.tasks, who.language), state=state,
-                names=audit.names, entries=await _entries(request, audit, kind), kinds=tuple(timeline.KINDS), kind=kind, forms=_forms_for(state),
-                new_key=lambda: uuid.uuid4().hex)
+                names=audit.names, entries=await _entries(request, audit, kind), kinds=tuple(timeline.KINDS),
+                kind=kind, forms=_forms_for(state), new_key=lambda: uuid.uuid4().hex)
 
 
 @router.get("/binomes/{binome_id}/timeline.csv")
 async def timeline_csv(request: Request, binome_id: BinomeId, who: HistoryReader) -> Response:
     audit = await request.app.state.services.binome_queries.audit(binome_id, who.principal, HISTORY_LIMIT)
-    body = timeline.as_csv(await _entries(request, audit), lambda entry: i18n.render(f"fact.{entry.type}", None, who.language))
+    body = timeline.as_csv(await _entries(request, audit),
+                           lambda entry: i18n.render(f"fact.{entry.type}", None, who.language))
     return Response(body, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="binome-{binome_id}.csv"'})
 
@@ -112,9 +113,8 @@ async def record(request: Request, binome_id: BinomeId, slug: Annotated[str, Pat
     require(who.principal, Permission.BINOMES_COMMAND)
     inline = request.headers.get("x-requested-with") == "fetch"
     back = safe_next(str(form.get("next") or ""))
-    zone = ZoneInfo(request.app.state.settings.web_timezone)
     try:
-        payload, occurred_at = parsed(command_form, form, zone, datetime.now(timezone.utc))
+        payload, occurred_at = parsed_now(request, command_form, form)
         accepted = await request.app.state.services.binomes.send(
             binome_id, command_form.command, payload, who.principal, idempotency_key(form),
             occurred_at)

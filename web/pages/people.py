@@ -4,7 +4,6 @@ the list of people, and one person's record with their journey and the form of t
 import uuid
 from datetime import datetime, timezone
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -18,11 +17,11 @@ from domain.journeys import DEPARTURE_REASONS, NOT_SELECTED_REASONS, REQUIRED_CR
 from domain.persons import ROLES
 from domain.permissions import Permission, may, require
 from web import charts
-from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed, shown_again
+from web.forms import CommandForm, Field, FormInvalid, idempotency_key, parsed_now, shown_again
 from web.guard import Form, Viewer, staff_with
 from web.pages.by_role import PersonId, for_role
 from web.pages.person_records import profile_rows
-from web.render import page, see_other
+from web.render import form_page, page, see_other
 from web.timeline import named_entries
 
 router = APIRouter()
@@ -43,7 +42,8 @@ JOURNEY_FORMS = {form.slug: form for form in (
     CommandForm("departure", "RecordMentorDeparture", DepartureIn, (
         Field("reason", "select", DEPARTURE_REASONS, True, labels="web.departure."), Field("note", "textarea")),
         journey=True),
-    CommandForm("presentation", "RecordPresentation", AttendanceIn, (Field("duration_minutes", "number"),), journey=True),
+    CommandForm("presentation", "RecordPresentation", AttendanceIn, (Field("duration_minutes", "number"),),
+                journey=True),
     CommandForm("selection-interview", "RecordSelectionInterview", SelectionInterviewIn, (
         Field("answers", "answers", required=True), Field("duration_minutes", "number")), journey=True),
     CommandForm("selection-decision", "DecideSelection", SelectionDecisionIn, (
@@ -75,8 +75,9 @@ async def pipeline_page(request: Request, role: str, who: Reader,
                          [i18n.render(f"step.{step}", None, who.language) for step in p.steps],
                          list(p.steps.values())) for p in pipelines]
     next_cursor = cursors.encode("persons", listed.next_after) if listed.next_after else None
-    return page(request, "pipeline.html", role=role, may_register=may(who.principal, Permission.PERSONS_REGISTER), pipelines=list(zip(pipelines, drawn)), people=listed.items,
-                total=listed.total, next_cursor=next_cursor)
+    return page(request, "pipeline.html", role=role, may_register=may(who.principal, Permission.PERSONS_REGISTER),
+                pipelines=list(zip(pipelines, drawn)), people=listed.items, total=listed.total,
+                next_cursor=next_cursor)
 
 
 async def person_page(request: Request, role: str, person_id: PersonId, who: Reader) -> HTMLResponse:
@@ -84,14 +85,19 @@ async def person_page(request: Request, role: str, person_id: PersonId, who: Rea
     person = await persons.get(role, person_id, who.principal)
     journey = await persons.journey(role, person_id, who.principal)
     named = await named_entries(request.app.state.services.accounts, journey, {person_id: person["name"]})
-    programme = await request.app.state.services.programmes.one(person["programme_id"])
     return page(request, "person.html", role=role, person=person, journey=named,
                 step_forms=step_forms(role, person, datetime.now(timezone.utc)),
                 profile_rows=profile_rows(role, person["profile"], who.language),
                 may_change=may(who.principal, Permission.PERSONS_CHANGE),
                 may_record=may(who.principal, Permission.JOURNEYS_RECORD),
-                key=uuid.uuid4().hex, questions=programme.interview_questions,
-                criteria={**{name: name for name in REQUIRED_CRITERIA}, **programme.selection_criteria})
+                key=uuid.uuid4().hex, **await _templates_of(request, person["programme_id"]))
+
+
+async def _templates_of(request: Request, programme_id: str) -> dict[str, dict[str, str]]:
+    """The programme's interview questions and selection criteria, as a step's form asks them."""
+    programme = await request.app.state.services.programmes.one(programme_id)
+    return {"questions": programme.interview_questions,
+            "criteria": {**{name: name for name in REQUIRED_CRITERIA}, **programme.selection_criteria}}
 
 
 async def record_step(request: Request, role: str, person_id: PersonId, slug: Annotated[str, Path(max_length=40)],
@@ -100,15 +106,12 @@ async def record_step(request: Request, role: str, person_id: PersonId, slug: An
     step_form = JOURNEY_FORMS.get(slug)
     if step_form is None:
         raise NotFound("web.form_unknown")
-    zone = ZoneInfo(request.app.state.settings.web_timezone)
     try:
-        payload, occurred_at = parsed(step_form, form, zone, datetime.now(timezone.utc))
-    except FormInvalid as invalid:
-        values = shown_again(form)
-        return page(request, "command_form.html", status=422, form=step_form, errors={e.field: e for e in
-                                                                                         invalid.errors},
-                    values=values, back=f"/app/{role}s/{person_id}", key=idempotency_key(form) or uuid.uuid4().hex,
-                    action=f"/app/{role}s/{person_id}/steps/{slug}")
+        payload, occurred_at = parsed_now(request, step_form, form)
+    except FormInvalid as invalid:  # asked again, with the programme's questions and criteria
+        person = await request.app.state.services.persons.get(role, person_id, who.principal)
+        return form_page(request, step_form, f"/app/{role}s/{person_id}/steps/{slug}", f"/app/{role}s/{person_id}",
+                         shown_again(form), invalid.errors, **await _templates_of(request, person["programme_id"]))
     await request.app.state.services.persons.command(role, person_id, step_form.command, payload, who.principal,
                                                      idempotency_key(form), occurred_at)
     return see_other(f"/app/{role}s/{person_id}")
